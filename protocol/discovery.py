@@ -1,0 +1,10 @@
+"""Constants for finding a dispatcher on the LAN with zeroconf."""
+
+SERVICE_TYPE = "_fairq._tcp.local."
+API_VERSION = "1"
+API_PREFIX = "/api/v1"
+TXT_HALL_ID = "hall_id"
+TXT_HALL_NAME = "hall_name"
+TXT_API = "api"
+TXT_SCHEME = "scheme"
+TXT_FINGERPRINT = "fp"

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what fairq needs on a fresh Debian machine (run as root): Debian packages, then a local .venv.
+# Usage: scripts/bootstrap.sh [run|test]   ("test" adds PostgreSQL and the test tools)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want=${1:-run}
+debs=(python3 python3-venv python3-pip
+      libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libpulse0
+      libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-render-util0
+      libxcb-image0 libxcb-xinerama0 libxcb-randr0
+      fonts-wqy-microhei xvfb xdotool x11-apps espeak-ng sox)
+if [ "$want" = test ]; then
+  debs+=(postgresql)
+fi
+
+missing=()
+for pkg in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bootstrap: installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# A python3 >= 3.11 with venv; prefer the one on PATH.
+py=python3
+"$py" -c 'import sys; assert sys.version_info >= (3, 11)' || { echo "bootstrap: need Python 3.11 or newer" >&2; exit 1; }
+
+stamp=.venv/.fairq-installed-$want
+if [ ! -x .venv/bin/python ]; then
+  "$py" -m venv .venv
+fi
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "bootstrap: installing Python packages into .venv"
+  extra=""
+  [ "$want" = test ] && extra="[test]"
+  .venv/bin/pip install -q --disable-pip-version-check -e ".$extra"
+  touch "$stamp"
+fi
