@@ -1,0 +1,304 @@
+"""The pure domain core: states, numbering, and the pooled random draw."""
+
+from collections import Counter as Tally
+
+import pytest
+
+from dispatcher.core import Conflict, Invalid, Officer, draw_index
+from protocol import CounterState, TicketState
+from protocol.validation import uscc_check_char
+
+from .core_helpers import FakeClock, make_hall
+
+CHI2_CRITICAL_P001 = {1: 10.83, 2: 13.82, 3: 16.27, 4: 18.47, 5: 20.52, 7: 24.32}
+
+
+def chi_square(counts: list[int]) -> float:
+    expected = sum(counts) / len(counts)
+    return sum((c - expected) ** 2 / expected for c in counts)
+
+
+def test_labels_run_per_category_and_day():
+    hall = make_hall()
+    labels = [hall.issue_ticket(category=c)[0].label for c in "AABAC"]
+    assert labels == ["A001", "A002", "B001", "A003", "C001"]
+
+
+def test_ticket_life_cycle_through_a_counter():
+    clock = FakeClock()
+    hall = make_hall(counters=1, clock=clock)
+    ticket, _ = hall.issue_ticket(category="A")
+    hall.login(1, "O1")
+    assert hall.counter(1).state == CounterState.IDLE
+    got = hall.next(1)
+    assert got is ticket and ticket.state == TicketState.CALLED and ticket.counter == 1
+    assert hall.counter(1).state == CounterState.BUSY
+    hall.recall(1)
+    assert ticket.recalls == 1
+    clock.advance(30)
+    hall.start(1)
+    clock.advance(240)
+    hall.complete(1, outcome="accepted")
+    assert ticket.state == TicketState.DONE and ticket.outcome == "accepted"
+    assert hall.counter(1).state == CounterState.IDLE
+    hall.rate(1, ticket.id, "satisfied")
+    with pytest.raises(Conflict):
+        hall.rate(1, ticket.id, "satisfied")
+    kinds = [e.kind for e in hall.take_changes().events]
+    assert kinds == [
+        "ticket.issued",
+        "counter.login",
+        "counter.ready",
+        "ticket.called",
+        "ticket.recalled",
+        "ticket.started",
+        "ticket.completed",
+        "ticket.rated",
+    ]
+
+
+def test_next_closes_current_ticket_and_takes_another():
+    hall = make_hall(counters=1)
+    first, _ = hall.issue_ticket(category="A")
+    second, _ = hall.issue_ticket(category="A")
+    hall.login(1, "O1")
+    hall.next(1)
+    assert hall.next(1) is second
+    assert first.state == TicketState.DONE
+
+
+def test_ready_counter_gets_a_ticket_the_moment_it_is_issued():
+    hall = make_hall(counters=1)
+    hall.login(1, "O1")
+    assert hall.next(1) is None
+    assert hall.counter(1).state == CounterState.READY
+    ticket, _ = hall.issue_ticket(category="B")
+    assert ticket.state == TicketState.CALLED and ticket.counter == 1
+
+
+def test_no_show_transfer_and_pause():
+    hall = make_hall(counters=2)
+    a, _ = hall.issue_ticket(category="A")
+    hall.login(1, "O1")
+    hall.next(1)
+    hall.no_show(1)
+    assert a.state == TicketState.NO_SHOW
+    b, _ = hall.issue_ticket(category="A")
+    hall.next(1)
+    with pytest.raises(Invalid):
+        hall.transfer(1, category="C", reason="  ")
+    hall.transfer(1, category="C", reason="wrong desk")
+    assert b.state == TicketState.WAITING and b.category == "C" and b.label == "A002"
+    hall.pause(1)
+    assert hall.counter(1).state == CounterState.PAUSED
+    hall.resume(1)
+    assert hall.counter(1).state == CounterState.IDLE
+
+
+def test_transfer_keeps_place_by_issue_time():
+    clock = FakeClock()
+    hall = make_hall(counters=1, k=1, clock=clock)
+    old, _ = hall.issue_ticket(category="A")
+    clock.advance(60)
+    newer, _ = hall.issue_ticket(category="C")
+    hall.login(1, "O1")
+    assert hall.next(1) is old
+    hall.transfer(1, category="C", reason="belongs to C")
+    assert hall.next(1) is old  # older than `newer`, so first again
+
+
+def test_logout_returns_called_ticket_to_head_of_queue():
+    clock = FakeClock()
+    hall = make_hall(counters=2, k=1, clock=clock)
+    first, _ = hall.issue_ticket(category="A")
+    clock.advance(5)
+    hall.issue_ticket(category="A")
+    hall.login(1, "O1")
+    hall.next(1)
+    assert first.counter == 1
+    hall.logout(1)
+    assert first.state == TicketState.WAITING and hall.counter(1).state == CounterState.CLOSED
+    hall.login(2, "O2")
+    assert hall.next(2) is first
+
+
+def test_logout_refused_while_serving_and_relogin_resumes():
+    hall = make_hall(counters=1)
+    ticket, _ = hall.issue_ticket(category="A")
+    hall.login(1, "O1")
+    hall.next(1)
+    hall.start(1)
+    with pytest.raises(Conflict):
+        hall.logout(1)
+    hall.login(1, "O1")  # the app restarted
+    assert hall.current_ticket(1) is ticket
+
+
+def test_cancel_after_call_frees_the_counter():
+    hall = make_hall(counters=1)
+    hall.login(1, "O1")
+    hall.next(1)
+    a, _ = hall.issue_ticket(category="A")
+    assert a.state == TicketState.CALLED
+    hall.cancel_ticket(a.id, reason="print failed")
+    assert a.state == TicketState.CANCELLED
+    assert hall.counter(1).state == CounterState.READY
+
+
+def test_idempotency_and_declaration_reroll():
+    hall = make_hall()
+    one, _ = hall.issue_ticket(category="A", idempotency_key="k1")
+    again, reprint = hall.issue_ticket(category="A", idempotency_key="k1")
+    assert again is one and not reprint
+    decl = "220120261000012345"
+    t1, _ = hall.issue_ticket(category="A", declaration_no=decl)
+    t2, reprint = hall.issue_ticket(category="A", declaration_no=decl)
+    assert t2 is t1 and reprint
+    assert len(hall.tickets) == 2
+
+
+def test_invalid_inputs_are_refused_with_codes():
+    hall = make_hall()
+    with pytest.raises(Invalid) as err:
+        hall.issue_ticket(category="Q")
+    assert err.value.code == "unknown_category"
+    with pytest.raises(Invalid) as err:
+        hall.issue_ticket(category="A", declaration_no="220120260000012345")
+    assert err.value.code == "declaration_wrong_direction"
+    with pytest.raises(Invalid) as err:
+        hall.issue_ticket(category="C", enterprise_code="91310000MA1FL0000X")
+    assert err.value.code in {"enterprise_bad_check", "enterprise_bad_characters"}
+
+
+def test_close_day_expires_open_tickets_and_reveals_seed():
+    hall = make_hall(counters=1)
+    waiting, _ = hall.issue_ticket(category="A")
+    hall.issue_ticket(category="A")
+    hall.login(1, "O1")
+    hall.next(1)
+    day = hall.close_day()
+    assert all(t.state == TicketState.EXPIRED for t in hall.tickets.values())
+    events = hall.take_changes().events
+    assert events[-1].kind == "day.closed" and events[-1].data["seed"] == day.seed.hex()
+    with pytest.raises(Conflict):
+        hall.issue_ticket(category="A")
+    assert waiting.state == TicketState.EXPIRED
+
+
+def test_counter_draw_is_uniform_over_ready_counters():
+    hall = make_hall(counters=5, officers=5, seed=42)
+    for n in range(1, 6):
+        hall.login(n, f"O{n}")
+        hall.next(n)
+    tally: Tally[int] = Tally()
+    for _ in range(5000):
+        ticket, _ = hall.issue_ticket(category="A")
+        tally[ticket.counter] += 1
+        hall.next(ticket.counter)  # done, and ready again
+        hall.take_changes()
+    counts = [tally[n] for n in range(1, 6)]
+    assert sum(counts) == 5000
+    assert chi_square(counts) < CHI2_CRITICAL_P001[4], counts
+
+
+@pytest.mark.parametrize("k", [1, 3, 5])
+def test_ticket_draw_is_among_k_oldest_and_uniform(k):
+    clock = FakeClock()
+    hall = make_hall(counters=1, k=k, seed=7, clock=clock)
+    for _ in range(1300):
+        hall.issue_ticket(category="A")
+        clock.advance(1)
+    hall.login(1, "O1")
+    positions: Tally[int] = Tally()
+    for _ in range(1200):
+        waiting = sorted(
+            (t for t in hall.tickets.values() if t.state == TicketState.WAITING),
+            key=lambda t: (t.issued_at, t.id),
+        )
+        got = hall.next(1)
+        position = waiting.index(got)
+        assert position < k
+        positions[position] += 1
+        hall.take_changes()
+    if k == 1:
+        assert positions == {0: 1200}
+    else:
+        assert chi_square([positions[i] for i in range(k)]) < CHI2_CRITICAL_P001[k - 1]
+
+
+def test_strict_fifo_with_k1():
+    clock = FakeClock()
+    hall = make_hall(counters=3, k=1, clock=clock)
+    issued = []
+    for _ in range(30):
+        issued.append(hall.issue_ticket(category="B")[0])
+        clock.advance(2)
+    for n in (1, 2, 3):
+        hall.login(n, f"O{n}")
+    called = []
+    for i in range(30):
+        called.append(hall.next(1 + i % 3))
+    assert called == issued
+
+
+def test_recused_pair_is_never_drawn():
+    hall = make_hall(counters=3, seed=3)
+    code = "1234567890"
+    hall.set_officer(Officer("O1", "Officer 1", recusals=frozenset({code})))
+    for n in (1, 2, 3):
+        hall.login(n, f"O{n}")
+        hall.next(n)
+    for i in range(600):
+        ticket, _ = hall.issue_ticket(category="A", enterprise_code=code if i % 2 else None)
+        if ticket.enterprise_code == code:
+            assert ticket.counter != 1
+        hall.next(ticket.counter)
+    draws = hall.take_changes().draws
+    assert draws and all(
+        not (d.counter == 1 and hall.tickets[d.ticket_id].enterprise_code == code) for d in draws
+    )
+
+
+def test_recused_ticket_waits_for_another_counter():
+    hall = make_hall(counters=2)
+    code = "1234567890"
+    hall.set_officer(Officer("O1", "Officer 1", recusals=frozenset({code})))
+    hall.login(1, "O1")
+    hall.next(1)
+    ticket, _ = hall.issue_ticket(category="A", enterprise_code=code)
+    assert ticket.state == TicketState.WAITING
+    hall.login(2, "O2")
+    hall.next(2)
+    assert ticket.counter == 2
+
+
+def test_priority_class_goes_first():
+    from dispatcher.core import Category
+
+    hall = make_hall(counters=1, k=3)
+    hall.set_category(Category("V", "优先业务", "Priority", priority=-1))
+    hall.set_counter(hall.counter(1).spec.__class__(1, frozenset({"A", "V"})))
+    for _ in range(3):
+        hall.issue_ticket(category="A")
+    vip, _ = hall.issue_ticket(category="V")
+    hall.login(1, "O1")
+    assert hall.next(1) is vip
+
+
+def test_draws_replay_from_seed():
+    hall = make_hall(counters=4, seed=11)
+    for n in range(1, 5):
+        hall.login(n, f"O{n}")
+        hall.next(n)
+    for _ in range(50):
+        t, _ = hall.issue_ticket(category="A")
+        hall.next(t.counter)
+    seed = hall.day.seed
+    for d in hall.take_changes().draws:
+        assert d.ticket_candidates[draw_index(seed, d.draw_no, "ticket", d.ticket_candidates)] == d.ticket_id
+        assert d.counter_candidates[draw_index(seed, d.draw_no, "counter", d.counter_candidates)] == d.counter
+
+
+def test_uscc_check_char_known_code():
+    # A published example of a unified social credit code.
+    assert uscc_check_char("91350100M000100Y4") == "3"
