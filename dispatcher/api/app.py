@@ -1,0 +1,94 @@
+"""`create_app(settings)`: the dispatcher's FastAPI application, built without import-time state."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+
+from dispatcher.auth import LoginLimiter
+from dispatcher.hub import EventHub
+from dispatcher.service import HallService, utc_now
+from dispatcher.settings import Settings, load_hall_config
+from dispatcher.store import Store, init_schema, make_engine
+from protocol import API_PREFIX
+
+from . import routes_admin, routes_counters, routes_read, routes_tickets, stream
+from .errors import BodyLimit, install_error_handlers
+
+log = logging.getLogger("fairq.dispatcher")
+TICK_S = 5.0
+
+
+def build_service(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    entropy: Callable[[int], bytes] = secrets.token_bytes,
+) -> HallService:
+    """Open the store (creating the schema and the hall's configuration if new) and load the hall."""
+    config = load_hall_config(settings.config)
+    engine = make_engine(settings.db_url())
+    init_schema(engine)
+    store = Store(engine, config.hall_id)
+    if not store.is_configured():
+        store.seed_config(config.categories, config.counters)
+    svc = HallService(store, config, hub=EventHub(), clock=clock, entropy=entropy)
+    svc.login_limiter = LoginLimiter(
+        attempts=settings.login_attempts, window_s=settings.login_lockout_s, clock=clock
+    )
+    return svc
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    entropy: Callable[[int], bytes] = secrets.token_bytes,
+    advertise: Callable[[HallService], contextlib.AbstractContextManager] | None = None,
+) -> FastAPI:
+    """The dispatcher app on the settings' store; `advertise` (zeroconf) runs while the app is up."""
+    svc = build_service(settings, clock=clock, entropy=entropy)
+    svc.tick()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        ticker = asyncio.create_task(_tick_forever(svc))
+        with advertise(svc) if advertise else contextlib.nullcontext():
+            try:
+                yield
+            finally:
+                ticker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ticker
+        svc.store.engine.dispose()
+
+    app = FastAPI(
+        title="fairq dispatcher",
+        version=routes_read.VERSION,
+        description="Pooled, random, verifiable dispatch of a customs declaration hall.",
+        lifespan=lifespan,
+    )
+    app.state.service = svc
+    app.state.settings = settings
+    install_error_handlers(app)
+    for module in (routes_read, routes_tickets, routes_counters, routes_admin, stream):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app
+
+
+async def _tick_forever(svc: HallService) -> None:
+    while True:
+        await asyncio.sleep(TICK_S)
+        try:
+            await run_in_threadpool(svc.tick)
+        except Exception:  # keep ticking: one bad tick must not stop the day from closing
+            log.exception("day tick failed")

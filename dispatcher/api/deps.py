@@ -1,0 +1,84 @@
+"""Who is calling, and may they: bearer tokens resolved to a principal, checked against roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import Depends, Request
+
+from dispatcher.auth import Principal, token_hash
+from dispatcher.service import HallService
+from protocol import Role
+
+from .errors import ApiError
+
+READERS = frozenset(Role)  # every enrolled role may read the hall's public state
+STAFF = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+
+def service(request: Request) -> HallService:
+    return request.app.state.service
+
+
+def resolve_token(svc: HallService, token: str | None) -> Principal | None:
+    """The principal behind a bearer token, or None if it is unknown or revoked."""
+    if not token:
+        return None
+    digest = token_hash(token)
+    device = svc.store.device_by_token(digest)
+    if device is not None:
+        if device.revoked:
+            return None
+        return Principal(
+            role=Role(device.role),
+            name=device.name,
+            device_id=device.id,
+            counter=device.counter,
+            token_hash=digest,
+        )
+    session = svc.store.session_by_token(digest)
+    if session is not None and not session.revoked:
+        return Principal(
+            role=Role.OFFICER,
+            name=session.staff_id,
+            counter=session.counter,
+            staff_id=session.staff_id,
+            token_hash=digest,
+        )
+    return None
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def principal(request: Request) -> Principal:
+    """The caller; 401 without a valid token."""
+    found = resolve_token(service(request), bearer(request))
+    if found is None:
+        raise ApiError(
+            401, "unauthorized", "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"}
+        )
+    return found
+
+
+def allow(*roles: Role) -> Callable[..., Principal]:
+    """A dependency that lets only these roles through (403 for the others)."""
+    allowed = frozenset(roles)
+
+    def check(who: Principal = Depends(principal)) -> Principal:
+        if who.role not in allowed:
+            raise ApiError(403, "forbidden", f"A {who.role} token may not do this.")
+        return who
+
+    return check
+
+
+def at_own_counter(who: Principal, number: int, *roles: Role) -> None:
+    """Counter devices and officer sessions act on their own counter only."""
+    if who.role not in roles:
+        raise ApiError(403, "forbidden", f"A {who.role} token may not act on a counter.")
+    if who.role in (Role.COUNTER, Role.OFFICER) and who.counter != number:
+        raise ApiError(403, "other_counter", f"This token belongs to counter {who.counter}, not {number}.")

@@ -1,0 +1,243 @@
+"""The one serialised path through which every change goes: core command, commit, then publish."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, time
+from typing import Any, TypeVar
+
+from dispatcher.core import CoreEvent, Counter, DomainError, Hall, Ticket
+from protocol import CounterState, TicketState
+from protocol.models import (
+    CallView,
+    CategoryView,
+    CounterView,
+    DayView,
+    Event,
+    Snapshot,
+    TicketPublic,
+)
+
+from .hub import EventHub
+from .settings import HallConfig
+from .store import Store
+
+T = TypeVar("T")
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class HallService:
+    """Owns the in-memory hall and its store; callers never touch either directly."""
+
+    def __init__(
+        self,
+        store: Store,
+        config: HallConfig,
+        *,
+        hub: EventHub | None = None,
+        clock: Clock = utc_now,
+        entropy: Callable[[int], bytes] = secrets.token_bytes,
+    ):
+        self.store = store
+        self.config = config
+        self.hub = hub or EventHub()
+        self.clock = clock
+        self.entropy = entropy
+        self.lock = threading.RLock()
+        self.hall = self._load()
+
+    # ---- the serialised path ------------------------------------------------------------
+
+    def _load(self) -> Hall:
+        state = self.store.load()
+        hall = Hall(
+            categories=state.categories,
+            counters=[c.spec for c in state.counters],
+            officers=state.officers,
+            clock=self.clock,
+            entropy=self.entropy,
+            k=self.config.k,
+            timezone=self.config.timezone,
+        )
+        hall.restore(
+            day=state.day,
+            tickets=state.tickets,
+            counters=state.counters,
+            next_ticket_id=state.next_ticket_id,
+            recent_calls=reversed(state.recent_calls),
+        )
+        return hall
+
+    def reload(self) -> None:
+        """Throw away memory and read the hall back from the last commit."""
+        with self.lock:
+            self.hall = self._load()
+
+    def run(
+        self,
+        command: Callable[[Hall], T],
+        *,
+        audit: Iterable[tuple[str, dict[str, Any]]] = (),
+        rows: Iterable[Any] = (),
+    ) -> T:
+        """Run a command on the hall, commit what it changed (plus audit events and rows), then publish."""
+        with self.lock:
+            try:
+                result = command(self.hall)
+            except DomainError:
+                if self.hall.take_changes():
+                    self.hall = self._load()  # a refused command must leave nothing half-done
+                raise
+            except Exception:
+                self.hall = self._load()
+                raise
+            changes = self.hall.take_changes()
+            now = self.clock()
+            extra = [CoreEvent(kind=kind, at=now, data=data) for kind, data in audit]
+            rows = list(rows)
+            if not changes and not extra and not rows:
+                return result
+            try:
+                events = self.store.write(changes, extra, rows)
+            except Exception:
+                self.hall = self._load()
+                raise
+            self.hub.publish(events)
+            return result
+
+    def read(self, query: Callable[[Hall], T]) -> T:
+        """Look at the hall under the lock, without changing it."""
+        with self.lock:
+            return query(self.hall)
+
+    @property
+    def seq(self) -> int:
+        return self.store.last_seq
+
+    # ---- the business day ---------------------------------------------------------------
+
+    def within_hours(self) -> bool:
+        local = self.clock().astimezone(self.hall.tz).time()
+        return _hhmm(self.config.open_at) <= local < _hhmm(self.config.close_at)
+
+    def tick(self) -> None:
+        """Open and close the business day by the clock; called every few seconds."""
+        with self.lock:
+            day = self.hall.day
+            today = self.hall.local_date()
+            if day and day.is_open and (day.day != today or not self.within_hours()):
+                self.run(lambda h: h.close_day())
+                day = self.hall.day
+            if self.within_hours() and (day is None or day.day != today):
+                self.run(lambda h: h.open_day())
+
+    # ---- views --------------------------------------------------------------------------
+
+    def ticket_public(self, ticket: Ticket, *, reprint: bool = False) -> TicketPublic:
+        hall = self.hall
+        ahead = hall.waiting_ahead(ticket) if ticket.state == TicketState.WAITING else 0
+        estimate = (
+            hall.estimated_wait_s(ticket.category, ahead) if ticket.state == TicketState.WAITING else None
+        )
+        data = ticket.as_dict()
+        return TicketPublic(**data, waiting_ahead=ahead, estimated_wait_s=estimate, reprint=reprint)
+
+    def counter_view(self, counter: Counter) -> CounterView:
+        hall = self.hall
+        officer = hall.officers.get(counter.staff_id or "")
+        ticket = hall.tickets.get(counter.ticket_id) if counter.ticket_id else None
+        return CounterView(
+            number=counter.number,
+            name=counter.spec.name or str(counter.number),
+            categories=sorted(counter.spec.categories),
+            state=counter.state,
+            staff_id=counter.staff_id,
+            officer_name=officer.name if officer else None,
+            ticket=self.ticket_public(ticket) if ticket else None,
+        )
+
+    def snapshot(self) -> Snapshot:
+        """The whole hall as it is after the last committed event."""
+        with self.lock:
+            hall = self.hall
+            now = self.clock()
+            waiting: dict[str, list[Ticket]] = {}
+            for t in hall.tickets.values():
+                if t.state == TicketState.WAITING:
+                    waiting.setdefault(t.category, []).append(t)
+            categories = []
+            for cat in sorted(hall.categories.values(), key=lambda c: (c.priority, c.code)):
+                queue = waiting.get(cat.code, [])
+                oldest = min((t.issued_at for t in queue), default=None)
+                categories.append(
+                    CategoryView(
+                        code=cat.code,
+                        name_zh=cat.name_zh,
+                        name_en=cat.name_en,
+                        priority=cat.priority,
+                        requires_declaration=cat.requires_declaration,
+                        requires_enterprise=cat.requires_enterprise,
+                        io_flag=cat.io_flag,
+                        waiting=len(queue),
+                        oldest_wait_s=int((now - oldest).total_seconds()) if oldest else None,
+                        estimated_wait_s=hall.estimated_wait_s(cat.code, len(queue)),
+                    )
+                )
+            day = hall.day
+            return Snapshot(
+                seq=self.seq,
+                hall_id=self.config.hall_id,
+                hall_name=self.config.name,
+                day=DayView(
+                    day=day.day,
+                    is_open=day.is_open,
+                    commitment=day.commitment,
+                    seed=None if day.is_open else day.seed.hex(),
+                )
+                if day
+                else None,
+                categories=categories,
+                counters=[
+                    self.counter_view(c) for c in sorted(hall.counters.values(), key=lambda c: c.number)
+                ],
+                recent_calls=[CallView(**c) for c in hall.recent_calls],
+                notice=self.store.setting("notice"),
+            )
+
+    def events_since(self, since: int, until: int | None = None, limit: int = 1000) -> list[Event]:
+        return self.store.events_since(since, until, limit)
+
+    def officer_stats(self, staff_id: str) -> dict[str, Any]:
+        """Today's figures for one officer: served, no-shows, transfers, mean handling time."""
+        with self.lock:
+            served, no_shows, durations = 0, 0, []
+            for t in self.hall.tickets.values():
+                if t.staff_id != staff_id:
+                    continue
+                if t.state == TicketState.DONE:
+                    served += 1
+                    if t.started_at and t.finished_at:
+                        durations.append((t.finished_at - t.started_at).total_seconds())
+                elif t.state == TicketState.NO_SHOW:
+                    no_shows += 1
+            return {
+                "served": served,
+                "no_shows": no_shows,
+                "transfers": 0,
+                "mean_service_s": sum(durations) / len(durations) if durations else None,
+            }
+
+    def counters_in_state(self, state: CounterState) -> list[int]:
+        with self.lock:
+            return [c.number for c in self.hall.counters.values() if c.state == state]
+
+
+def _hhmm(value: str) -> time:
+    hours, minutes = (int(v) for v in value.split(":"))
+    return time.max if hours == 24 else time(hours, minutes)

@@ -1,0 +1,6 @@
+"""Persistence of the hall: SQLModel tables on SQLite (WAL) or PostgreSQL."""
+
+from .db import init_schema, make_engine
+from .repo import LoadedState, Store
+
+__all__ = ["LoadedState", "Store", "init_schema", "make_engine"]

@@ -1,0 +1,131 @@
+"""Conversions between core objects and table rows."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from dispatcher.core import Category, Counter, CounterSpec, Day, Draw, Officer, Ticket
+from protocol import CounterState, TicketState
+
+from .tables import CategoryRow, CounterRow, DayRow, DrawRow, OfficerRow, TicketRow
+
+TICKET_FIELDS = (
+    "id", "day", "seq", "label", "category", "declaration_no", "enterprise_code", "kiosk",
+    "idempotency_key", "counter", "staff_id", "recalls", "transfers", "outcome", "rating",
+)  # fmt: skip
+TICKET_TIMES = ("issued_at", "called_at", "started_at", "finished_at")
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """Datetimes come back naive from SQLite: they were written in UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def canonical_json(data: Any) -> str:
+    """The one JSON spelling that is hashed and stored."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def ticket_to_row(hall_id: str, t: Ticket) -> TicketRow:
+    row = TicketRow(hall_id=hall_id, state=str(t.state), **{f: getattr(t, f) for f in TICKET_FIELDS})
+    for f in TICKET_TIMES:
+        setattr(row, f, getattr(t, f))
+    return row
+
+
+def row_to_ticket(row: TicketRow) -> Ticket:
+    values = {f: getattr(row, f) for f in TICKET_FIELDS}
+    values.update({f: utc(getattr(row, f)) for f in TICKET_TIMES})
+    return Ticket(state=TicketState(row.state), **values)
+
+
+def category_from_row(row: CategoryRow) -> Category:
+    return Category(
+        code=row.code,
+        name_zh=row.name_zh,
+        name_en=row.name_en,
+        priority=row.priority,
+        requires_declaration=row.requires_declaration,
+        requires_enterprise=row.requires_enterprise,
+        io_flag=row.io_flag,
+        target_wait_min=row.target_wait_min,
+    )
+
+
+def spec_from_row(row: CounterRow) -> CounterSpec:
+    return CounterSpec(number=row.number, categories=frozenset(split(row.categories)), name=row.name)
+
+
+def counter_from_row(row: CounterRow) -> Counter:
+    return Counter(
+        spec=spec_from_row(row),
+        state=CounterState(row.state),
+        staff_id=row.staff_id,
+        ticket_id=row.ticket_id,
+        since=utc(row.since),
+        last_ticket_id=row.last_ticket_id,
+    )
+
+
+def officer_from_row(row: OfficerRow) -> Officer:
+    return Officer(staff_id=row.staff_id, name=row.name, recusals=frozenset(split(row.recusals)))
+
+
+def day_from_row(row: DayRow) -> Day:
+    return Day(
+        day=row.day,
+        seed=bytes.fromhex(row.seed),
+        commitment=row.commitment,
+        is_open=row.is_open,
+        draws=row.draws,
+        label_seq=json.loads(row.label_seq),
+        opened_at=utc(row.opened_at),
+        closed_at=utc(row.closed_at),
+    )
+
+
+def day_to_row(hall_id: str, d: Day) -> DayRow:
+    return DayRow(
+        hall_id=hall_id,
+        day=d.day,
+        seed=d.seed.hex(),
+        commitment=d.commitment,
+        is_open=d.is_open,
+        draws=d.draws,
+        label_seq=json.dumps(d.label_seq, sort_keys=True),
+        opened_at=d.opened_at,
+        closed_at=d.closed_at,
+    )
+
+
+def draw_to_row(hall_id: str, d: Draw) -> DrawRow:
+    return DrawRow(
+        hall_id=hall_id,
+        day=d.day,
+        draw_no=d.draw_no,
+        at=d.at,
+        ticket_candidates=json.dumps(list(d.ticket_candidates)),
+        counter_candidates=json.dumps(list(d.counter_candidates)),
+        ticket_id=d.ticket_id,
+        counter=d.counter,
+    )
+
+
+def row_to_draw(row: DrawRow) -> Draw:
+    return Draw(
+        day=row.day,
+        draw_no=row.draw_no,
+        at=utc(row.at),
+        ticket_candidates=tuple(json.loads(row.ticket_candidates)),
+        counter_candidates=tuple(json.loads(row.counter_candidates)),
+        ticket_id=row.ticket_id,
+        counter=row.counter,
+    )
+
+
+def split(value: str) -> list[str]:
+    return [v for v in value.split(",") if v]

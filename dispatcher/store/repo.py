@@ -1,0 +1,317 @@
+"""The store: reads the hall back after a restart and writes each command's changes in one transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, delete, select
+
+from dispatcher.core import Category, Changes, CoreEvent, Counter, Day, Draw, Officer, Ticket
+from protocol.models import CategoryConfig, CounterConfig, Event
+
+from . import codec
+from .chain import GENESIS, event_hash
+from .tables import (
+    CategoryRow,
+    CounterRow,
+    DayRow,
+    DeviceRow,
+    DrawRow,
+    EventRow,
+    OfficerRow,
+    SessionRow,
+    SettingRow,
+    TicketRow,
+)
+
+
+@dataclass
+class LoadedState:
+    """Everything needed to rebuild the in-memory hall."""
+
+    categories: list[Category]
+    counters: list[Counter]
+    officers: list[Officer]
+    day: Day | None
+    tickets: list[Ticket]
+    next_ticket_id: int
+    last_seq: int
+    last_hash: str
+    recent_calls: list[dict]
+
+
+def iso(at: datetime) -> str:
+    """The UTC spelling of a timestamp that goes into the hash chain."""
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+class Store:
+    """One hall's rows in one database. Callers serialise writes (the service holds a lock)."""
+
+    def __init__(self, engine: Engine, hall_id: str):
+        self.engine = engine
+        self.hall_id = hall_id
+        self.last_seq = 0
+        self.last_hash = GENESIS
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    # ---- configuration ------------------------------------------------------------------
+
+    def is_configured(self) -> bool:
+        with self.session() as s:
+            return s.exec(select(CategoryRow).where(CategoryRow.hall_id == self.hall_id)).first() is not None
+
+    def seed_config(self, categories: Iterable[CategoryConfig], counters: Iterable[CounterConfig]) -> None:
+        """Write the hall file's categories and counters into an empty database."""
+        with self.session() as s:
+            for c in categories:
+                s.add(CategoryRow(hall_id=self.hall_id, **c.model_dump()))
+            for c in counters:
+                s.add(self._counter_row(c))
+            s.commit()
+
+    def _counter_row(self, c: CounterConfig) -> CounterRow:
+        data = c.model_dump()
+        data["categories"] = ",".join(c.categories)
+        return CounterRow(hall_id=self.hall_id, **data)
+
+    def categories(self) -> list[CategoryRow]:
+        with self.session() as s:
+            q = select(CategoryRow).where(CategoryRow.hall_id == self.hall_id).order_by(CategoryRow.code)
+            return list(s.exec(q))
+
+    def counter_rows(self) -> list[CounterRow]:
+        with self.session() as s:
+            q = select(CounterRow).where(CounterRow.hall_id == self.hall_id).order_by(CounterRow.number)
+            return list(s.exec(q))
+
+    # ---- loading ------------------------------------------------------------------------
+
+    def load(self) -> LoadedState:
+        """Read the hall as it was at the last commit."""
+        with self.session() as s:
+            h = self.hall_id
+            day_row = s.exec(
+                select(DayRow).where(DayRow.hall_id == h).order_by(col(DayRow.day).desc())
+            ).first()
+            day = codec.day_from_row(day_row) if day_row else None
+            tickets = []
+            if day:
+                q = select(TicketRow).where(TicketRow.hall_id == h, TicketRow.day == day.day)
+                tickets = [codec.row_to_ticket(r) for r in s.exec(q)]
+            max_id = s.exec(select(func.max(TicketRow.id)).where(TicketRow.hall_id == h)).one() or 0
+            last = s.exec(
+                select(EventRow).where(EventRow.hall_id == h).order_by(col(EventRow.seq).desc())
+            ).first()
+            recent = []
+            if day:
+                q = (
+                    select(EventRow)
+                    .where(
+                        EventRow.hall_id == h, col(EventRow.kind).in_(["ticket.called", "ticket.recalled"])
+                    )
+                    .order_by(col(EventRow.seq).desc())
+                    .limit(20)
+                )
+                recent = [json.loads(r.data)["call"] for r in s.exec(q)]
+                recent = [c for c in recent if c["ticket_id"] in {t.id for t in tickets}]
+            state = LoadedState(
+                categories=[codec.category_from_row(r) for r in self.categories()],
+                counters=[codec.counter_from_row(r) for r in self.counter_rows()],
+                officers=[
+                    codec.officer_from_row(r)
+                    for r in s.exec(select(OfficerRow).where(OfficerRow.hall_id == h, OfficerRow.active))
+                ],
+                day=day,
+                tickets=tickets,
+                next_ticket_id=max_id + 1,
+                last_seq=last.seq if last else 0,
+                last_hash=last.hash if last else GENESIS,
+                recent_calls=recent,
+            )
+        self.last_seq, self.last_hash = state.last_seq, state.last_hash
+        return state
+
+    # ---- writing ------------------------------------------------------------------------
+
+    def write(
+        self, changes: Changes, extra: list[CoreEvent] | None = None, rows: Iterable[Any] = ()
+    ) -> list[Event]:
+        """Write one command's changes and events in one transaction; return the events with their seq.
+
+        If another writer (the admin CLI) appended events meanwhile, re-chain after them and retry.
+        """
+        rows = list(rows)
+        for attempt in range(3):
+            try:
+                return self._write_once(changes, [*changes.events, *(extra or [])], rows)
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+                self.refresh_tail()
+        raise AssertionError("unreachable")
+
+    def _write_once(self, changes: Changes, core_events: list[CoreEvent], rows: list[Any]) -> list[Event]:
+        with self.session() as s:
+            for ticket in changes.tickets.values():
+                s.merge(codec.ticket_to_row(self.hall_id, ticket))
+            for counter in changes.counters.values():
+                self._write_counter_state(s, counter)
+            if changes.day:
+                s.merge(codec.day_to_row(self.hall_id, changes.day))
+            for draw in changes.draws:
+                s.merge(codec.draw_to_row(self.hall_id, draw))
+            for row in rows:
+                s.merge(row)
+            events, event_rows, last_seq, last_hash = self._chain(core_events)
+            s.add_all(event_rows)
+            s.commit()
+        self.last_seq, self.last_hash = last_seq, last_hash
+        return events
+
+    def refresh_tail(self) -> None:
+        """Read the last event's seq and hash (another process may have appended)."""
+        with self.session() as s:
+            last = s.exec(
+                select(EventRow).where(EventRow.hall_id == self.hall_id).order_by(col(EventRow.seq).desc())
+            ).first()
+        self.last_seq, self.last_hash = (last.seq, last.hash) if last else (0, GENESIS)
+
+    def _write_counter_state(self, s: Session, counter: Counter) -> None:
+        row = s.get(CounterRow, (self.hall_id, counter.number))
+        if row is None:
+            return
+        row.state = str(counter.state)
+        row.staff_id = counter.staff_id
+        row.ticket_id = counter.ticket_id
+        row.last_ticket_id = counter.last_ticket_id
+        row.since = counter.since
+        s.add(row)
+
+    def _chain(self, core_events: list[CoreEvent]) -> tuple[list[Event], list[EventRow], int, str]:
+        seq, prev = self.last_seq, self.last_hash
+        events, rows = [], []
+        for e in core_events:
+            seq += 1
+            data_json = codec.canonical_json(e.data)
+            digest = event_hash(prev, seq, e.kind, iso(e.at), data_json)
+            rows.append(
+                EventRow(
+                    hall_id=self.hall_id,
+                    seq=seq,
+                    kind=e.kind,
+                    at=e.at,
+                    data=data_json,
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
+            events.append(Event(seq=seq, kind=e.kind, at=e.at, data=e.data))
+            prev = digest
+        return events, rows, seq, prev
+
+    # ---- reading events and draws -------------------------------------------------------
+
+    def events_since(self, since: int, until: int | None = None, limit: int = 1000) -> list[Event]:
+        with self.session() as s:
+            q = select(EventRow).where(EventRow.hall_id == self.hall_id, EventRow.seq > since)
+            if until is not None:
+                q = q.where(EventRow.seq <= until)
+            q = q.order_by(EventRow.seq).limit(limit)
+            return [
+                Event(seq=r.seq, kind=r.kind, at=codec.utc(r.at), data=json.loads(r.data)) for r in s.exec(q)
+            ]
+
+    def event_rows(self) -> list[EventRow]:
+        with self.session() as s:
+            q = select(EventRow).where(EventRow.hall_id == self.hall_id).order_by(EventRow.seq)
+            return list(s.exec(q))
+
+    def draws(self, day: str) -> list[Draw]:
+        with self.session() as s:
+            q = (
+                select(DrawRow)
+                .where(DrawRow.hall_id == self.hall_id, DrawRow.day == day)
+                .order_by(DrawRow.draw_no)
+            )
+            return [codec.row_to_draw(r) for r in s.exec(q)]
+
+    def day_row(self, day: str) -> DayRow | None:
+        with self.session() as s:
+            return s.get(DayRow, (self.hall_id, day))
+
+    def tickets_of_day(self, day: str) -> list[Ticket]:
+        with self.session() as s:
+            q = select(TicketRow).where(TicketRow.hall_id == self.hall_id, TicketRow.day == day)
+            return [codec.row_to_ticket(r) for r in s.exec(q.order_by(TicketRow.id))]
+
+    # ---- officers, devices, sessions, settings ------------------------------------------
+
+    def officer(self, staff_id: str) -> OfficerRow | None:
+        with self.session() as s:
+            return s.get(OfficerRow, (self.hall_id, staff_id))
+
+    def officers(self) -> list[OfficerRow]:
+        with self.session() as s:
+            q = select(OfficerRow).where(OfficerRow.hall_id == self.hall_id).order_by(OfficerRow.staff_id)
+            return list(s.exec(q))
+
+    def devices(self) -> list[DeviceRow]:
+        with self.session() as s:
+            q = select(DeviceRow).where(DeviceRow.hall_id == self.hall_id).order_by(DeviceRow.id)
+            return list(s.exec(q))
+
+    def device(self, device_id: int) -> DeviceRow | None:
+        with self.session() as s:
+            row = s.get(DeviceRow, device_id)
+            return row if row and row.hall_id == self.hall_id else None
+
+    def add_device(self, row: DeviceRow) -> DeviceRow:
+        with self.session() as s:
+            s.add(row)
+            s.commit()
+            s.refresh(row)
+            return row
+
+    def device_by_token(self, token_hash: str) -> DeviceRow | None:
+        with self.session() as s:
+            q = select(DeviceRow).where(DeviceRow.token_hash == token_hash, DeviceRow.hall_id == self.hall_id)
+            return s.exec(q).first()
+
+    def session_by_token(self, token_hash: str) -> SessionRow | None:
+        with self.session() as s:
+            row = s.get(SessionRow, token_hash)
+            return row if row and row.hall_id == self.hall_id else None
+
+    def revoke_sessions(self, counter: int) -> list[SessionRow]:
+        """Rows that end every officer session at a counter (written with the logout)."""
+        with self.session() as s:
+            q = select(SessionRow).where(
+                SessionRow.hall_id == self.hall_id,
+                SessionRow.counter == counter,
+                col(SessionRow.revoked).is_(False),
+            )
+            rows = list(s.exec(q))
+        for r in rows:
+            r.revoked = True
+        return rows
+
+    def setting(self, key: str, default: str = "") -> str:
+        with self.session() as s:
+            row = s.get(SettingRow, (self.hall_id, key))
+            return row.value if row else default
+
+    def delete_officer(self, staff_id: str) -> None:
+        with self.session() as s:
+            s.exec(
+                delete(OfficerRow).where(OfficerRow.hall_id == self.hall_id, OfficerRow.staff_id == staff_id)
+            )
+            s.commit()
