@@ -1,0 +1,58 @@
+"""`fairq serve`: the dispatcher on uvicorn, advertised by zeroconf."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+import uvicorn
+
+from dispatcher.api import create_app
+from dispatcher.discovery import advertised
+from dispatcher.settings import Settings
+
+
+def parse(argv: list[str] | None) -> Settings:
+    p = argparse.ArgumentParser(prog="fairq serve", description="Run the fairq dispatcher.")
+    p.add_argument("--data-dir", type=Path, help="where the SQLite database lives (default var/fairq)")
+    p.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db")
+    p.add_argument("--config", type=Path, help="hall.toml (default: the built-in sample hall)")
+    p.add_argument("--host", help="address to listen on (default 127.0.0.1; 0.0.0.0 for the LAN)")
+    p.add_argument("--port", type=int, help="port (default 8470)")
+    p.add_argument("--no-zeroconf", action="store_true", help="do not advertise on the LAN")
+    p.add_argument(
+        "--zeroconf-interface", action="append", help="advertise on this address only (repeatable)"
+    )
+    args = p.parse_args(argv)
+    overrides = {
+        "data_dir": args.data_dir,
+        "database_url": args.database_url,
+        "config": args.config,
+        "host": args.host,
+        "port": args.port,
+        "zeroconf_interfaces": args.zeroconf_interface,
+    }
+    settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+    if args.no_zeroconf:
+        settings.zeroconf = False
+    return settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve until interrupted."""
+    settings = parse(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def advertise(svc):
+        return advertised(
+            hall_id=svc.config.hall_id,
+            hall_name=svc.config.name,
+            host=settings.host,
+            port=settings.port,
+            interfaces=settings.zeroconf_interfaces,
+        )
+
+    app = create_app(settings, advertise=advertise if settings.zeroconf else None)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", ws_max_size=65536)
+    return 0
