@@ -48,11 +48,13 @@ class TicketPrinter:
             return PrinterStatus(queried=False)
         with self._lock:
             try:
-                return self._query()
+                status = self._query()
             except Exception as exc:  # any transport failure: the printer is not reachable
                 log.info("printer %s: status failed: %s", self.name, exc)
+                status = OFFLINE
+            if status is OFFLINE:  # reconnect next time: it may have been restarted or replugged
                 self._reset()
-                return OFFLINE
+            return status
 
     def print_ticket(self, layout: TicketLayout) -> PrinterStatus:
         """Print a ticket, or raise before sending (nothing lost) or after (PrintIncomplete)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -71,8 +70,8 @@ class TicketLayout:
 
 
 def char_columns(ch: str) -> int:
-    """Columns a character takes on the printer: two for CJK and full-width, else one."""
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    """Columns a character takes: non-ASCII goes out as a GB18030 double-byte, full width."""
+    return 1 if ch.isascii() else 2
 
 
 def text_columns(text: str) -> int:

@@ -130,13 +130,20 @@ class PrinterSimulator:
     """A printer that listens on 127.0.0.1 (``tcp``) or a pseudo-terminal (``pty``)."""
 
     def __init__(
-        self, directory: str | Path, *, transport: str = "tcp", paper_mm: int = 80, link: str | None = None
+        self,
+        directory: str | Path,
+        *,
+        transport: str = "tcp",
+        paper_mm: int = 80,
+        link: str | None = None,
+        port: int = 0,
     ) -> None:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.transport = transport
         self.paper_mm = paper_mm
         self.link = link
+        self._port = port
         self._server: socketserver.ThreadingTCPServer | None = None
         self._pty: PtyPort | None = None
         self._stop = threading.Event()
@@ -167,7 +174,7 @@ class PrinterSimulator:
             self._pty = PtyPort(self.link)
             self._spawn(self._serve_pty)
         else:
-            self._server = _Server(("127.0.0.1", 0), _Handler)
+            self._server = _Server(("127.0.0.1", self._port), _Handler)
             self._server.sim = self
             self._spawn(self._server.serve_forever, 0.05)
             endpoint = {"host": "127.0.0.1", "port": self.port, "pid": os.getpid()}
