@@ -1,0 +1,19 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from tests.support.live import LiveDispatcher  # noqa: E402
+
+
+@pytest.fixture
+def live(tmp_path):
+    """A real dispatcher on a free loopback port with the sample hall."""
+    server = LiveDispatcher(data_dir=tmp_path / "data").start()
+    yield server
+    server.stop()
