@@ -25,8 +25,7 @@ from .core import Invalid
 
 def list_categories(svc: HallService) -> list[CategoryConfig]:
     return [
-        CategoryConfig(**{k: v for k, v in r.model_dump().items() if k != "hall_id"})
-        for r in svc.store.categories()
+        CategoryConfig(**{k: v for k, v in r.model_dump().items() if k != "hall_id"}) for r in svc.store.categories()
     ]
 
 
@@ -174,9 +173,7 @@ def revoke_device(svc: HallService, device_id: int, *, by: str) -> DevicePublic:
     if row is None:
         raise NotFound("device_not_found", f"No device {device_id}.")
     row.revoked = True
-    svc.run(
-        lambda hall: None, audit=[("admin.device_revoked", {"by": by, "device_id": device_id})], rows=[row]
-    )
+    svc.run(lambda hall: None, audit=[("admin.device_revoked", {"by": by, "device_id": device_id})], rows=[row])
     return _device_public(row)
 
 

@@ -42,9 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--name", required=True)
     add.add_argument("--pin", required=True)
     add.add_argument("--role", default="officer", choices=[r.value for r in OfficerRole])
-    add.add_argument(
-        "--recuse", nargs="*", default=[], metavar="CODE", help="enterprise codes to recuse from"
-    )
+    add.add_argument("--recuse", nargs="*", default=[], metavar="CODE", help="enterprise codes to recuse from")
     off.add_parser("list", help="list officers")
     remove = off.add_parser("remove", help="deactivate an officer")
     remove.add_argument("staff_id")

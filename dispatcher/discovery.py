@@ -14,9 +14,7 @@ from protocol.discovery import API_VERSION, SERVICE_TYPE, TXT_API, TXT_HALL_ID, 
 log = logging.getLogger("fairq.discovery")
 
 
-def service_info(
-    *, hall_id: str, hall_name: str, port: int, addresses: list[str], scheme: str = "http"
-) -> ServiceInfo:
+def service_info(*, hall_id: str, hall_name: str, port: int, addresses: list[str], scheme: str = "http") -> ServiceInfo:
     """The zeroconf record: hall id, name, API version and scheme in TXT."""
     return ServiceInfo(
         SERVICE_TYPE,

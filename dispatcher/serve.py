@@ -21,9 +21,7 @@ def parse(argv: list[str] | None) -> Settings:
     p.add_argument("--host", help="address to listen on (default 127.0.0.1; 0.0.0.0 for the LAN)")
     p.add_argument("--port", type=int, help="port (default 8470)")
     p.add_argument("--no-zeroconf", action="store_true", help="do not advertise on the LAN")
-    p.add_argument(
-        "--zeroconf-interface", action="append", help="advertise on this address only (repeatable)"
-    )
+    p.add_argument("--zeroconf-interface", action="append", help="advertise on this address only (repeatable)")
     args = p.parse_args(argv)
     overrides = {
         "data_dir": args.data_dir,

@@ -142,9 +142,7 @@ class HallService:
     def ticket_public(self, ticket: Ticket, *, reprint: bool = False) -> TicketPublic:
         hall = self.hall
         ahead = hall.waiting_ahead(ticket) if ticket.state == TicketState.WAITING else 0
-        estimate = (
-            hall.estimated_wait_s(ticket.category, ahead) if ticket.state == TicketState.WAITING else None
-        )
+        estimate = hall.estimated_wait_s(ticket.category, ahead) if ticket.state == TicketState.WAITING else None
         data = ticket.as_dict()
         return TicketPublic(**data, waiting_ahead=ahead, estimated_wait_s=estimate, reprint=reprint)
 
@@ -203,9 +201,7 @@ class HallService:
                 if day
                 else None,
                 categories=categories,
-                counters=[
-                    self.counter_view(c) for c in sorted(hall.counters.values(), key=lambda c: c.number)
-                ],
+                counters=[self.counter_view(c) for c in sorted(hall.counters.values(), key=lambda c: c.number)],
                 recent_calls=[CallView(**c) for c in hall.recent_calls],
                 notice=self.store.setting("notice"),
             )

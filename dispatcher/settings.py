@@ -20,9 +20,7 @@ class HallConfig(BaseModel):
     open_at: str = Field("00:00", description="Business day opens (local HH:MM).")
     close_at: str = Field("24:00", description="Business day closes (local HH:MM; 24:00 = midnight).")
     k: int = Field(3, ge=1, le=50, description="Draw the ticket among the k oldest eligible tickets.")
-    counter_lost_after_s: int = Field(
-        300, description="A called ticket returns to the queue after this silence."
-    )
+    counter_lost_after_s: int = Field(300, description="A called ticket returns to the queue after this silence.")
     categories: list[CategoryConfig]
     counters: list[CounterConfig]
 

@@ -41,9 +41,7 @@ def build_service(
     if not store.is_configured():
         store.seed_config(config.categories, config.counters)
     svc = HallService(store, config, hub=EventHub(), clock=clock, entropy=entropy)
-    svc.login_limiter = LoginLimiter(
-        attempts=settings.login_attempts, window_s=settings.login_lockout_s, clock=clock
-    )
+    svc.login_limiter = LoginLimiter(attempts=settings.login_attempts, window_s=settings.login_lockout_s, clock=clock)
     return svc
 
 

@@ -58,9 +58,7 @@ def principal(request: Request) -> Principal:
     """The caller; 401 without a valid token."""
     found = resolve_token(service(request), bearer(request))
     if found is None:
-        raise ApiError(
-            401, "unauthorized", "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"}
-        )
+        raise ApiError(401, "unauthorized", "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"})
     return found
 
 

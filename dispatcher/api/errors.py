@@ -18,9 +18,7 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.headers = status, code, message, headers
 
 
-def error_response(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
-) -> JSONResponse:
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
@@ -84,9 +82,7 @@ class BodyLimit:
             await self._refuse(send)
 
     async def _refuse(self, send) -> None:
-        response = error_response(
-            413, "body_too_large", f"A request body may have at most {self.max_bytes} bytes."
-        )
+        response = error_response(413, "body_too_large", f"A request body may have at most {self.max_bytes} bytes.")
         await response({"type": "http"}, None, send)
 
 

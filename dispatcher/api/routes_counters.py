@@ -36,13 +36,9 @@ def _result(svc: HallService, number: int) -> ActionResult:
 
 
 @router.get("/counters", response_model=list[CounterView])
-def list_counters(
-    _: Principal = Depends(allow(*READERS)), svc: HallService = Depends(service)
-) -> list[CounterView]:
+def list_counters(_: Principal = Depends(allow(*READERS)), svc: HallService = Depends(service)) -> list[CounterView]:
     """Every counter with its state, officer and current ticket."""
-    return svc.read(
-        lambda hall: [svc.counter_view(c) for c in sorted(hall.counters.values(), key=lambda c: c.number)]
-    )
+    return svc.read(lambda hall: [svc.counter_view(c) for c in sorted(hall.counters.values(), key=lambda c: c.number)])
 
 
 @router.post("/counters/{number}/login", response_model=LoginResponse)
@@ -104,25 +100,19 @@ def _act(svc: HallService, who: Principal, number: int, action) -> ActionResult:
 
 
 @router.post("/counters/{number}/next", response_model=ActionResult)
-def next_ticket(
-    number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)
-) -> ActionResult:
+def next_ticket(number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """Close the current ticket (if any) and make the counter ready; the draw decides what comes."""
     return _act(svc, who, number, lambda hall: hall.next(number))
 
 
 @router.post("/counters/{number}/recall", response_model=ActionResult)
-def recall(
-    number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)
-) -> ActionResult:
+def recall(number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """Call the current ticket again."""
     return _act(svc, who, number, lambda hall: hall.recall(number))
 
 
 @router.post("/counters/{number}/start", response_model=ActionResult)
-def start(
-    number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)
-) -> ActionResult:
+def start(number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """The trader is at the counter: service starts."""
     return _act(svc, who, number, lambda hall: hall.start(number))
 
@@ -140,9 +130,7 @@ def complete(
 
 
 @router.post("/counters/{number}/no-show", response_model=ActionResult)
-def no_show(
-    number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)
-) -> ActionResult:
+def no_show(number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """The called trader did not come."""
     return _act(svc, who, number, lambda hall: hall.no_show(number))
 
@@ -155,31 +143,23 @@ def transfer(
     svc: HallService = Depends(service),
 ) -> ActionResult:
     """Send the current ticket to another category's queue (reason required); it keeps its place."""
-    return _act(
-        svc, who, number, lambda hall: hall.transfer(number, category=body.category, reason=body.reason)
-    )
+    return _act(svc, who, number, lambda hall: hall.transfer(number, category=body.category, reason=body.reason))
 
 
 @router.post("/counters/{number}/pause", response_model=ActionResult)
-def pause(
-    number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)
-) -> ActionResult:
+def pause(number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """A break: no tickets come until Resume or Next."""
     return _act(svc, who, number, lambda hall: hall.pause(number))
 
 
 @router.post("/counters/{number}/resume", response_model=ActionResult)
-def resume(
-    number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)
-) -> ActionResult:
+def resume(number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """Back from a break."""
     return _act(svc, who, number, lambda hall: hall.resume(number))
 
 
 @router.post("/counters/{number}/logout", response_model=ActionResult)
-def logout(
-    number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)
-) -> ActionResult:
+def logout(number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """Close the counter; a called ticket returns to the head of its queue. Admin may force it (audited)."""
     at_own_counter(who, number, Role.OFFICER, Role.ADMIN)
     audit = [("admin.force_logout", {"counter": number, "by": who.name})] if who.role == Role.ADMIN else []
@@ -206,9 +186,7 @@ def rate(
 
 
 @router.get("/counters/{number}/stats", response_model=OfficerStats)
-def stats(
-    number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)
-) -> OfficerStats:
+def stats(number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> OfficerStats:
     """Today's figures for the officer at this counter."""
     at_own_counter(who, number, Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
     staff_id = who.staff_id or svc.read(lambda hall: hall.counter(number).staff_id)

@@ -100,9 +100,7 @@ async def _read_client(ws: WebSocket) -> None:
             continue
         bad += 1
         await ws.send_text(
-            json.dumps(
-                {"type": "error", "code": "bad_message", "message": 'Only {"type": "ping"} is understood.'}
-            )
+            json.dumps({"type": "error", "code": "bad_message", "message": 'Only {"type": "ping"} is understood.'})
         )
         if bad >= MAX_BAD_MESSAGES:
             await ws.close(code=1008, reason="too many bad messages")

@@ -110,9 +110,7 @@ class Hall:
     def remove_officer(self, staff_id: str) -> None:
         for counter in self.counters.values():
             if counter.staff_id == staff_id:
-                raise Conflict(
-                    "officer_logged_in", f"Officer {staff_id} is logged in at counter {counter.number}."
-                )
+                raise Conflict("officer_logged_in", f"Officer {staff_id} is logged in at counter {counter.number}.")
         self.officers.pop(staff_id, None)
 
     # ---- the business day ---------------------------------------------------------------
@@ -264,9 +262,7 @@ class Hall:
         times = self._service_times.get(category)
         mean = sum(times) / len(times) if times else DEFAULT_SERVICE_S
         serving = sum(
-            1
-            for c in self.counters.values()
-            if c.state != CounterState.CLOSED and category in c.spec.categories
+            1 for c in self.counters.values() if c.state != CounterState.CLOSED and category in c.spec.categories
         )
         return int((ahead + 1) * mean / max(1, serving))
 
@@ -279,9 +275,7 @@ class Hall:
             raise NotFound("officer_not_found", f"No officer {staff_id}.")
         for other in self.counters.values():
             if other.staff_id == staff_id and other.number != counter_no:
-                raise Conflict(
-                    "officer_elsewhere", f"Officer {staff_id} is logged in at counter {other.number}."
-                )
+                raise Conflict("officer_elsewhere", f"Officer {staff_id} is logged in at counter {other.number}.")
         if counter.staff_id == staff_id:
             self._emit("counter.login", {"counter": counter.number, "staff_id": staff_id, "resumed": True})
             return counter
@@ -456,11 +450,7 @@ class Hall:
         if day is None or not day.is_open:
             return
         while True:
-            ready = [
-                c
-                for c in sorted(self.counters.values(), key=lambda c: c.number)
-                if c.state == CounterState.READY
-            ]
+            ready = [c for c in sorted(self.counters.values(), key=lambda c: c.number) if c.state == CounterState.READY]
             if not ready:
                 return
             waiting = self._sorted(t for t in self._open.values() if t.state == TicketState.WAITING)

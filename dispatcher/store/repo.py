@@ -99,25 +99,19 @@ class Store:
         """Read the hall as it was at the last commit."""
         with self.session() as s:
             h = self.hall_id
-            day_row = s.exec(
-                select(DayRow).where(DayRow.hall_id == h).order_by(col(DayRow.day).desc())
-            ).first()
+            day_row = s.exec(select(DayRow).where(DayRow.hall_id == h).order_by(col(DayRow.day).desc())).first()
             day = codec.day_from_row(day_row) if day_row else None
             tickets = []
             if day:
                 q = select(TicketRow).where(TicketRow.hall_id == h, TicketRow.day == day.day)
                 tickets = [codec.row_to_ticket(r) for r in s.exec(q)]
             max_id = s.exec(select(func.max(TicketRow.id)).where(TicketRow.hall_id == h)).one() or 0
-            last = s.exec(
-                select(EventRow).where(EventRow.hall_id == h).order_by(col(EventRow.seq).desc())
-            ).first()
+            last = s.exec(select(EventRow).where(EventRow.hall_id == h).order_by(col(EventRow.seq).desc())).first()
             recent = []
             if day:
                 q = (
                     select(EventRow)
-                    .where(
-                        EventRow.hall_id == h, col(EventRow.kind).in_(["ticket.called", "ticket.recalled"])
-                    )
+                    .where(EventRow.hall_id == h, col(EventRow.kind).in_(["ticket.called", "ticket.recalled"]))
                     .order_by(col(EventRow.seq).desc())
                     .limit(20)
                 )
@@ -142,9 +136,7 @@ class Store:
 
     # ---- writing ------------------------------------------------------------------------
 
-    def write(
-        self, changes: Changes, extra: list[CoreEvent] | None = None, rows: Iterable[Any] = ()
-    ) -> list[Event]:
+    def write(self, changes: Changes, extra: list[CoreEvent] | None = None, rows: Iterable[Any] = ()) -> list[Event]:
         """Write one command's changes and events in one transaction; return the events with their seq.
 
         If another writer (the admin CLI) appended events meanwhile, re-chain after them and retry.
@@ -226,9 +218,7 @@ class Store:
             if until is not None:
                 q = q.where(EventRow.seq <= until)
             q = q.order_by(EventRow.seq).limit(limit)
-            return [
-                Event(seq=r.seq, kind=r.kind, at=codec.utc(r.at), data=json.loads(r.data)) for r in s.exec(q)
-            ]
+            return [Event(seq=r.seq, kind=r.kind, at=codec.utc(r.at), data=json.loads(r.data)) for r in s.exec(q)]
 
     def event_rows(self) -> list[EventRow]:
         with self.session() as s:
@@ -237,11 +227,7 @@ class Store:
 
     def draws(self, day: str) -> list[Draw]:
         with self.session() as s:
-            q = (
-                select(DrawRow)
-                .where(DrawRow.hall_id == self.hall_id, DrawRow.day == day)
-                .order_by(DrawRow.draw_no)
-            )
+            q = select(DrawRow).where(DrawRow.hall_id == self.hall_id, DrawRow.day == day).order_by(DrawRow.draw_no)
             return [codec.row_to_draw(r) for r in s.exec(q)]
 
     def day_row(self, day: str) -> DayRow | None:
@@ -311,7 +297,5 @@ class Store:
 
     def delete_officer(self, staff_id: str) -> None:
         with self.session() as s:
-            s.exec(
-                delete(OfficerRow).where(OfficerRow.hall_id == self.hall_id, OfficerRow.staff_id == staff_id)
-            )
+            s.exec(delete(OfficerRow).where(OfficerRow.hall_id == self.hall_id, OfficerRow.staff_id == staff_id))
             s.commit()

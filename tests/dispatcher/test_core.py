@@ -254,9 +254,7 @@ def test_recused_pair_is_never_drawn():
             assert ticket.counter != 1
         hall.next(ticket.counter)
     draws = hall.take_changes().draws
-    assert draws and all(
-        not (d.counter == 1 and hall.tickets[d.ticket_id].enterprise_code == code) for d in draws
-    )
+    assert draws and all(not (d.counter == 1 and hall.tickets[d.ticket_id].enterprise_code == code) for d in draws)
 
 
 def test_recused_ticket_waits_for_another_counter():
