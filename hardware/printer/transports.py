@@ -20,6 +20,11 @@ class SerialPrinter(Serial):
         """Forget replies that came too late for an earlier query."""
         self.device.reset_input_buffer()
 
+    def _read(self) -> bytes:
+        """The reply as soon as its first byte is in (python-escpos waits for 16 bytes)."""
+        first = self.device.read(1)
+        return first + self.device.read(self.device.in_waiting) if first else b""
+
 
 class NetworkPrinter(Network):
     """A raw TCP printer (port 9100)."""
