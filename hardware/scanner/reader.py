@@ -28,6 +28,7 @@ class BarcodeScanner:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._fill(0)  # open now: codes scanned from here on are kept
 
     @property
     def online(self) -> bool:

@@ -100,9 +100,7 @@ def test_keypad_screen(line, bus):
 
 def test_evaluator_rating_given_while_asking(line, bus):
     sim = line.device(3)
-    picker = threading.Thread(
-        target=lambda: wait_until(lambda: sim.asking) and sim.pick(Rating.VERY_SATISFIED)
-    )
+    picker = threading.Thread(target=lambda: wait_until(lambda: sim.asking) and sim.pick(Rating.VERY_SATISFIED))
     picker.start()
     assert Evaluator(bus).ask(timeout=5) is Rating.VERY_SATISFIED
     picker.join()

@@ -103,9 +103,7 @@ def test_ticket_without_declaration_number_has_no_such_lines(layout):
 
 def test_qr_payload_defaults_to_ticket_id_and_can_be_set(layout):
     assert Qr("T-1", 6, 1) in ticket_blocks(layout, 80)
-    assert Qr("https://hall/t/T-1", 6, 1) in ticket_blocks(
-        replace(layout, qr_payload="https://hall/t/T-1"), 80
-    )
+    assert Qr("https://hall/t/T-1", 6, 1) in ticket_blocks(replace(layout, qr_payload="https://hall/t/T-1"), 80)
 
 
 @pytest.mark.parametrize("paper", [58, 80])
