@@ -152,9 +152,7 @@ class SerialBus:
     def _open(self) -> serial.SerialBase:
         """The open port, opening (or reopening after an unplug) as needed."""
         if self._port is None:
-            self._port = serial.serial_for_url(
-                self.url, baudrate=self.baudrate, parity=self.parity, timeout=0.02
-            )
+            self._port = serial.serial_for_url(self.url, baudrate=self.baudrate, parity=self.parity, timeout=0.02)
             self.opens += 1
         return self._port
 
