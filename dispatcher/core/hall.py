@@ -136,8 +136,28 @@ class Hall:
         self._idempotency = {}
         self.recent_calls.clear()
         self._changes.day = self.day
-        self._emit("day.opened", {"day": today, "commitment": self.day.commitment})
+        self._emit("day.opened", {"day": today, "commitment": self.day.commitment, "hall": self._opening()})
         return self.day
+
+    def _opening(self) -> dict:
+        """The dispatch inputs at the day's start, so the day's draws can be re-checked from its log alone."""
+        return {
+            "k": self.k,
+            "categories": [{"code": c.code, "priority": c.priority} for c in self.categories.values()],
+            "counters": [
+                {
+                    "number": c.number,
+                    "categories": sorted(c.spec.categories),
+                    "state": str(c.state),
+                    "staff_id": c.staff_id,
+                }
+                for c in sorted(self.counters.values(), key=lambda c: c.number)
+            ],
+            "officers": [
+                {"staff_id": o.staff_id, "recusals": sorted(o.recusals)}
+                for o in sorted(self.officers.values(), key=lambda o: o.staff_id)
+            ],
+        }
 
     def close_day(self) -> Day:
         """End the business day: open tickets expire, and the seed is revealed."""
@@ -310,6 +330,7 @@ class Hall:
             self._set_counter(counter, CounterState.IDLE, ticket=None)
         elif counter.state == CounterState.READY:
             self._set_counter(counter, CounterState.IDLE)
+        self._emit("counter.lost", {"counter": counter.number, "staff_id": counter.staff_id})
         self._dispatch()
         return counter
 
