@@ -1,0 +1,95 @@
+"""What the three Qt apps (kiosk, counter client, hall display) share: talking to the dispatcher.
+
+Public API
+==========
+
+``qtclient.link``
+    ``DispatcherLink(url: str | None, token: str, *, parent=None, discovery=None, backoff=None,
+    request_timeout_ms=5000, ping_interval_ms=5000, refresh_ms=1000, state=None)`` — a QObject.
+
+    Life: ``start()`` (connects, reconnects by itself until ``stop()``), ``stop()``, ``reconnect()``,
+    ``set_url(url)``, ``set_token(token)``; properties ``url``, ``token``, ``is_up``, ``last_seq``,
+    ``device`` (GET /devices/me of the last connect), ``state`` (a ``HallState``).
+    A link starts *down*; ``linkUp`` comes once the stream is open and caught up.
+
+    Each connect: GET /devices/me (checks the token) → WebSocket ``/api/v1/stream?since=last_seq``
+    (or a snapshot the first time). Events are applied in sequence order: duplicates are dropped, a
+    gap makes it reconnect and replay at once. Lost stream → ``linkDown`` → retries with
+    ``Backoff`` (exponential, capped at 10 s, jittered). A silent stream (no pong within 3 pings)
+    counts as lost. After ticket/counter/day events a fresh snapshot is fetched (debounced by
+    ``refresh_ms``) so that queue lengths and wait estimates stay right.
+
+    Signals: ``linkUp()``, ``linkDown(str reason)``, ``authFailed(str)``, ``urlChanged(str)``,
+    ``deviceInfo(dict)``, ``snapshotReceived(dict)``, ``eventReceived(dict)``, ``stateChanged()``,
+    and per kind (each with the whole event ``{seq, kind, at, data}``): ``dayOpened``, ``dayClosed``,
+    ``ticketIssued``, ``ticketCalled``, ``ticketRecalled``, ``ticketStarted``, ``ticketCompleted``,
+    ``ticketNoShow``, ``ticketTransferred``, ``ticketCancelled``, ``ticketReturned``,
+    ``ticketExpired``, ``ticketReprinted``, ``ticketRated``, ``counterLogin``, ``counterLogout``,
+    ``counterReady``, ``counterPaused``, ``counterResumed``, ``devicePrinter``, ``hallNotice``,
+    ``adminEvent`` (every ``admin.*``). ``EVENT_SIGNALS`` maps kinds to signal names.
+
+    REST (never blocks; each returns a ``PendingCall`` whose ``finished(ApiResult)`` fires once, and
+    calls ``callback(ApiResult)`` if given): ``request(method, path, body=None, *, callback,
+    headers, token, timeout_ms)``, ``get(path, cb)``, ``post(path, body, cb)``,
+    ``fetch_snapshot(cb)``, ``refresh_snapshot()``, ``device_me(cb)``,
+    ``issue_ticket(category, *, idempotency_key, declaration_no=None, enterprise_code=None, callback)``,
+    ``cancel_ticket(ticket_id, reason, cb)``, ``report_printer(state, detail=None, cb)``,
+    ``counter_action(number, action, body=None, *, token=None, callback)`` (``token`` overrides the
+    device token, e.g. with an officer's session token from login).
+
+    ``ApiResult(ok, status, data, code, message)``: ``status`` 0 = no answer (``code`` ``network`` or
+    ``timeout``; after a timeout the dispatcher may have done it); otherwise ``code``/``message`` are
+    the dispatcher's ``{"error": {...}}``. ``result.reached`` = the dispatcher answered.
+
+``qtclient.hallstate.HallState`` — plain Python, no Qt: ``apply_snapshot(dict)``,
+    ``apply_event(dict) -> bool``; ``seq``, ``hall_id``, ``hall_name``, ``day``, ``day_open``,
+    ``categories`` (code → CategoryView dict, in the dispatcher's order), ``counters`` (number →
+    CounterView dict), ``recent_calls`` (CallView dicts, oldest first), ``notice``, ``loaded``;
+    ``category(code)``, ``category_list()``, ``counter(n)``. Kept as it was when the link drops.
+
+``qtclient.discovery`` — ``DiscoveryBrowser(*, interfaces=None, hall_id=None)`` (QObject; ``start()``,
+    ``stop()``; signals ``found(str url)``, ``foundService(Found)``, ``lost(str url)``; pass it to
+    ``DispatcherLink(None, token, discovery=browser)``); ``discover(timeout, *, interfaces, hall_id)
+    -> Found | None`` blocking, for command lines. ``Found(url, hall_id, hall_name, name)``.
+    Tests use ``interfaces=["127.0.0.1"]``.
+
+``qtclient.config`` — ``DeviceConfig.load(path, defaults) / .save()`` (TOML, atomic, mode 600);
+    ``url`` (``"discover"`` or ``http://host:port``), ``discover``, ``token``, ``enrolled``,
+    ``get(key, default)``, ``[key]``, ``update(**kw)``; ``default_config_path(app)``.
+
+``qtclient.enrol.EnrolmentView`` — the once-only screen asking for the URL and token; checks them
+    with GET /devices/me (optionally the role) and emits ``enrolled(url, token, device)``.
+
+``qtclient.i18n`` — ``Translator(packages)`` with ``set_language("zh"|"en")``, ``toggle()``,
+    ``language``, signal ``languageChanged(str)``; installs ``<pkg>/i18n/<pkg>_zh_CN.qm`` of each
+    package. Source strings are English (``self.tr``); widgets re-set texts on
+    ``QEvent.LanguageChange``. ``pick(language, zh, en)`` for the dispatcher's bilingual names.
+    ``python -m qtclient.i18n PKG`` runs pyside6-lupdate + pyside6-lrelease for a package.
+
+``qtclient.theme`` — ``apply_theme(app, base_pixel_size=32)``, ``font(pixel_size, bold=False)``,
+    ``cjk_family()`` (WenQuanYi Micro Hei first), ``COLORS``, ``base_stylesheet()``.
+
+``qtclient.backoff.Backoff(initial=0.5, cap=10, factor=2, jitter=0.5, rand=random.random)`` —
+    ``next_delay()``, ``reset()``. Tests pass ``Backoff(0.05, cap=0.3)``.
+
+``qtclient.testing`` — ``LiveDispatcher(data_dir, port=None)``: the real dispatcher under uvicorn on
+    127.0.0.1 in a thread: ``start()``, ``stop()``, ``restart()`` (same port and data), ``url``,
+    ``service``, ``add_device(role, name, counter=None) -> token``, ``add_officer(...)``.
+"""
+
+from .backoff import Backoff
+from .config import DISCOVER, DeviceConfig, default_config_path
+from .hallstate import HallState
+from .link import EVENT_SIGNALS, ApiResult, DispatcherLink, PendingCall
+
+__all__ = [
+    "DISCOVER",
+    "EVENT_SIGNALS",
+    "ApiResult",
+    "Backoff",
+    "DeviceConfig",
+    "DispatcherLink",
+    "HallState",
+    "PendingCall",
+    "default_config_path",
+]

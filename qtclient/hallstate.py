@@ -1,0 +1,146 @@
+"""The hall as last seen: a snapshot with the events after it applied. Plain Python, no widgets."""
+
+from __future__ import annotations
+
+import copy
+from collections import deque
+from typing import Any
+
+RECENT_CALLS = 20
+EVENT_MEMORY = 500
+
+# What a ticket event does to its category's waiting count.
+_WAITING_DELTA = {"ticket.issued": 1, "ticket.called": -1, "ticket.returned": 1}
+
+
+class HallState:
+    """Categories, counters, recent calls and the notice, kept up to date from snapshots and events.
+
+    A snapshot replaces everything; events after it are applied in order. Events are remembered for a
+    while so that a snapshot fetched a little late (older than events already applied) loses nothing.
+    The last known state survives a lost link: screens keep showing it.
+    """
+
+    def __init__(self) -> None:
+        self.seq = 0
+        self.hall_id = ""
+        self.hall_name = ""
+        self.day: dict[str, Any] | None = None
+        self.categories: dict[str, dict[str, Any]] = {}
+        self.counters: dict[int, dict[str, Any]] = {}
+        self.recent_calls: list[dict[str, Any]] = []
+        self.notice = ""
+        self.loaded = False
+        self._events: deque[dict[str, Any]] = deque(maxlen=EVENT_MEMORY)
+
+    # ---- input ------------------------------------------------------------------------
+
+    def apply_snapshot(self, snapshot: dict[str, Any]) -> None:
+        """Take a whole picture; events newer than it that were already applied are applied again."""
+        newer = [e for e in self._events if e["seq"] > snapshot["seq"]]
+        self.seq = snapshot["seq"]
+        self.hall_id = snapshot.get("hall_id", "")
+        self.hall_name = snapshot.get("hall_name", "")
+        self.day = copy.deepcopy(snapshot.get("day"))
+        self.categories = {c["code"]: dict(c) for c in snapshot.get("categories", [])}
+        self.counters = {c["number"]: copy.deepcopy(c) for c in snapshot.get("counters", [])}
+        self.recent_calls = [dict(c) for c in snapshot.get("recent_calls", [])][-RECENT_CALLS:]
+        self.notice = snapshot.get("notice", "")
+        self.loaded = True
+        self._events = deque((e for e in self._events if e["seq"] <= snapshot["seq"]), maxlen=EVENT_MEMORY)
+        for event in newer:
+            self.apply_event(event)
+
+    def apply_event(self, event: dict[str, Any]) -> bool:
+        """Apply one event (``{seq, kind, at, data}``); False if it was already applied."""
+        if event["seq"] <= self.seq:
+            return False
+        self.seq = event["seq"]
+        self._events.append(event)
+        kind, data = event["kind"], event.get("data") or {}
+        ticket = data.get("ticket") or {}
+        if kind in _WAITING_DELTA:
+            self._add_waiting(ticket.get("category"), _WAITING_DELTA[kind])
+        elif kind == "ticket.transferred":
+            self._add_waiting(ticket.get("category"), 1)
+        elif kind == "ticket.cancelled" and not data.get("after_call"):
+            self._add_waiting(ticket.get("category"), -1)
+        elif kind == "day.opened":
+            self.day = {"day": data.get("day"), "is_open": True, "commitment": data.get("commitment"), "seed": None}
+            self.recent_calls = []
+            for cat in self.categories.values():
+                cat.update(waiting=0, oldest_wait_s=None)
+        elif kind == "day.closed":
+            self.day = {
+                "day": data.get("day"),
+                "is_open": False,
+                "commitment": data.get("commitment"),
+                "seed": data.get("seed"),
+            }
+            for cat in self.categories.values():
+                cat.update(waiting=0, oldest_wait_s=None)
+        elif kind == "hall.notice":
+            self.notice = data.get("text", "")
+        if kind in ("ticket.called", "ticket.recalled") and data.get("call"):
+            self.recent_calls = (self.recent_calls + [dict(data["call"])])[-RECENT_CALLS:]
+        self._apply_counter(kind, data, ticket)
+        return True
+
+    def _add_waiting(self, code: str | None, delta: int) -> None:
+        cat = self.categories.get(code or "")
+        if cat is not None:
+            cat["waiting"] = max(0, int(cat.get("waiting") or 0) + delta)
+
+    def _apply_counter(self, kind: str, data: dict[str, Any], ticket: dict[str, Any]) -> None:
+        number = data.get("counter", ticket.get("counter"))
+        counter = self.counters.get(number) if isinstance(number, int) else None
+        if counter is None:
+            return
+        states = {
+            "counter.login": "idle",
+            "counter.logout": "closed",
+            "counter.ready": "ready",
+            "counter.paused": "paused",
+            "counter.resumed": "idle",
+            "ticket.called": "busy",
+            "ticket.completed": "idle",
+            "ticket.no_show": "idle",
+            "ticket.transferred": "idle",
+        }
+        if kind == "counter.login" and data.get("resumed"):
+            return
+        if kind in states:
+            counter["state"] = states[kind]
+        if kind in ("ticket.called", "ticket.recalled", "ticket.started"):
+            counter["ticket"] = dict(ticket)
+        elif kind in ("counter.logout", "counter.ready", "ticket.completed", "ticket.no_show", "ticket.transferred"):
+            counter["ticket"] = None
+        elif kind == "ticket.returned":
+            counter["ticket"] = None
+            if counter.get("state") == "busy":
+                counter["state"] = "idle"
+        elif kind == "ticket.cancelled" and (counter.get("ticket") or {}).get("id") == ticket.get("id"):
+            counter.update(ticket=None, state="ready")
+        if kind == "counter.login":
+            counter["staff_id"] = data.get("staff_id")
+        elif kind == "counter.logout":
+            counter.update(staff_id=None, officer_name=None)
+
+    # ---- views ------------------------------------------------------------------------
+
+    def category(self, code: str) -> dict[str, Any] | None:
+        """One category as last seen, or None."""
+        return self.categories.get(code)
+
+    def category_list(self) -> list[dict[str, Any]]:
+        """Categories in the dispatcher's order (priority, then code)."""
+        return list(self.categories.values())
+
+    def counter(self, number: int) -> dict[str, Any] | None:
+        """One counter as last seen, or None."""
+        return self.counters.get(number)
+
+    @property
+    def day_open(self) -> bool:
+        """Whether a business day is open (tickets can be issued)."""
+        return bool(self.day and self.day.get("is_open"))

@@ -1,0 +1,51 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+    <context>
+        <name>EnrolmentView</name>
+        <message>
+            <source>Enrol this device</source>
+            <translation>登记本设备</translation>
+        </message>
+        <message>
+            <source>Enter the dispatcher address (or “discover”) and the token from the supervisor.</source>
+            <translation>请输入调度服务地址（或“discover”自动发现）以及管理员提供的令牌。</translation>
+        </message>
+        <message>
+            <source>discover or http://host:port</source>
+            <translation>discover 或 http://主机:端口</translation>
+        </message>
+        <message>
+            <source>Token</source>
+            <translation>令牌</translation>
+        </message>
+        <message>
+            <source>Connect</source>
+            <translation>连接</translation>
+        </message>
+        <message>
+            <source>Please enter the token.</source>
+            <translation>请输入令牌。</translation>
+        </message>
+        <message>
+            <source>No dispatcher found on the network yet; enter its address.</source>
+            <translation>网络中尚未发现调度服务，请输入其地址。</translation>
+        </message>
+        <message>
+            <source>Checking…</source>
+            <translation>正在验证…</translation>
+        </message>
+        <message>
+            <source>The dispatcher does not answer: %1</source>
+            <translation>调度服务无响应：%1</translation>
+        </message>
+        <message>
+            <source>The token was refused.</source>
+            <translation>令牌无效。</translation>
+        </message>
+        <message>
+            <source>This token is for a %1, not for this device.</source>
+            <translation>此令牌属于“%1”设备，不适用于本设备。</translation>
+        </message>
+    </context>
+</TS>

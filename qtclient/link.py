@@ -1,0 +1,525 @@
+"""`DispatcherLink`: REST calls and the event stream of one dispatcher, all asynchronous, as Qt signals."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from PySide6.QtCore import QByteArray, QElapsedTimer, QObject, QTimer, QUrl, Signal
+from PySide6.QtNetwork import QNetworkAccessManager, QNetworkProxy, QNetworkReply, QNetworkRequest
+from PySide6.QtWebSockets import QWebSocket
+
+from protocol import API_PREFIX
+
+from .backoff import Backoff
+from .hallstate import HallState
+
+log = logging.getLogger("fairq.qtclient")
+
+#: Event kind -> name of the convenience signal emitted for it (each carries the whole event dict).
+EVENT_SIGNALS: dict[str, str] = {
+    "day.opened": "dayOpened",
+    "day.closed": "dayClosed",
+    "ticket.issued": "ticketIssued",
+    "ticket.called": "ticketCalled",
+    "ticket.recalled": "ticketRecalled",
+    "ticket.started": "ticketStarted",
+    "ticket.completed": "ticketCompleted",
+    "ticket.no_show": "ticketNoShow",
+    "ticket.transferred": "ticketTransferred",
+    "ticket.cancelled": "ticketCancelled",
+    "ticket.returned": "ticketReturned",
+    "ticket.expired": "ticketExpired",
+    "ticket.reprinted": "ticketReprinted",
+    "ticket.rated": "ticketRated",
+    "counter.login": "counterLogin",
+    "counter.logout": "counterLogout",
+    "counter.ready": "counterReady",
+    "counter.paused": "counterPaused",
+    "counter.resumed": "counterResumed",
+    "device.printer": "devicePrinter",
+    "hall.notice": "hallNotice",
+}
+
+# Events after which queue lengths and estimates change: a fresh snapshot is fetched (debounced).
+_REFRESH_PREFIXES = ("ticket.", "counter.", "day.", "admin.")
+
+
+@dataclass(frozen=True)
+class ApiResult:
+    """The outcome of one REST call.
+
+    ``status`` is the HTTP status, 0 when no answer came (``code`` is then ``network`` or ``timeout``;
+    after ``timeout`` the dispatcher may or may not have done it). On HTTP errors ``code`` and
+    ``message`` come from the dispatcher's ``{"error": {...}}`` body.
+    """
+
+    ok: bool
+    status: int
+    data: Any = None
+    code: str = ""
+    message: str = ""
+
+    @property
+    def reached(self) -> bool:
+        """Whether the dispatcher answered at all."""
+        return self.status != 0
+
+
+class PendingCall(QObject):
+    """A REST call in flight; ``finished(ApiResult)`` is emitted once, on the GUI thread."""
+
+    finished = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.result: ApiResult | None = None
+        self._reply: QNetworkReply | None = None
+
+    def abort(self) -> None:
+        """Give up waiting (the result is a ``network`` error)."""
+        if self._reply is not None:
+            self._reply.abort()
+
+
+def api_url(base: str, path: str) -> str:
+    """``http://host:port`` + ``/snapshot`` -> ``http://host:port/api/v1/snapshot``."""
+    return base.rstrip("/") + API_PREFIX + path
+
+
+def stream_url(base: str, since: int | None) -> str:
+    """The WebSocket URL of the event stream, asking for what came after ``since``."""
+    parts = urlsplit(base.rstrip("/"))
+    scheme = "wss" if parts.scheme == "https" else "ws"
+    url = f"{scheme}://{parts.netloc}{parts.path}{API_PREFIX}/stream"
+    return url if since is None else f"{url}?since={since}"
+
+
+class DispatcherLink(QObject):
+    """One dispatcher, as seen by a kiosk, counter or display.
+
+    Keeps a WebSocket to ``/api/v1/stream`` open, reconnecting with backoff and jitter, asking for
+    ``since=last_seq`` each time so that no event is missed or doubled; a gap in sequence numbers
+    makes it reconnect at once and replay. Every REST call is asynchronous (QNetworkAccessManager).
+    The hall as last seen is in ``state`` (a `HallState`), kept after the link is lost.
+    """
+
+    linkUp = Signal()
+    linkDown = Signal(str)  # reason, for the log and a status line
+    authFailed = Signal(str)  # the token was refused: enrol again
+    urlChanged = Signal(str)  # discovery found (another) dispatcher
+    deviceInfo = Signal(dict)  # GET /devices/me: name, role, counter
+    snapshotReceived = Signal(dict)
+    eventReceived = Signal(dict)
+    stateChanged = Signal()  # `state` changed (snapshot or event)
+
+    dayOpened = Signal(dict)
+    dayClosed = Signal(dict)
+    ticketIssued = Signal(dict)
+    ticketCalled = Signal(dict)
+    ticketRecalled = Signal(dict)
+    ticketStarted = Signal(dict)
+    ticketCompleted = Signal(dict)
+    ticketNoShow = Signal(dict)
+    ticketTransferred = Signal(dict)
+    ticketCancelled = Signal(dict)
+    ticketReturned = Signal(dict)
+    ticketExpired = Signal(dict)
+    ticketReprinted = Signal(dict)
+    ticketRated = Signal(dict)
+    counterLogin = Signal(dict)
+    counterLogout = Signal(dict)
+    counterReady = Signal(dict)
+    counterPaused = Signal(dict)
+    counterResumed = Signal(dict)
+    devicePrinter = Signal(dict)
+    hallNotice = Signal(dict)
+    adminEvent = Signal(dict)
+
+    def __init__(
+        self,
+        url: str | None,
+        token: str,
+        *,
+        parent: QObject | None = None,
+        discovery: Any = None,
+        backoff: Backoff | None = None,
+        request_timeout_ms: int = 5000,
+        ping_interval_ms: int = 5000,
+        refresh_ms: int = 1000,
+        state: HallState | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._url = url.rstrip("/") if url else None
+        self._token = token
+        self.discovery = discovery  # a qtclient.discovery.DiscoveryBrowser, used when url is None
+        self.backoff = backoff or Backoff()
+        self.request_timeout_ms = request_timeout_ms
+        self.ping_interval_ms = ping_interval_ms
+        self.state = state or HallState()
+        self.device: dict[str, Any] | None = None
+        self.last_seq = 0
+        self.last_hello: dict[str, Any] = {}  # the stream's last hello: mode "snapshot" or "replay"
+        self._have_base = False  # a snapshot or replay base exists, so `since` can be asked
+        self._up = False
+        self._running = False
+        self._attempt = 0
+        self._ws: QWebSocket | None = None
+        self._nam = QNetworkAccessManager(self)
+        self._nam.setProxy(QNetworkProxy(QNetworkProxy.ProxyType.NoProxy))
+        self._retry = QTimer(self, singleShot=True, timeout=self._connect)
+        self._ping = QTimer(self, interval=ping_interval_ms, timeout=self._send_ping)
+        self._refresh = QTimer(self, singleShot=True, interval=refresh_ms, timeout=self.refresh_snapshot)
+        self._since_rx = QElapsedTimer()
+        if discovery is not None:
+            discovery.found.connect(self._discovered)
+
+    # ---- properties -------------------------------------------------------------------
+
+    @property
+    def url(self) -> str | None:
+        """The dispatcher's base URL (``http://host:port``), None until discovered."""
+        return self._url
+
+    @property
+    def token(self) -> str:
+        return self._token
+
+    @property
+    def is_up(self) -> bool:
+        """Whether the event stream is open and caught up."""
+        return self._up
+
+    # ---- life -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Begin connecting (discovering first if there is no URL); reconnects until `stop`."""
+        self._running = True
+        if self._url is None and self.discovery is not None:
+            self.discovery.start()
+        self._connect()
+
+    def stop(self) -> None:
+        """Close the stream and stop reconnecting; the state is kept."""
+        self._running = False
+        self._retry.stop()
+        self._ping.stop()
+        self._refresh.stop()
+        self._drop_socket()
+        if self.discovery is not None:
+            self.discovery.stop()
+        self._set_down("stopped")
+
+    def set_url(self, url: str) -> None:
+        """Use another dispatcher URL from now on (reconnects if running)."""
+        url = url.rstrip("/")
+        if url == self._url:
+            return
+        self._url = url
+        self.urlChanged.emit(url)
+        self.reconnect()
+
+    def set_token(self, token: str) -> None:
+        """Use another token (after enrolment) and reconnect."""
+        self._token = token
+        self.reconnect()
+
+    def reconnect(self) -> None:
+        """Drop the stream and connect again now."""
+        if not self._running:
+            return
+        self._drop_socket()
+        self._set_down("reconnecting")
+        self.backoff.reset()
+        self._connect()
+
+    # ---- REST -------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        callback: Callable[[ApiResult], None] | None = None,
+        headers: dict[str, str] | None = None,
+        token: str | None = None,
+        timeout_ms: int | None = None,
+    ) -> PendingCall:
+        """Send ``METHOD /api/v1{path}`` with a JSON body; the result comes to ``callback`` / ``finished``."""
+        pending = PendingCall(self)
+        if callback is not None:
+            pending.finished.connect(callback)
+        if self._url is None:
+            QTimer.singleShot(0, lambda: self._deliver(pending, ApiResult(False, 0, None, "network", "no URL")))
+            return pending
+        req = QNetworkRequest(QUrl(api_url(self._url, path)))
+        req.setTransferTimeout(timeout_ms or self.request_timeout_ms)
+        req.setRawHeader(b"Accept", b"application/json")
+        bearer = self._token if token is None else token
+        if bearer:
+            req.setRawHeader(b"Authorization", f"Bearer {bearer}".encode())
+        for name, value in (headers or {}).items():
+            req.setRawHeader(name.encode(), value.encode())
+        payload = QByteArray()
+        if body is not None:
+            req.setRawHeader(b"Content-Type", b"application/json")
+            payload = QByteArray(json.dumps(body).encode())
+        reply = self._nam.sendCustomRequest(req, QByteArray(method.upper().encode()), payload)
+        pending._reply = reply
+        reply.finished.connect(lambda: self._finished(reply, pending))
+        return pending
+
+    def get(self, path: str, callback: Callable[[ApiResult], None] | None = None, **kw: Any) -> PendingCall:
+        return self.request("GET", path, callback=callback, **kw)
+
+    def post(
+        self, path: str, body: Any = None, callback: Callable[[ApiResult], None] | None = None, **kw: Any
+    ) -> PendingCall:
+        return self.request("POST", path, body if body is not None else {}, callback=callback, **kw)
+
+    def fetch_snapshot(self, callback: Callable[[ApiResult], None] | None = None) -> PendingCall:
+        """GET /snapshot (the result only; `refresh_snapshot` also applies it to `state`)."""
+        return self.get("/snapshot", callback)
+
+    def device_me(self, callback: Callable[[ApiResult], None] | None = None) -> PendingCall:
+        """GET /devices/me: this device as enrolled (a counter PC learns its counter here)."""
+        return self.get("/devices/me", callback)
+
+    def issue_ticket(
+        self,
+        category: str,
+        *,
+        idempotency_key: str,
+        declaration_no: str | None = None,
+        enterprise_code: str | None = None,
+        callback: Callable[[ApiResult], None] | None = None,
+    ) -> PendingCall:
+        """POST /tickets; retry with the same ``idempotency_key`` and no second ticket is made."""
+        body: dict[str, Any] = {"category": category}
+        if declaration_no:
+            body["declaration_no"] = declaration_no
+        if enterprise_code:
+            body["enterprise_code"] = enterprise_code
+        return self.post("/tickets", body, callback, headers={"Idempotency-Key": idempotency_key})
+
+    def cancel_ticket(
+        self, ticket_id: int, reason: str, callback: Callable[[ApiResult], None] | None = None
+    ) -> PendingCall:
+        """POST /tickets/{id}/cancel with a reason."""
+        return self.post(f"/tickets/{ticket_id}/cancel", {"reason": reason}, callback)
+
+    def report_printer(
+        self, state: str, detail: str | None = None, callback: Callable[[ApiResult], None] | None = None
+    ) -> PendingCall:
+        """POST /devices/me/printer (kiosks): ok, paper_near_end, paper_out, cover_open, offline, error."""
+        return self.post("/devices/me/printer", {"state": state, "detail": detail}, callback)
+
+    def counter_action(
+        self,
+        number: int,
+        action: str,
+        body: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        callback: Callable[[ApiResult], None] | None = None,
+    ) -> PendingCall:
+        """POST /counters/{n}/{action} (login, next, recall, start, complete, no-show, transfer, ...)."""
+        return self.post(f"/counters/{number}/{quote(action)}", body or {}, callback, token=token)
+
+    def refresh_snapshot(self) -> PendingCall:
+        """Fetch a snapshot now and apply it to `state` (fresh estimates after events)."""
+        return self.fetch_snapshot(self._refreshed)
+
+    def _refreshed(self, result: ApiResult) -> None:
+        if result.ok and isinstance(result.data, dict):
+            self.state.apply_snapshot(result.data)
+            self.snapshotReceived.emit(result.data)
+            self.stateChanged.emit()
+
+    def _finished(self, reply: QNetworkReply, pending: PendingCall) -> None:
+        status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
+        raw = bytes(reply.readAll().data())
+        error = reply.error()
+        reply.deleteLater()
+        if not status:
+            timeout = error in (
+                QNetworkReply.NetworkError.OperationCanceledError,
+                QNetworkReply.NetworkError.TimeoutError,
+            )
+            result = ApiResult(False, 0, None, "timeout" if timeout else "network", reply.errorString())
+        else:
+            try:
+                data = json.loads(raw) if raw else None
+            except ValueError:
+                data = None
+            if 200 <= int(status) < 300:
+                result = ApiResult(True, int(status), data)
+            else:
+                err = data.get("error", {}) if isinstance(data, dict) else {}
+                err = err if isinstance(err, dict) else {}
+                result = ApiResult(
+                    False,
+                    int(status),
+                    data,
+                    str(err.get("code") or f"http_{status}"),
+                    str(err.get("message") or reply.errorString()),
+                )
+        self._deliver(pending, result)
+
+    def _deliver(self, pending: PendingCall, result: ApiResult) -> None:
+        pending.result = result
+        pending._reply = None
+        pending.finished.emit(result)
+        pending.deleteLater()
+
+    # ---- the stream -------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        """One attempt: check the token with GET /devices/me, then open the stream."""
+        if not self._running:
+            return
+        self._attempt += 1
+        if self._url is None:
+            log.info("no dispatcher URL yet; waiting for discovery")
+            self._schedule("no dispatcher found yet")
+            return
+        attempt = self._attempt
+        self.device_me(lambda result: self._checked(attempt, result))
+
+    def _checked(self, attempt: int, result: ApiResult) -> None:
+        if attempt != self._attempt or not self._running:
+            return
+        if result.ok:
+            self.device = result.data
+            self.deviceInfo.emit(result.data)
+            self._open_stream(attempt)
+            return
+        if result.status in (401, 403):
+            self.authFailed.emit(result.message or "token refused")
+            self._schedule(f"token refused: {result.message}", slow=True)
+            return
+        self._schedule(f"dispatcher unreachable: {result.message}")
+
+    def _open_stream(self, attempt: int) -> None:
+        self._drop_socket()
+        ws = QWebSocket("", parent=self)
+        ws.setProxy(QNetworkProxy(QNetworkProxy.ProxyType.NoProxy))
+        self._ws = ws
+        ws.textMessageReceived.connect(lambda text: self._message(ws, text))
+        ws.disconnected.connect(lambda: self._closed(ws))
+        ws.errorOccurred.connect(lambda _err: self._closed(ws))
+        req = QNetworkRequest(QUrl(stream_url(self._url or "", self.last_seq if self._have_base else None)))
+        req.setRawHeader(b"Authorization", f"Bearer {self._token}".encode())
+        self._since_rx.start()
+        ws.open(req)
+
+    def _message(self, ws: QWebSocket, text: str) -> None:
+        if ws is not self._ws:
+            return
+        self._since_rx.restart()
+        try:
+            message = json.loads(text)
+            kind = message.get("type")
+        except (ValueError, AttributeError):
+            log.warning("garbage on the stream: %.80r", text)
+            return
+        if kind == "hello":
+            log.info(
+                "stream open: mode %s, head %s, last_seq %s", message.get("mode"), message.get("seq"), self.last_seq
+            )
+            self.last_hello = message
+            self._ping.start()
+            self.backoff.reset()
+            if message.get("mode") == "replay":
+                self._set_up()
+        elif kind == "snapshot":
+            snapshot = message["snapshot"]
+            self.last_seq = int(snapshot["seq"])
+            self._have_base = True
+            self.state.apply_snapshot(snapshot)
+            self.snapshotReceived.emit(snapshot)
+            self.stateChanged.emit()
+            self._set_up()
+        elif kind == "event":
+            self._event(ws, message["event"])
+        elif kind == "error":
+            log.warning("stream error: %s", message)
+
+    def _event(self, ws: QWebSocket, event: dict[str, Any]) -> None:
+        seq = int(event["seq"])
+        if seq <= self.last_seq:
+            return  # already seen (a replay overlapping live events)
+        if seq != self.last_seq + 1:
+            log.warning("gap in the stream: expected %d, got %d; resyncing", self.last_seq + 1, seq)
+            self._resync()
+            return
+        self.last_seq = seq
+        self.state.apply_event(event)
+        self.eventReceived.emit(event)
+        kind = event["kind"]
+        name = EVENT_SIGNALS.get(kind) or ("adminEvent" if kind.startswith("admin.") else None)
+        if name:
+            getattr(self, name).emit(event)
+        self.stateChanged.emit()
+        if kind.startswith(_REFRESH_PREFIXES) and kind != "device.printer":
+            self._refresh.start()
+
+    def _resync(self) -> None:
+        """Reconnect now asking for everything after `last_seq`."""
+        self._drop_socket()
+        self._attempt += 1
+        self._open_stream(self._attempt)
+
+    def _send_ping(self) -> None:
+        ws = self._ws
+        if ws is None:
+            return
+        if self._since_rx.elapsed() > 3 * self.ping_interval_ms:
+            log.warning("stream silent for %d ms; reconnecting", self._since_rx.elapsed())
+            self._drop_socket()
+            self._set_down("no answer")
+            self._schedule("no answer")
+            return
+        ws.sendTextMessage('{"type": "ping"}')
+
+    def _closed(self, ws: QWebSocket) -> None:
+        if ws is not self._ws:
+            return
+        reason = ws.closeReason() or ws.errorString() or "closed"
+        self._drop_socket()
+        self._ping.stop()
+        self._set_down(reason)
+        self._schedule(reason)
+
+    def _drop_socket(self) -> None:
+        ws, self._ws = self._ws, None
+        if ws is not None:
+            ws.abort()
+            ws.deleteLater()
+
+    def _schedule(self, reason: str, *, slow: bool = False) -> None:
+        if not self._running:
+            return
+        self._set_down(reason)
+        delay = self.backoff.cap if slow else self.backoff.next_delay()
+        log.info("link down (%s); retry in %.2f s", reason, delay)
+        self._retry.start(max(1, int(delay * 1000)))
+
+    def _set_up(self) -> None:
+        if not self._up:
+            self._up = True
+            self.linkUp.emit()
+
+    def _set_down(self, reason: str) -> None:
+        if self._up:
+            self._up = False
+            self.linkDown.emit(reason)
+
+    def _discovered(self, url: str) -> None:
+        if url and url.rstrip("/") != self._url:
+            self.set_url(url)
