@@ -103,7 +103,7 @@ class EscposSink:
     def connection_lost(self) -> None:
         """A job without a cut is still a job when the sender goes away."""
         if self._job.strip(b"\x00"):
-            self._emit(bytes(self._job))
+            self.on_job(bytes(self._job))
         self._job.clear()
 
     def _take(self, data: bytes) -> None:
@@ -120,10 +120,7 @@ class EscposSink:
             if len(self._job) < end:
                 break
             job, self._job = bytes(self._job[:end]), self._job[end:]
-            self._emit(job)
-
-    def _emit(self, job: bytes) -> None:
-        self.on_job(job)
+            self.on_job(job)
 
 
 class PrinterSimulator:
@@ -192,6 +189,11 @@ class PrinterSimulator:
         if self._pty is not None:
             self._pty.close()
 
+    @property
+    def stopping(self) -> bool:
+        """True once stop() was called."""
+        return self._stop.is_set()
+
     def __enter__(self) -> PrinterSimulator:
         return self.start()
 
@@ -256,7 +258,7 @@ class _Handler(socketserver.BaseRequestHandler):
         sim = self.server.sim
         sink = sim.sink()
         self.request.settimeout(0.2)
-        while not sim._stop.is_set():
+        while not sim.stopping:
             try:
                 data = self.request.recv(4096)
             except TimeoutError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import stat
@@ -12,9 +13,25 @@ from escpos.printer import File, Network, Serial
 
 from .status import PrinterConfigError
 
+WRITE_TIMEOUT = 10.0  # a whole ticket at 9600 baud takes about a second
+
 
 class SerialPrinter(Serial):
     """A serial printer; stale bytes are dropped before each status query."""
+
+    def open(self, raise_not_found: bool = True) -> None:
+        """Open with a write timeout, so a stalled line cannot hold a print forever."""
+        super().open(raise_not_found)
+        if self._device:
+            self._device.write_timeout = WRITE_TIMEOUT
+
+    def close(self) -> None:
+        """Close without draining output nobody is reading (that would block)."""
+        device, self._device = self._device, False
+        if device and device.is_open:
+            with contextlib.suppress(Exception):
+                device.reset_output_buffer()
+            device.close()
 
     def drain(self) -> None:
         """Forget replies that came too late for an earlier query."""
