@@ -189,6 +189,16 @@ class PrinterSimulator:
         if self._pty is not None:
             self._pty.close()
 
+    def unplug(self) -> None:
+        """Pull a pty printer's cable (its link path disappears)."""
+        if self._pty is not None:
+            self._pty.unplug()
+
+    def replug(self) -> None:
+        """Plug a pty printer back in, behind the same link path."""
+        if self._pty is not None:
+            self._pty.replug()
+
     @property
     def stopping(self) -> bool:
         """True once stop() was called."""

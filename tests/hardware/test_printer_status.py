@@ -171,6 +171,18 @@ def test_serial_printer_on_a_pty(tmp_path, layout):
         assert printed_tickets(sim.directory)[0].read_bytes() == render_escpos(layout, 80)
 
 
+def test_serial_printer_unplugged_and_plugged_back(tmp_path):
+    link = str(tmp_path / "ttyPrinter")
+    with PrinterSimulator(tmp_path / "p", transport="pty", link=link) as sim:
+        with open_printer(f"serial://{link}?{FAST}") as printer:
+            assert printer.status().online
+            sim.unplug()
+            assert printer.status().state is PrinterState.OFFLINE
+            assert printer.status().state is PrinterState.OFFLINE  # the reopen fails cleanly
+            sim.replug()
+            assert printer.status().online
+
+
 def test_sim_url_shares_one_simulator_across_processes(tmp_path, layout):
     """A simulator run by `fairq hw sim printer` in another process is found via sim://DIR."""
     directory = tmp_path / "shared"
