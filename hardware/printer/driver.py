@@ -83,7 +83,8 @@ class TicketPrinter:
         """Three real-time queries through python-escpos; the first silence ends it."""
         replies = []
         for query in (QUERY_PRINTER, QUERY_OFFLINE_CAUSE, QUERY_PAPER):
-            self.escpos.device  # opens the port or connection on first use  # noqa: B018
+            if self.escpos.device is None:  # the property opens the port on first use
+                return OFFLINE
             if hasattr(self.escpos, "drain"):
                 self.escpos.drain()
             reply = self.escpos.query_status(query)
