@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
-from zeroconf import IPVersion, ServiceInfo, Zeroconf
+from zeroconf import IPVersion, ServiceInfo
+from zeroconf.asyncio import AsyncZeroconf
 
 from protocol.discovery import API_VERSION, SERVICE_TYPE, TXT_API, TXT_HALL_ID, TXT_HALL_NAME, TXT_SCHEME
 
@@ -33,23 +34,29 @@ def _local_addresses(host: str) -> list[str]:
     return sorted(addresses - {"127.0.1.1"}) or ["127.0.0.1"]
 
 
-@contextlib.contextmanager
-def advertised(
+@contextlib.asynccontextmanager
+async def advertised(
     *, hall_id: str, hall_name: str, host: str, port: int, interfaces: list[str] | None = None
-) -> Iterator[Zeroconf | None]:
+) -> AsyncIterator[AsyncZeroconf | None]:
     """Advertise while inside the block; a failure to advertise is logged, never fatal."""
     try:
-        zc = Zeroconf(interfaces=interfaces or ["0.0.0.0"], ip_version=IPVersion.V4Only)
+        azc = AsyncZeroconf(interfaces=interfaces or ["0.0.0.0"], ip_version=IPVersion.V4Only)
     except OSError as err:
         log.warning("zeroconf unavailable, not advertising: %s", err)
         yield None
         return
     info = service_info(hall_id=hall_id, hall_name=hall_name, port=port, addresses=_local_addresses(host))
+    registered = False
     try:
-        zc.register_service(info, allow_name_change=True)
+        await azc.async_register_service(info, allow_name_change=True)
+        registered = True
         log.info("advertised %s on port %d", info.name, port)
-        yield zc
+    except Exception as err:  # the hall works without discovery: clients can be given a URL
+        log.warning("zeroconf advertisement failed: %s", err)
+    try:
+        yield azc
     finally:
         with contextlib.suppress(Exception):
-            zc.unregister_service(info)
-        zc.close()
+            if registered:
+                await azc.async_unregister_service(info)
+        await azc.async_close()

@@ -50,7 +50,7 @@ def create_app(
     *,
     clock: Callable[[], datetime] = utc_now,
     entropy: Callable[[int], bytes] = secrets.token_bytes,
-    advertise: Callable[[HallService], contextlib.AbstractContextManager] | None = None,
+    advertise: Callable[[HallService], contextlib.AbstractAsyncContextManager] | None = None,
 ) -> FastAPI:
     """The dispatcher app on the settings' store; `advertise` (zeroconf) runs while the app is up."""
     svc = build_service(settings, clock=clock, entropy=entropy)
@@ -59,7 +59,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         ticker = asyncio.create_task(_tick_forever(svc))
-        with advertise(svc) if advertise else contextlib.nullcontext():
+        async with advertise(svc) if advertise else contextlib.nullcontext():
             try:
                 yield
             finally:

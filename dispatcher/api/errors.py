@@ -53,7 +53,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 class BodyLimit:
-    """ASGI middleware: refuses request bodies over a limit, whether or not Content-Length says so."""
+    """ASGI middleware: refuses request bodies over a limit, whether or not Content-Length says so.
+
+    The body is read here in full (it is small by then) and handed on, so the limit holds
+    for chunked uploads too, before any route sees a byte.
+    """
 
     def __init__(self, app, max_bytes: int):
         self.app = app
@@ -65,26 +69,26 @@ class BodyLimit:
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
             return await self._refuse(send)
-        seen = 0
-
-        async def limited_receive():
-            nonlocal seen
+        body, more = bytearray(), True
+        while more:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge
-            return message
+            if message["type"] == "http.disconnect":
+                return None
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_bytes:
+                return await self._refuse(send)
+        sent = False
 
-        try:
-            await self.app(scope, limited_receive, send)
-        except _TooLarge:
-            await self._refuse(send)
+        async def replay():
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        return await self.app(scope, replay, send)
 
     async def _refuse(self, send) -> None:
         response = error_response(413, "body_too_large", f"A request body may have at most {self.max_bytes} bytes.")
         await response({"type": "http"}, None, send)
-
-
-class _TooLarge(Exception):
-    pass

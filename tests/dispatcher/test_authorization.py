@@ -1,0 +1,106 @@
+"""Every role against every endpoint: allowed, 401 or 403; counter tokens act on their own counter only."""
+
+import pytest
+
+ROLES = ["none", "kiosk", "counter", "display", "supervisor", "admin", "officer", "officer_elsewhere"]
+EVERYONE = set(ROLES) - {"none"}
+
+# (method, path, json body, roles that may call it)
+ENDPOINTS = [
+    ("GET", "/snapshot", None, EVERYONE),
+    ("GET", "/events", None, EVERYONE),
+    ("GET", "/tickets/1", None, EVERYONE),
+    ("GET", "/counters", None, EVERYONE),
+    ("GET", "/devices/me", None, EVERYONE),
+    ("POST", "/tickets", {"category": "C"}, {"kiosk", "admin"}),
+    ("POST", "/tickets/1/cancel", {"reason": "x"}, {"kiosk", "supervisor", "admin"}),
+    ("POST", "/counters/1/login", {"staff_id": "O1", "pin": "1234"}, {"counter", "admin"}),
+    *[("POST", f"/counters/1/{a}", None, {"officer"}) for a in ("next", "recall", "start", "no-show", "pause")],
+    ("POST", "/counters/1/resume", None, {"officer"}),
+    ("POST", "/counters/1/complete", {"outcome": "ok"}, {"officer"}),
+    ("POST", "/counters/1/transfer", {"category": "B", "reason": "x"}, {"officer"}),
+    ("POST", "/counters/1/rate", {"ticket_id": 1, "rating": "satisfied"}, {"officer", "counter"}),
+    ("GET", "/counters/1/stats", None, {"officer", "supervisor", "admin"}),
+    ("POST", "/counters/1/logout", None, {"officer", "admin"}),
+    ("POST", "/devices/me/printer", {"state": "ok"}, {"kiosk"}),
+    ("GET", "/admin/categories", None, {"supervisor", "admin"}),
+    ("GET", "/admin/counters", None, {"supervisor", "admin"}),
+    ("GET", "/admin/officers", None, {"supervisor", "admin"}),
+    ("GET", "/admin/devices", None, {"supervisor", "admin"}),
+    ("PUT", "/admin/notice", {"text": "欢迎"}, {"supervisor", "admin"}),
+    (
+        "PUT",
+        "/admin/categories/C",
+        {"code": "C", "name_zh": "其他业务", "name_en": "Other business"},
+        {"admin"},
+    ),
+    ("PUT", "/admin/counters/8", {"number": 8, "categories": ["C"]}, {"admin"}),
+    ("POST", "/admin/officers", {"staff_id": "X9", "name": "新人", "pin": "9999"}, {"admin"}),
+    ("DELETE", "/admin/officers/VICTIM", None, {"admin"}),
+    ("POST", "/admin/devices", {"name": "new-display", "role": "display"}, {"admin"}),
+    ("POST", "/admin/devices/1/revoke", None, {"admin"}),
+    ("POST", "/admin/day/open", None, {"admin"}),
+]
+
+
+@pytest.fixture
+def tokens(live):
+    live.device("display", "victim-device")  # device 1, revoked by the test of that endpoint
+    live.officer("O1")
+    live.officer("O2")
+    live.officer("VICTIM")
+    made = {
+        "kiosk": live.device("kiosk", "kiosk-1"),
+        "counter": live.device("counter", "pc-1", counter=1),
+        "display": live.device("display", "screen-1"),
+        "supervisor": live.device("supervisor", "sup-1"),
+        "admin": live.device("admin", "admin-1"),
+    }
+    with live.client(made["kiosk"]) as kiosk:
+        assert kiosk.post("/tickets", json={"category": "C"}).json()["id"] == 1
+    officer_elsewhere = live.login(2, "O2")
+
+    def token(role: str) -> str | None:
+        if role == "none":
+            return None
+        if role == "officer":  # a fresh session each time: logout ends the previous one
+            return live.login(1, "O1").headers["Authorization"].split()[1]
+        if role == "officer_elsewhere":
+            return officer_elsewhere.headers["Authorization"].split()[1]
+        return made[role]
+
+    return token
+
+
+@pytest.mark.parametrize("method,path,body,allowed", ENDPOINTS, ids=[f"{m} {p}" for m, p, _, _ in ENDPOINTS])
+def test_role_matrix(live, tokens, method, path, body, allowed):
+    for role in ROLES:
+        with live.client(tokens(role)) as c:
+            r = c.request(method, path, json=body)
+        if role == "none":
+            assert r.status_code == 401, (role, r.text)
+            assert r.json()["error"]["code"] == "unauthorized"
+        elif role in allowed:
+            assert r.status_code not in (401, 403), (role, r.status_code, r.text)
+        else:
+            assert r.status_code == 403, (role, r.status_code, r.text)
+            assert r.json()["error"]["code"] in ("forbidden", "other_counter")
+
+
+def test_counter_session_cannot_act_on_another_counter(live):
+    live.officer("O1")
+    officer = live.login(1, "O1")
+    r = officer.post("/counters/2/next")
+    assert r.status_code == 403 and r.json()["error"]["code"] == "other_counter"
+    device = live.client(live.device("counter", "pc-1", counter=1))
+    r = device.post("/counters/2/login", json={"staff_id": "O1", "pin": "1234"})
+    assert r.status_code == 403
+
+
+def test_revoked_token_is_refused(live):
+    admin = live.client(live.device("admin", "boss"))
+    made = admin.post("/admin/devices", json={"name": "screen", "role": "display"}).json()
+    screen = live.client(made["token"])
+    assert screen.get("/snapshot").status_code == 200
+    admin.post(f"/admin/devices/{made['device']['id']}/revoke").raise_for_status()
+    assert screen.get("/snapshot").status_code == 401
