@@ -71,6 +71,7 @@ class HallService:
             counters=state.counters,
             next_ticket_id=state.next_ticket_id,
             recent_calls=reversed(state.recent_calls),
+            transfers_by=state.transfers_by,
         )
         return hall
 
@@ -225,7 +226,7 @@ class HallService:
             return {
                 "served": served,
                 "no_shows": no_shows,
-                "transfers": 0,
+                "transfers": self.hall.transfers_by.get(staff_id, 0),
                 "mean_service_s": sum(durations) / len(durations) if durations else None,
             }
 

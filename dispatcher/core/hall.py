@@ -58,6 +58,7 @@ class Hall:
         self.recent_calls: deque[dict] = deque(maxlen=RECENT_CALLS)
         self._idempotency: dict[str, int] = {}
         self._service_times: dict[str, deque[float]] = {}
+        self.transfers_by: dict[str, int] = {}  # today's transfers per officer
         self._changes = Changes()
 
     # ---- loading and taking changes -----------------------------------------------------
@@ -70,6 +71,7 @@ class Hall:
         counters: Iterable[Counter] = (),
         next_ticket_id: int = 1,
         recent_calls: Iterable[dict] = (),
+        transfers_by: dict[str, int] | None = None,
     ) -> None:
         """Put back state read from the store (after a restart)."""
         self.day = day
@@ -84,6 +86,7 @@ class Hall:
         self.recent_calls.extend(recent_calls)
         for t in self.tickets.values():
             self._note_service_time(t)
+        self.transfers_by = dict(transfers_by or {})
         self._changes = Changes()
 
     def take_changes(self) -> Changes:
@@ -132,6 +135,7 @@ class Hall:
         now = self.clock()
         self.day = Day(day=today, seed=seed, commitment=commitment(seed), opened_at=now)
         self.tickets = {}
+        self.transfers_by = {}
         self._open = {}
         self._idempotency = {}
         self.recent_calls.clear()
@@ -396,6 +400,8 @@ class Hall:
         if category == ticket.category:
             raise Invalid("same_category", f"Ticket {ticket.label} is already in category {category}.")
         from_category = ticket.category
+        staff_id = counter.staff_id or ""
+        self.transfers_by[staff_id] = self.transfers_by.get(staff_id, 0) + 1
         ticket.category = category
         ticket.transfers += 1
         self._requeue(ticket)

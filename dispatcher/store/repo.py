@@ -44,6 +44,7 @@ class LoadedState:
     last_seq: int
     last_hash: str
     recent_calls: list[dict]
+    transfers_by: dict[str, int]
 
 
 def iso(at: datetime) -> str:
@@ -107,7 +108,14 @@ class Store:
                 tickets = [codec.row_to_ticket(r) for r in s.exec(q)]
             max_id = s.exec(select(func.max(TicketRow.id)).where(TicketRow.hall_id == h)).one() or 0
             last = s.exec(select(EventRow).where(EventRow.hall_id == h).order_by(col(EventRow.seq).desc())).first()
-            recent = []
+            recent, transfers_by = [], {}
+            if day and day.opened_at:
+                q = select(EventRow.data).where(
+                    EventRow.hall_id == h, EventRow.kind == "ticket.transferred", EventRow.at >= day.opened_at
+                )
+                for data in s.exec(q):
+                    staff_id = json.loads(data).get("staff_id") or ""
+                    transfers_by[staff_id] = transfers_by.get(staff_id, 0) + 1
             if day:
                 q = (
                     select(EventRow)
@@ -130,6 +138,7 @@ class Store:
                 last_seq=last.seq if last else 0,
                 last_hash=last.hash if last else GENESIS,
                 recent_calls=recent,
+                transfers_by=transfers_by,
             )
         self.last_seq, self.last_hash = state.last_seq, state.last_hash
         return state
