@@ -51,10 +51,8 @@ class Translator(QObject):
         """Switch to ``zh`` or ``en``; False (and English) if a catalog is missing."""
         if language not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+        self.uninstall()
         app = QCoreApplication.instance()
-        for old in self._installed:
-            app.removeTranslator(old)
-        self._installed = []
         complete = True
         if language != SOURCE_LANGUAGE:
             locale = LANGUAGES[language]
@@ -71,6 +69,13 @@ class Translator(QObject):
         QLocale.setDefault(QLocale(LANGUAGES[language].replace("en", "en_US")))
         self.languageChanged.emit(language)
         return complete
+
+    def uninstall(self) -> None:
+        """Remove this translator's catalogs from the application (when its window goes away)."""
+        app = QCoreApplication.instance()
+        for old in self._installed:
+            app.removeTranslator(old)
+        self._installed = []
 
     def toggle(self) -> str:
         """Chinese <-> English; returns the new language."""
@@ -111,10 +116,17 @@ def fill_catalog(ts: Path, translations: dict[str, str]) -> int:
         translation = message.find("translation")
         if translation is None or source not in translations:
             continue
-        if translation.get("type") == "unfinished" or not (translation.text or "").strip():
+        forms = translation.findall("numerusform")
+        done = translation.get("type") != "unfinished" and ((translation.text or "").strip() or forms)
+        if done and all((f.text or "").strip() for f in forms):
+            continue
+        if message.get("numerus") == "yes":  # Chinese has one plural form
+            for form in forms or [ET.SubElement(translation, "numerusform")]:
+                form.text = translations[source]
+        else:
             translation.text = translations[source]
-            translation.attrib.pop("type", None)
-            filled += 1
+        translation.attrib.pop("type", None)
+        filled += 1
     ET.indent(tree, "    ")
     with open(ts, "wb") as f:
         f.write(b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n')

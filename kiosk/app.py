@@ -1,0 +1,183 @@
+"""`fairq kiosk`: the ticket kiosk. Options override the kiosk's config file, which keeps its token."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication
+
+from qtclient import DISCOVER, DeviceConfig, DispatcherLink, default_config_path
+from qtclient.discovery import DiscoveryBrowser
+from qtclient.enrol import EnrolmentView
+from qtclient.i18n import Translator
+from qtclient.theme import apply_theme
+
+from .controller import KioskController
+from .printing import PrinterService
+from .window import SIZES, KioskWindow
+
+log = logging.getLogger("fairq.kiosk")
+
+DEFAULTS: dict[str, Any] = {
+    "url": DISCOVER,
+    "token": "",
+    "printer": "sim://",
+    "scanner": "",
+    "orientation": "portrait",
+    "idle_timeout": 60,
+    "ticket_timeout": 15,
+    "language": "zh",
+    "printer_poll_ms": 3000,
+}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="fairq kiosk", description="The ticket kiosk of a fairq hall.")
+    p.add_argument("--config", type=Path, help="config file (default ~/.config/fairq/kiosk.toml)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--url", help="dispatcher URL, e.g. http://10.0.0.5:8470")
+    where.add_argument("--discover", action="store_true", help="find the dispatcher by zeroconf")
+    p.add_argument("--token", help="this kiosk's device token (saved in the config file)")
+    p.add_argument("--printer", help="printer URL: usb://, serial://, tcp://, file://, sim:///DIR")
+    p.add_argument("--scanner", help="barcode scanner serial URL (a keyboard-wedge scanner needs none)")
+    p.add_argument("--orientation", choices=["portrait", "landscape"])
+    p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    p.add_argument("--lang", choices=["zh", "en"], help="start language (default zh)")
+    p.add_argument("--idle-timeout", type=float, help="seconds before an idle screen returns to the start")
+    p.add_argument("--ticket-timeout", type=float, help="seconds the take-your-ticket screen stays")
+    p.add_argument("-v", "--verbose", action="store_true")
+    return p.parse_args(argv)
+
+
+def load_config(args: argparse.Namespace) -> DeviceConfig:
+    """The config file with the command line's options laid over it (a given token is saved)."""
+    config = DeviceConfig.load(args.config or default_config_path("kiosk"), DEFAULTS)
+    overrides = {
+        "url": DISCOVER if args.discover else args.url,
+        "printer": args.printer,
+        "scanner": args.scanner,
+        "orientation": args.orientation,
+        "language": args.lang,
+        "idle_timeout": args.idle_timeout,
+        "ticket_timeout": args.ticket_timeout,
+    }
+    config.update(**{k: v for k, v in overrides.items() if v is not None})
+    if args.token:
+        config["token"] = args.token
+        config.save()
+    return config
+
+
+class ScannerBridge(QObject):
+    """Carries codes from the scanner's reader thread to the GUI thread."""
+
+    codeScanned = Signal(str)
+
+
+@dataclass
+class Kiosk:
+    """Everything one running kiosk is made of (tests drive it through these)."""
+
+    config: DeviceConfig
+    window: KioskWindow
+    link: DispatcherLink
+    printer: PrinterService
+    controller: KioskController
+    translator: Translator
+    scanner: Any = None
+    bridge: ScannerBridge | None = None
+
+    def stop(self) -> None:
+        self.controller.stop()
+        self.translator.uninstall()
+        if self.scanner is not None:
+            self.scanner.stop()
+
+
+def build(config: DeviceConfig, *, interfaces: list[str] | None = None) -> Kiosk:
+    """Make the kiosk from its configuration (a QApplication must exist); `Kiosk.controller.start()` runs it."""
+    orientation = config.get("orientation", "portrait")
+    translator = Translator(["qtclient", "kiosk"])
+    window = KioskWindow(orientation=orientation)
+    discovery = None
+    url = None if config.discover else config.url
+    if url is None:
+        discovery = DiscoveryBrowser(interfaces=interfaces or config.get("zeroconf_interfaces"))
+    link = DispatcherLink(url, config.token, discovery=discovery)
+    printer = PrinterService(config.get("printer"), poll_ms=int(config.get("printer_poll_ms", 3000)))
+    controller = KioskController(
+        link=link,
+        printer=printer,
+        window=window,
+        translator=translator,
+        idle_timeout_s=float(config.get("idle_timeout", 60)),
+        ticket_timeout_s=float(config.get("ticket_timeout", 15)),
+    )
+    translator.set_language(config.get("language", "zh"))
+    window.set_language(translator.language)
+    kiosk = Kiosk(config, window, link, printer, controller, translator)
+    if config.get("scanner"):
+        from hardware.scanner import BarcodeScanner
+
+        kiosk.bridge = ScannerBridge()
+        kiosk.bridge.codeScanned.connect(controller.scanned)
+        kiosk.scanner = BarcodeScanner(config.get("scanner")).start(kiosk.bridge.codeScanned.emit)
+    return kiosk
+
+
+def show(widget, orientation: str, windowed: bool) -> None:
+    width, height = SIZES[orientation]
+    if windowed:
+        screen = QApplication.primaryScreen().availableGeometry()
+        scale = min(1.0, screen.width() / width, (screen.height() - 40) / height)
+        widget.resize(int(width * scale), int(height * scale))
+        widget.show()
+    else:
+        widget.showFullScreen()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the kiosk until its window is closed."""
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_theme(app)
+    config = load_config(args)
+    holder: dict[str, Any] = {}
+
+    def run(kiosk_config: DeviceConfig) -> None:
+        kiosk = build(kiosk_config)
+        holder["kiosk"] = kiosk
+        show(kiosk.window, kiosk_config.get("orientation", "portrait"), args.windowed)
+        kiosk.controller.start()
+
+    if config.enrolled:
+        run(config)
+    else:
+        translator = Translator(["qtclient"])
+        translator.set_language(config.get("language", "zh"))
+        enrol = EnrolmentView(url=config.url, role="kiosk")
+        holder["enrol"] = enrol
+
+        def enrolled(url: str, token: str, device: dict) -> None:
+            config.update(url=url, token=token)
+            config.save()
+            enrol.close()
+            run(config)
+
+        enrol.enrolled.connect(enrolled)
+        show(enrol, config.get("orientation", "portrait"), args.windowed)
+    code = app.exec()
+    if "kiosk" in holder:
+        holder["kiosk"].stop()
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
