@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 
 from .chart import write_chart
 from .engine import POLICIES, run_day
@@ -38,7 +39,7 @@ def simulate_main(argv: list[str] | None = None) -> int:
         print(f"fairq simulate: {exc}", file=sys.stderr)
         return 2
     if args.seed is not None:
-        scenario = type(scenario)(**{**scenario.__dict__, "seed": args.seed})
+        scenario = replace(scenario, seed=args.seed)
     chosen = args.policy or ["pooled"]
     policies = list(POLICIES) if "all" in chosen else list(dict.fromkeys(chosen))
     traders = draw_traders(scenario)
