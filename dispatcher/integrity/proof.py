@@ -1,0 +1,65 @@
+"""Re-runs a closed day's draws from its revealed seed and names the first draw that does not match."""
+
+from __future__ import annotations
+
+from dispatcher.core import commitment as seed_commitment
+from dispatcher.core import draw_index
+
+from .records import DayLog, draw_dict
+from .replay import Replay, replay
+from .verdict import Problem
+
+CHECKED_FIELDS = ("ticket_candidates", "counter_candidates", "ticket_id", "counter")
+
+
+def verify_draws(log: DayLog, hall: Replay | None = None) -> tuple[list[Problem], list[str]]:
+    """Problems in draw order (commitment first), and notes on what could not be checked."""
+    hall = hall or replay([r.event() for r in log.records], [r.seq for r in log.records])
+    problems: list[Problem] = []
+    notes: list[str] = []
+    if log.seed is None:
+        return [], [f"day {log.day} is not closed: its seed is still secret, draws not re-run"]
+    if seed_commitment(log.seed) != log.commitment:
+        problems.append(Problem("day", "SHA-256(seed) is not the published commitment"))
+    if hall.commitment is not None and hall.commitment != log.commitment:
+        problems.append(Problem("day", "the commitment in day.opened differs from the day's record"))
+    if hall.seed_hex is not None and hall.seed_hex != log.seed.hex():
+        problems.append(Problem("day", "the seed revealed in day.closed differs from the day's record"))
+    if not hall.known_opening:
+        notes.append("day.opened carries no opening state: candidate lists checked only for membership")
+
+    logged = {c.draw["draw_no"]: c for c in hall.checks}
+    table = {d.draw_no: draw_dict(d) for d in log.draws}
+    for no in sorted(set(logged) | set(table)):
+        problem = _check(log.seed, no, table.get(no), logged.get(no))
+        if problem:
+            problems.append(problem)
+    return problems, notes
+
+
+def _check(seed: bytes, no: int, row: dict | None, check) -> Problem | None:
+    where = f"draw {no}" + (f" (event {check.seq})" if check and check.seq else "")
+    if check is None:
+        return Problem(where, "in the draw table but no ticket.called event records it")
+    if row is None:
+        return Problem(where, "recorded in the log but missing from the draw table")
+    logged = check.draw
+    for name in CHECKED_FIELDS:
+        if row[name] != logged[name]:
+            return Problem(where, f"draw table {name}={row[name]} but the log says {logged[name]}")
+    tickets, counters = logged["ticket_candidates"], logged["counter_candidates"]
+    if logged["ticket_id"] not in tickets:
+        return Problem(where, f"ticket {logged['ticket_id']} is not among its candidates {tickets}")
+    if logged["counter"] not in counters:
+        return Problem(where, f"counter {logged['counter']} is not among its candidates {counters}")
+    want_ticket = tickets[draw_index(seed, no, "ticket", tickets)]
+    if want_ticket != logged["ticket_id"]:
+        return Problem(where, f"the seed chooses ticket {want_ticket}, not {logged['ticket_id']}")
+    want_counter = counters[draw_index(seed, no, "counter", counters)]
+    if want_counter != logged["counter"]:
+        return Problem(where, f"the seed chooses counter {want_counter}, not {logged['counter']}")
+    if check.expected_tickets is not None and list(tickets) != check.expected_tickets:
+        return Problem(where, f"ticket candidates {tickets}, but the k oldest eligible were {check.expected_tickets}")
+    if check.expected_counters is not None and list(counters) != check.expected_counters:
+        return Problem(where, f"counter candidates {counters}, but the ready eligible were {check.expected_counters}")
+    return None

@@ -1,0 +1,194 @@
+"""The audit log as plain records, cut into business days, read from the store or a day bundle."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import col, select
+
+from dispatcher.core import CoreEvent, Draw
+from dispatcher.store import Store
+from dispatcher.store.chain import GENESIS
+from dispatcher.store.codec import canonical_json, utc
+from dispatcher.store.repo import iso
+from dispatcher.store.tables import DayRow, EventRow
+
+BUNDLE_FORMAT = "fairq-day-bundle-v1"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One audit-log record, with `at` and `data` spelled exactly as they were hashed."""
+
+    seq: int
+    kind: str
+    at: str
+    data: str
+    prev_hash: str
+    hash: str
+
+    def event(self) -> CoreEvent:
+        """The record as the rules read it: kind, time, data."""
+        return CoreEvent(kind=self.kind, at=datetime.fromisoformat(self.at), data=json.loads(self.data))
+
+    @classmethod
+    def from_row(cls, row: EventRow) -> Record:
+        return cls(row.seq, row.kind, iso(utc(row.at)), row.data, row.prev_hash, row.hash)
+
+
+@dataclass
+class DayLog:
+    """Everything recorded about one business day: its slice of the log, its draws, seed and commitment."""
+
+    hall_id: str
+    day: str
+    timezone: str
+    records: list[Record]
+    draws: list[Draw]
+    commitment: str | None = None
+    seed: bytes | None = None  # known only once the day is closed
+    anchor: str = GENESIS  # the hash the first record must link to
+    config: dict[str, Any] = field(default_factory=dict)  # names and targets for the report
+
+    @property
+    def events(self) -> list[CoreEvent]:
+        return [r.event() for r in self.records]
+
+    @property
+    def head(self) -> str:
+        """The hash of the day's last record: publishing it pins the whole day."""
+        return self.records[-1].hash if self.records else self.anchor
+
+    def to_bundle(self) -> dict[str, Any]:
+        """The day as one JSON object an outsider can check with tools/verify_day.py."""
+        return {
+            "format": BUNDLE_FORMAT,
+            "hall_id": self.hall_id,
+            "day": self.day,
+            "timezone": self.timezone,
+            "commitment": self.commitment,
+            "seed": self.seed.hex() if self.seed is not None else None,
+            "anchor": self.anchor,
+            "head": self.head,
+            "records": [
+                {
+                    "seq": r.seq,
+                    "kind": r.kind,
+                    "at": r.at,
+                    "data": json.loads(r.data),
+                    "prev_hash": r.prev_hash,
+                    "hash": r.hash,
+                }
+                for r in self.records
+            ],
+            "draws": [draw_dict(d) for d in self.draws],
+        }
+
+    @classmethod
+    def from_bundle(cls, bundle: dict[str, Any]) -> DayLog:
+        if bundle.get("format") != BUNDLE_FORMAT:
+            raise ValueError(f"not a {BUNDLE_FORMAT} file")
+        records = [
+            Record(r["seq"], r["kind"], r["at"], canonical_json(r["data"]), r["prev_hash"], r["hash"])
+            for r in bundle["records"]
+        ]
+        draws = [
+            Draw(
+                day=bundle["day"],
+                draw_no=d["draw_no"],
+                at=datetime.fromisoformat(d["at"]),
+                ticket_candidates=tuple(d["ticket_candidates"]),
+                counter_candidates=tuple(d["counter_candidates"]),
+                ticket_id=d["ticket_id"],
+                counter=d["counter"],
+            )
+            for d in bundle["draws"]
+        ]
+        seed = bytes.fromhex(bundle["seed"]) if bundle.get("seed") else None
+        return cls(
+            hall_id=bundle["hall_id"],
+            day=bundle["day"],
+            timezone=bundle["timezone"],
+            records=records,
+            draws=draws,
+            commitment=bundle.get("commitment"),
+            seed=seed,
+            anchor=bundle.get("anchor", GENESIS),
+        )
+
+
+def draw_dict(d: Draw) -> dict[str, Any]:
+    """A draw's checkable fields, in the spelling of the bundle."""
+    return {
+        "draw_no": d.draw_no,
+        "at": d.at.isoformat(),
+        "ticket_candidates": list(d.ticket_candidates),
+        "counter_candidates": list(d.counter_candidates),
+        "ticket_id": d.ticket_id,
+        "counter": d.counter,
+    }
+
+
+def day_of_records(records: list[Record], tz: ZoneInfo) -> dict[int, str]:
+    """Which business day each record belongs to: the open day, else its local date (logins before opening)."""
+    days: dict[int, str] = {}
+    open_day: str | None = None
+    for r in records:
+        if r.kind == "day.opened":
+            open_day = json.loads(r.data).get("day")
+        days[r.seq] = open_day or datetime.fromisoformat(r.at).astimezone(tz).date().isoformat()
+        if r.kind == "day.closed":
+            open_day = None
+    return days
+
+
+def load_records(store: Store, since: datetime | None = None, until: datetime | None = None) -> list[Record]:
+    """The hall's records in sequence order, optionally only those stamped in [since, until)."""
+    with store.session() as s:
+        q = select(EventRow).where(EventRow.hall_id == store.hall_id)
+        if since is not None:
+            q = q.where(col(EventRow.at) >= since)
+        if until is not None:
+            q = q.where(col(EventRow.at) < until)
+        return [Record.from_row(r) for r in s.exec(q.order_by(EventRow.seq))]
+
+
+def load_day(store: Store, day: str, timezone: str) -> DayLog:
+    """The day's slice of the log (with its anchor), its draw rows, seed and commitment."""
+    tz = ZoneInfo(timezone)
+    start = datetime.combine(date.fromisoformat(day), datetime.min.time(), tz)
+    window = load_records(store, start - timedelta(days=1), start + timedelta(days=2))
+    days = day_of_records(window, tz)
+    records = [r for r in window if days[r.seq] == day]
+    anchor = GENESIS
+    if records and records[0].seq > 1:
+        before = _record(store, records[0].seq - 1)
+        anchor = before.hash if before else "(event missing)"
+    row = store.day_row(day)
+    return DayLog(
+        hall_id=store.hall_id,
+        day=day,
+        timezone=timezone,
+        records=records,
+        draws=store.draws(day),
+        commitment=row.commitment if row else None,
+        seed=bytes.fromhex(row.seed) if row and not row.is_open else None,
+        anchor=anchor,
+    )
+
+
+def _record(store: Store, seq: int) -> Record | None:
+    with store.session() as s:
+        row = s.get(EventRow, (store.hall_id, seq))
+        return Record.from_row(row) if row else None
+
+
+def closed_days(store: Store) -> list[str]:
+    """The days whose seed is revealed, oldest first."""
+    with store.session() as s:
+        q = select(DayRow).where(DayRow.hall_id == store.hall_id, DayRow.is_open == False)  # noqa: E712
+        return sorted(r.day for r in s.exec(q))

@@ -1,0 +1,384 @@
+"""Rebuilds a day from its events alone: what each draw should have chosen from, and who did what when.
+
+One pass over the events keeps the dispatch state (counters, waiting tickets, recusals) the way
+the hall kept it, so the proof can recompute every draw's candidate lists and the rules can read
+each ticket's life and each counter's idle and paused spans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+OPEN_STATES = ("waiting", "called", "serving")
+
+
+class EventLike(Protocol):
+    kind: str
+    at: datetime
+    data: dict[str, Any]
+
+
+@dataclass
+class TicketLife:
+    """One ticket as the events tell it."""
+
+    id: int
+    label: str
+    category: str
+    issued_at: datetime
+    enterprise: str | None = None
+    state: str = "waiting"
+    staff_id: str | None = None  # the officer it was last called to
+    counter: int | None = None
+    first_called_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    recalls: int = 0
+    rating: str | None = None
+    calls: list[tuple[datetime, int, str | None, str]] = field(default_factory=list)  # at, counter, staff, category
+    waits: list[tuple[datetime, datetime | None, str]] = field(default_factory=list)  # (from, to, category)
+
+    @property
+    def service_s(self) -> float | None:
+        if self.state == "done" and self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+    @property
+    def wait_s(self) -> float | None:
+        return (self.first_called_at - self.issued_at).total_seconds() if self.first_called_at else None
+
+
+@dataclass
+class CounterSpan:
+    """A stretch of time a staffed counter spent in one state."""
+
+    counter: int
+    staff_id: str | None
+    state: str
+    start: datetime
+    end: datetime
+    categories: frozenset[str]
+
+
+@dataclass
+class DrawCheck:
+    """A draw as recorded in its ticket.called event, and the candidates the replayed hall had."""
+
+    seq: int | None
+    draw: dict[str, Any]
+    expected_tickets: list[int] | None  # None when the day's opening state is unknown
+    expected_counters: list[int] | None
+
+
+@dataclass
+class Act:
+    """Something an officer or admin did that a rule may weigh."""
+
+    kind: str
+    at: datetime
+    staff_id: str | None
+    counter: int | None
+    ticket_id: int | None
+    data: dict[str, Any]
+
+
+@dataclass
+class _Counter:
+    number: int
+    categories: frozenset[str]
+    state: str = "closed"
+    staff_id: str | None = None
+    ticket_id: int | None = None
+    since: datetime | None = None
+    last_staff: str | None = None
+
+
+class Replay:
+    """Feed it a day's events in order; read tickets, spans, acts and draw checks afterwards."""
+
+    def __init__(self) -> None:
+        self.known_opening = False
+        self.k = 1
+        self.priorities: dict[str, int] = {}
+        self.counters: dict[int, _Counter] = {}
+        self.recusals: dict[str, frozenset[str]] = {}
+        self.tickets: dict[int, TicketLife] = {}
+        self.spans: list[CounterSpan] = []
+        self.acts: list[Act] = []
+        self.checks: list[DrawCheck] = []
+        self.day: str | None = None
+        self.commitment: str | None = None
+        self.seed_hex: str | None = None
+        self.opened_at: datetime | None = None
+        self.closed_at: datetime | None = None
+        self.last_at: datetime | None = None
+
+    # ---- feeding ------------------------------------------------------------------------
+
+    def run(self, events: Iterable[EventLike], seqs: Iterable[int | None] | None = None) -> Replay:
+        """Replay the events; admin.counter is applied before the draws its own command made."""
+        events = list(events)
+        seqs = list(seqs) if seqs is not None else [None] * len(events)
+        pending: set[int] = set()
+        for i, (e, seq) in enumerate(zip(events, seqs, strict=True)):
+            if i in pending:
+                continue
+            if e.kind == "ticket.called":
+                j = i
+                while j < len(events) and events[j].kind == "ticket.called":
+                    j += 1
+                if j < len(events) and events[j].kind == "admin.counter" and j not in pending:
+                    self.feed(events[j], seqs[j])
+                    pending.add(j)
+            self.feed(e, seq)
+        if self.last_at is not None:
+            end = self.closed_at or self.last_at
+            for c in self.counters.values():
+                self._close_span(c, end)
+        return self
+
+    def feed(self, e: EventLike, seq: int | None = None) -> None:
+        """Apply one event to the replayed hall."""
+        self.last_at = e.at
+        handler = getattr(self, "_on_" + e.kind.replace(".", "_"), None)
+        if handler is not None:
+            handler(e, seq)
+        elif e.kind.startswith("admin."):
+            self._act(e, staff=None, counter=None)
+
+    # ---- the day and configuration ------------------------------------------------------
+
+    def _on_day_opened(self, e: EventLike, seq: int | None) -> None:
+        self.day, self.commitment, self.opened_at = e.data.get("day"), e.data.get("commitment"), e.at
+        opening = e.data.get("hall")
+        if not opening:
+            return
+        self.known_opening = True
+        self.k = opening["k"]
+        self.priorities = {c["code"]: c["priority"] for c in opening["categories"]}
+        self.recusals = {o["staff_id"]: frozenset(o["recusals"]) for o in opening["officers"]}
+        for spec in opening["counters"]:
+            c = self.counters.get(spec["number"]) or _Counter(spec["number"], frozenset())
+            c.categories = frozenset(spec["categories"])
+            self.counters[c.number] = c
+            self._set(c, spec["state"], e.at, staff=spec["staff_id"])
+
+    def _on_day_closed(self, e: EventLike, seq: int | None) -> None:
+        self.seed_hex, self.closed_at = e.data.get("seed"), e.at
+
+    def _on_admin_category(self, e: EventLike, seq: int | None) -> None:
+        cat = e.data["category"]
+        self.priorities[cat["code"]] = cat.get("priority", 0)
+        self._act(e, staff=None, counter=None)
+
+    def _on_admin_counter(self, e: EventLike, seq: int | None) -> None:
+        spec = e.data["counter"]
+        c = self._counter(spec["number"])
+        c.categories = frozenset(spec.get("categories", []))
+        self._act(e, staff=c.staff_id, counter=c.number)
+
+    def _on_admin_officer(self, e: EventLike, seq: int | None) -> None:
+        officer = e.data["officer"]
+        self.recusals[officer["staff_id"]] = frozenset(officer.get("recusals", []))
+        self._act(e, staff=officer["staff_id"], counter=None)
+
+    def _on_admin_officer_removed(self, e: EventLike, seq: int | None) -> None:
+        self.recusals.pop(e.data["staff_id"], None)
+        self._act(e, staff=e.data["staff_id"], counter=None)
+
+    def _on_admin_force_logout(self, e: EventLike, seq: int | None) -> None:
+        c = self._counter(e.data["counter"])
+        self._act(e, staff=c.staff_id or c.last_staff, counter=c.number)
+
+    # ---- counters -----------------------------------------------------------------------
+
+    def _on_counter_login(self, e: EventLike, seq: int | None) -> None:
+        c = self._counter(e.data["counter"])
+        if not e.data.get("resumed"):
+            self._set(c, "idle", e.at, staff=e.data["staff_id"])
+        self._act(e, staff=e.data["staff_id"], counter=c.number)
+
+    def _on_counter_logout(self, e: EventLike, seq: int | None) -> None:
+        c = self._counter(e.data["counter"])
+        c.last_staff = c.staff_id
+        c.ticket_id = None
+        self._set(c, "closed", e.at, staff=None)
+        self._act(e, staff=e.data.get("staff_id"), counter=c.number)
+
+    def _on_counter_ready(self, e: EventLike, seq: int | None) -> None:
+        self._set(self._counter(e.data["counter"]), "ready", e.at)
+
+    def _on_counter_paused(self, e: EventLike, seq: int | None) -> None:
+        self._set(self._counter(e.data["counter"]), "paused", e.at)
+
+    def _on_counter_resumed(self, e: EventLike, seq: int | None) -> None:
+        self._set(self._counter(e.data["counter"]), "idle", e.at)
+
+    def _on_counter_lost(self, e: EventLike, seq: int | None) -> None:
+        c = self._counter(e.data["counter"])
+        if c.state == "ready":
+            self._set(c, "idle", e.at)
+
+    def _on_officer_login_failed(self, e: EventLike, seq: int | None) -> None:
+        self._act(e, staff=e.data.get("staff_id"), counter=e.data.get("counter"))
+
+    # ---- tickets ------------------------------------------------------------------------
+
+    def _on_ticket_issued(self, e: EventLike, seq: int | None) -> None:
+        t = e.data["ticket"]
+        life = TicketLife(
+            id=t["id"],
+            label=t["label"],
+            category=t["category"],
+            issued_at=datetime.fromisoformat(t["issued_at"]),
+            enterprise=t.get("enterprise_code"),
+        )
+        life.waits.append((e.at, None, life.category))
+        self.tickets[life.id] = life
+
+    def _on_ticket_called(self, e: EventLike, seq: int | None) -> None:
+        draw = e.data["draw"]
+        self.checks.append(DrawCheck(seq, draw, *self._expected(draw["ticket_id"])))
+        life = self._ticket(e)
+        c = self._counter(e.data["counter"])
+        staff = e.data.get("staff_id", c.staff_id)
+        life.staff_id, life.counter = staff, c.number
+        life.first_called_at = life.first_called_at or e.at
+        life.calls.append((e.at, c.number, staff, life.category))
+        self._end_wait(life, e.at)
+        c.ticket_id = life.id
+        self._set(c, "busy", e.at)
+
+    def _on_ticket_recalled(self, e: EventLike, seq: int | None) -> None:
+        life = self._ticket(e)
+        c = self._counter(e.data["counter"])
+        self._act(e, staff=c.staff_id, counter=c.number, ticket=life.id)
+
+    def _on_ticket_started(self, e: EventLike, seq: int | None) -> None:
+        self._ticket(e)
+
+    def _on_ticket_completed(self, e: EventLike, seq: int | None) -> None:
+        self._ticket(e)
+        self._free(e.data["counter"], life_id=e.data["ticket"]["id"], at=e.at, state="idle")
+
+    def _on_ticket_no_show(self, e: EventLike, seq: int | None) -> None:
+        life = self._ticket(e)
+        c = self._counter(e.data["counter"])
+        self._act(e, staff=c.staff_id, counter=c.number, ticket=life.id)
+        self._free(c.number, life_id=life.id, at=e.at, state="idle")
+
+    def _on_ticket_transferred(self, e: EventLike, seq: int | None) -> None:
+        life = self._ticket(e)
+        life.waits.append((e.at, None, life.category))
+        c = self._counter(e.data["counter"])
+        self._act(e, staff=e.data.get("staff_id", c.staff_id), counter=c.number, ticket=life.id)
+        self._free(c.number, life_id=life.id, at=e.at, state="idle")
+
+    def _on_ticket_returned(self, e: EventLike, seq: int | None) -> None:
+        life = self._ticket(e)
+        life.waits.append((e.at, None, life.category))
+        if e.data.get("counter") is not None:
+            self._free(e.data["counter"], life_id=life.id, at=e.at, state="idle")
+
+    def _on_ticket_cancelled(self, e: EventLike, seq: int | None) -> None:
+        counter = e.data["ticket"].get("counter")
+        life = self._ticket(e)
+        self._end_wait(life, e.at)
+        if e.data.get("after_call"):
+            self._act(e, staff=life.staff_id, counter=counter, ticket=life.id)
+            if counter is not None:
+                self._free(counter, life_id=life.id, at=e.at, state="ready")
+
+    def _on_ticket_expired(self, e: EventLike, seq: int | None) -> None:
+        life = self._ticket(e)
+        self._end_wait(life, e.at)
+        if life.counter is not None:
+            self._free(life.counter, life_id=life.id, at=e.at, state="idle")
+
+    def _on_ticket_rated(self, e: EventLike, seq: int | None) -> None:
+        life = self._ticket(e)
+        self._act(e, staff=e.data.get("staff_id") or life.staff_id, counter=e.data.get("counter"), ticket=life.id)
+
+    # ---- the draw's candidates ----------------------------------------------------------
+
+    def _expected(self, chosen: int) -> tuple[list[int] | None, list[int] | None]:
+        """The candidate lists the hall should have drawn from, by its rules, right now."""
+        if not self.known_opening:
+            return None, None
+        ready = sorted((c for c in self.counters.values() if c.state == "ready"), key=lambda c: c.number)
+        waiting = sorted((t for t in self.tickets.values() if t.state == "waiting"), key=lambda t: (t.issued_at, t.id))
+        eligible = [t for t in waiting if any(self.eligible(c, t) for c in ready)]
+        if not eligible:
+            return [], []
+        best = min(self.priorities.get(t.category, 0) for t in eligible)
+        pool = [t.id for t in eligible if self.priorities.get(t.category, 0) == best][: self.k]
+        ticket = self.tickets.get(chosen)
+        counters = [c.number for c in ready if ticket is not None and self.eligible(c, ticket)]
+        return pool, counters
+
+    def eligible(self, c: _Counter, t: TicketLife) -> bool:
+        """The hall's rule: the counter serves the category and its officer is not recused."""
+        if t.category not in c.categories:
+            return False
+        return not (t.enterprise and t.enterprise in self.recusals.get(c.staff_id or "", frozenset()))
+
+    # ---- helpers ------------------------------------------------------------------------
+
+    def _counter(self, number: int) -> _Counter:
+        if number not in self.counters:
+            self.counters[number] = _Counter(number, frozenset())
+        return self.counters[number]
+
+    def _ticket(self, e: EventLike) -> TicketLife:
+        """Update the ticket from the full copy every ticket event carries."""
+        t = e.data["ticket"]
+        life = self.tickets.get(t["id"])
+        if life is None:  # issued before this slice of the log
+            life = TicketLife(t["id"], t["label"], t["category"], datetime.fromisoformat(t["issued_at"]))
+            life.enterprise = t.get("enterprise_code")
+            self.tickets[life.id] = life
+        life.state, life.category = t["state"], t["category"]
+        life.recalls, life.rating = t.get("recalls", 0), t.get("rating")
+        life.started_at = _time(t.get("started_at")) or life.started_at
+        life.finished_at = _time(t.get("finished_at"))
+        if life.state not in OPEN_STATES:
+            self._end_wait(life, e.at)
+        return life
+
+    def _end_wait(self, life: TicketLife, at: datetime) -> None:
+        if life.waits and life.waits[-1][1] is None:
+            start, _, category = life.waits[-1]
+            life.waits[-1] = (start, at, category)
+
+    def _free(self, number: int, *, life_id: int, at: datetime, state: str) -> None:
+        c = self._counter(number)
+        if c.ticket_id == life_id:
+            c.ticket_id = None
+            self._set(c, state, at)
+
+    def _set(self, c: _Counter, state: str, at: datetime, **kw: str | None) -> None:
+        staff = kw.get("staff", c.staff_id)
+        if state != c.state or staff != c.staff_id:
+            self._close_span(c, at)
+            c.state, c.staff_id, c.since = state, staff, at
+
+    def _close_span(self, c: _Counter, at: datetime) -> None:
+        if c.since is not None and c.state != "closed" and at > c.since:
+            self.spans.append(CounterSpan(c.number, c.staff_id, c.state, c.since, at, c.categories))
+        c.since = at
+
+    def _act(self, e: EventLike, *, staff: str | None, counter: int | None, ticket: int | None = None) -> None:
+        self.acts.append(Act(e.kind, e.at, staff, counter, ticket, e.data))
+
+
+def replay(events: Iterable[EventLike], seqs: Iterable[int | None] | None = None) -> Replay:
+    """Replay a day's events (optionally with their sequence numbers, to locate problems)."""
+    return Replay().run(events, seqs)
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

@@ -1,0 +1,179 @@
+"""The supervisor's morning report as data: figures of the day, the warnings, and whether the day verifies."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .records import DayLog
+from .replay import Replay, replay
+from .rules import Thresholds, run_rules
+from .stats import mean, percentile
+from .verify import verify_day
+
+QUEUE_STEP = timedelta(minutes=10)
+RATINGS = ("very_satisfied", "satisfied", "unsatisfied")
+
+
+@dataclass
+class HallInfo:
+    """What the report shows beside the log: names, targets and hours from the hall's configuration."""
+
+    name: str = ""
+    categories: dict[str, dict[str, Any]] = field(default_factory=dict)  # code -> name_zh, name_en, target_wait_min
+    officers: dict[str, str] = field(default_factory=dict)  # staff id -> name
+    opening: tuple[str, str] = ("00:00", "24:00")
+
+
+def build_report(log: DayLog, info: HallInfo, thresholds: Thresholds | None = None) -> dict[str, Any]:
+    """Everything the report shows, JSON-ready; HTML and CSV are drawn from this alone."""
+    hall = replay([r.event() for r in log.records], [r.seq for r in log.records])
+    verdict = verify_day(log, hall)
+    warnings = run_rules(hall, thresholds, timezone=log.timezone, opening=info.opening)
+    tz = ZoneInfo(log.timezone)
+    return {
+        "hall_id": log.hall_id,
+        "hall_name": info.name,
+        "day": log.day,
+        "timezone": log.timezone,
+        "opening": list(info.opening),
+        "commitment": log.commitment,
+        "seed": log.seed.hex() if log.seed else None,
+        "head": log.head,
+        "verification": verdict.as_dict(),
+        "categories": _categories(hall, info),
+        "hourly": _hourly(hall, tz),
+        "officers": _officers(hall, info, warnings),
+        "ratings": {r: sum(1 for t in hall.tickets.values() if t.rating == r) for r in RATINGS},
+        "queue": _queue(hall, tz, list(info.categories)),
+        "warnings": [w.as_dict() for w in warnings],
+    }
+
+
+def _categories(hall: Replay, info: HallInfo) -> list[dict[str, Any]]:
+    codes = sorted(set(info.categories) | {t.category for t in hall.tickets.values()})
+    rows = []
+    for code in codes:
+        lives = [t for t in hall.tickets.values() if t.category == code]
+        waits = [t.wait_s for t in lives if t.wait_s is not None]
+        target = info.categories.get(code, {}).get("target_wait_min", 15) * 60
+        rows.append(
+            {
+                "code": code,
+                "name_zh": info.categories.get(code, {}).get("name_zh", code),
+                "name_en": info.categories.get(code, {}).get("name_en", ""),
+                "issued": len(lives),
+                "served": sum(1 for t in lives if t.state == "done"),
+                "no_shows": sum(1 for t in lives if t.state == "no_show"),
+                "cancelled": sum(1 for t in lives if t.state == "cancelled"),
+                "expired": sum(1 for t in lives if t.state == "expired"),
+                "mean_wait_s": _round(mean(waits)),
+                "p90_wait_s": _round(percentile(waits, 90)),
+                "target_wait_s": target,
+                "over_target": sum(1 for w in waits if w > target),
+            }
+        )
+    return rows
+
+
+def _hourly(hall: Replay, tz: ZoneInfo) -> dict[str, dict[str, int]]:
+    hours: dict[str, dict[str, int]] = {}
+    for t in sorted(hall.tickets.values(), key=lambda t: t.issued_at):
+        hour = t.issued_at.astimezone(tz).strftime("%H")
+        first = t.waits[0][2] if t.waits else t.category
+        hours.setdefault(hour, {})
+        hours[hour][first] = hours[hour].get(first, 0) + 1
+    return hours
+
+
+def _officers(hall: Replay, info: HallInfo, warnings) -> list[dict[str, Any]]:
+    staff = sorted({s for t in hall.tickets.values() for _, _, s, _ in t.calls if s} | set(info.officers))
+    rows = []
+    for s in staff:
+        calls = sum(1 for t in hall.tickets.values() for c in t.calls if c[2] == s)
+        served = [t for t in hall.tickets.values() if t.staff_id == s and t.service_s is not None]
+        services = [t.service_s for t in served]
+        acts = [a for a in hall.acts if a.staff_id == s]
+        rated = [a.data.get("rating") for a in acts if a.kind == "ticket.rated"]
+        if not calls and not acts:
+            continue
+        rows.append(
+            {
+                "staff_id": s,
+                "name": info.officers.get(s, ""),
+                "calls": calls,
+                "served": len(served),
+                "mean_service_s": _round(mean(services)),
+                "p90_service_s": _round(percentile(services, 90)),
+                "no_shows": sum(1 for a in acts if a.kind == "ticket.no_show"),
+                "transfers": sum(1 for a in acts if a.kind == "ticket.transferred"),
+                "recalls": sum(1 for a in acts if a.kind == "ticket.recalled"),
+                "ratings": {r: rated.count(r) for r in RATINGS},
+                "warnings": sum(1 for w in warnings if w.staff_id == s),
+            }
+        )
+    return rows
+
+
+def _queue(hall: Replay, tz: ZoneInfo, codes: list[str]) -> list[dict[str, Any]]:
+    """Tickets waiting per category, sampled every ten minutes from opening to closing."""
+    start, end = hall.opened_at, hall.closed_at or hall.last_at
+    if start is None or end is None:
+        return []
+    codes = sorted(set(codes) | {w[2] for t in hall.tickets.values() for w in t.waits})
+    samples = []
+    at = start
+    while at <= end:
+        row: dict[str, Any] = {"at": at.astimezone(tz).strftime("%H:%M")}
+        for code in codes:
+            row[code] = sum(
+                1
+                for t in hall.tickets.values()
+                for lo, hi, cat in t.waits
+                if cat == code and lo <= at and (hi is None or hi > at)
+            )
+        samples.append(row)
+        at += QUEUE_STEP
+    return samples
+
+
+def report_csv(report: dict[str, Any]) -> str:
+    """The report flattened to rows of section, subject, metric, value (one file, any spreadsheet)."""
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["section", "subject", "metric", "value"])
+    for key in ("hall_id", "day", "commitment", "seed", "head"):
+        w.writerow(["day", report["day"], key, report[key]])
+    w.writerow(["day", report["day"], "verifies", report["verification"]["ok"]])
+    for problem in report["verification"]["chain"] + report["verification"]["draws"]:
+        w.writerow(["day", report["day"], "problem", problem])
+    for row in report["categories"]:
+        for metric, value in row.items():
+            if metric != "code":
+                w.writerow(["category", row["code"], metric, value])
+    for hour, counts in sorted(report["hourly"].items()):
+        for code, n in sorted(counts.items()):
+            w.writerow(["hourly", f"{hour}:00", code, n])
+    for row in report["officers"]:
+        for metric, value in row.items():
+            if metric == "ratings":
+                for rating, n in value.items():
+                    w.writerow(["officer", row["staff_id"], f"rating_{rating}", n])
+            elif metric != "staff_id":
+                w.writerow(["officer", row["staff_id"], metric, value])
+    for sample in report["queue"]:
+        for code, n in sample.items():
+            if code != "at":
+                w.writerow(["queue", sample["at"], code, n])
+    for warning in report["warnings"]:
+        text = f"{' '.join(warning['tickets'])} | {warning['evidence']}"
+        w.writerow(["warning", warning["staff_id"], warning["rule"], text])
+    return out.getvalue()
+
+
+def _round(value: float | None) -> float | None:
+    return round(value, 1) if value is not None else None

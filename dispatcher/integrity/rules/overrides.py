@@ -1,0 +1,38 @@
+"""管理员干预: admin actions that bend the day while it runs (forced logouts, configuration, manual open/close)."""
+
+from __future__ import annotations
+
+from .base import Day, RiskWarning, Thresholds
+
+OVERRIDES = {
+    "admin.force_logout": "强制签退",
+    "admin.counter": "修改窗口设置",
+    "admin.category": "修改业务类型",
+    "admin.officer": "修改关员（含回避名单）",
+    "admin.officer_removed": "停用关员",
+    "admin.day_open": "手动开始营业日",
+    "admin.day_close": "手动结束营业日",
+}
+
+
+def check(day: Day, t: Thresholds) -> list[RiskWarning]:
+    """Every override during the business day (manual opening and closing always), one warning each."""
+    hall = day.hall
+    warnings = []
+    for act in hall.acts:
+        if act.kind not in OVERRIDES:
+            continue
+        during = hall.opened_at is not None and hall.opened_at <= act.at <= (hall.closed_at or act.at)
+        if not during and act.kind not in ("admin.day_open", "admin.day_close"):
+            continue
+        by = act.data.get("by") or "?"
+        target = f"，涉及关员 {act.staff_id}" if act.staff_id else ""
+        where = f"，{act.counter}号窗口" if act.counter else ""
+        warnings.append(
+            RiskWarning(
+                "admin_override", "管理员干预", act.staff_id or by, (),
+                f"{day.local(act.at)} {by} {OVERRIDES[act.kind]}{where}{target}",
+                {"kind": act.kind, "by": by, "at": act.at.isoformat()},
+            )
+        )  # fmt: skip
+    return warnings

@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""Check a fairq day bundle (`fairq audit export --day D`) with nothing but the Python standard library.
+
+    python3 verify_day.py fairq-2026-11-27.json
+
+It checks, and names the first thing that fails:
+  1. the hash chain: every record links to the one before and its hash matches its content;
+  2. the commitment: SHA-256(seed) is the commitment published when the day opened;
+  3. every draw: the draw table agrees with the chained log, the chosen ticket and counter are
+     among the candidates, and HMAC-SHA256(seed, draw) chooses exactly them;
+  4. the candidates themselves: replaying the day's events, the ticket candidates were the k
+     oldest eligible waiting tickets of the best priority, and the counter candidates exactly the
+     ready counters allowed to serve the chosen ticket.
+Exit status 0 when the day verifies, 1 when it does not, 2 when the file cannot be read.
+
+This file deliberately repeats the dispatcher's rules instead of importing them: an outsider can
+read all of it in a few minutes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import sys
+from datetime import datetime
+
+FORMAT = "fairq-day-bundle-v1"
+DRAW_VERSION = "fairq-draw-v1"
+
+
+class Failed(Exception):
+    """The first check that failed, with where it failed."""
+
+
+def canonical(data) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def record_hash(prev_hash: str, seq: int, kind: str, at: str, data: dict) -> str:
+    return hashlib.sha256(f"{prev_hash}|{seq}|{kind}|{at}|{canonical(data)}".encode()).hexdigest()
+
+
+def draw_index(seed: bytes, draw_no: int, purpose: str, candidates: list[int]) -> int:
+    message = f"{DRAW_VERSION}|{draw_no}|{purpose}|{','.join(str(c) for c in candidates)}".encode()
+    return int.from_bytes(hmac.new(seed, message, hashlib.sha256).digest(), "big") % len(candidates)
+
+
+def check_chain(bundle: dict) -> None:
+    prev_hash, prev_seq = bundle["anchor"], None
+    for r in bundle["records"]:
+        where = f"event {r['seq']}"
+        if prev_seq is not None and r["seq"] != prev_seq + 1:
+            raise Failed(f"{where}: follows event {prev_seq} (records deleted, inserted or moved)")
+        if r["prev_hash"] != prev_hash:
+            raise Failed(f"{where}: does not link to the record before it (deleted, inserted or reordered)")
+        if record_hash(r["prev_hash"], r["seq"], r["kind"], r["at"], r["data"]) != r["hash"]:
+            raise Failed(f"{where}: {r['kind']} content does not match its hash (edited)")
+        prev_hash, prev_seq = r["hash"], r["seq"]
+    if bundle["records"] and bundle.get("head") != prev_hash:
+        raise Failed("bundle: the last record is not the published head of the day")
+
+
+def check_seed(bundle: dict) -> bytes:
+    if not bundle.get("seed"):
+        raise Failed("day: the seed is not revealed (the day is not closed yet)")
+    seed = bytes.fromhex(bundle["seed"])
+    if hashlib.sha256(seed).hexdigest() != bundle["commitment"]:
+        raise Failed("day: SHA-256(seed) is not the published commitment")
+    for r in bundle["records"]:
+        if r["kind"] == "day.opened" and r["data"].get("commitment") != bundle["commitment"]:
+            raise Failed(f"event {r['seq']}: day.opened published a different commitment")
+        if r["kind"] == "day.closed" and r["data"].get("seed") != bundle["seed"]:
+            raise Failed(f"event {r['seq']}: day.closed revealed a different seed")
+    return seed
+
+
+class Hall:
+    """Just enough of the hall to know, at each draw, what it should have drawn from."""
+
+    def __init__(self):
+        self.known = False
+        self.k = 1
+        self.priority = {}  # category -> priority (0 first)
+        self.counters = {}  # number -> {"categories", "state", "staff_id", "ticket"}
+        self.recusals = {}  # staff id -> enterprise codes
+        self.tickets = {}  # id -> {"category", "issued_at", "enterprise", "state"}
+
+    def counter(self, number: int) -> dict:
+        return self.counters.setdefault(number, {"categories": [], "state": "closed", "staff_id": None, "ticket": None})
+
+    def free(self, number, ticket_id: int, state: str) -> None:
+        if number is not None and self.counter(number)["ticket"] == ticket_id:
+            self.counter(number).update(state=state, ticket=None)
+
+    def apply(self, kind: str, data: dict) -> None:
+        ticket = data.get("ticket")
+        if ticket:
+            t = self.tickets.setdefault(ticket["id"], {})
+            t.update(
+                category=ticket["category"],
+                issued_at=datetime.fromisoformat(ticket["issued_at"]),
+                enterprise=ticket.get("enterprise_code"),
+                state=ticket["state"],
+            )
+        if kind == "day.opened" and data.get("hall"):
+            hall = data["hall"]
+            self.known, self.k = True, hall["k"]
+            self.priority = {c["code"]: c["priority"] for c in hall["categories"]}
+            self.recusals = {o["staff_id"]: set(o["recusals"]) for o in hall["officers"]}
+            for c in hall["counters"]:
+                self.counter(c["number"]).update(categories=c["categories"], state=c["state"], staff_id=c["staff_id"])
+        elif kind == "admin.category":
+            self.priority[data["category"]["code"]] = data["category"].get("priority", 0)
+        elif kind == "admin.counter":
+            self.counter(data["counter"]["number"])["categories"] = data["counter"].get("categories", [])
+        elif kind == "admin.officer":
+            self.recusals[data["officer"]["staff_id"]] = set(data["officer"].get("recusals", []))
+        elif kind == "counter.login" and not data.get("resumed"):
+            self.counter(data["counter"]).update(state="idle", staff_id=data["staff_id"])
+        elif kind == "counter.logout":
+            self.counter(data["counter"]).update(state="closed", staff_id=None, ticket=None)
+        elif kind == "counter.ready":
+            self.counter(data["counter"])["state"] = "ready"
+        elif kind == "counter.paused":
+            self.counter(data["counter"])["state"] = "paused"
+        elif kind == "counter.resumed":
+            self.counter(data["counter"])["state"] = "idle"
+        elif kind == "counter.lost" and self.counter(data["counter"])["state"] == "ready":
+            self.counter(data["counter"])["state"] = "idle"
+        elif kind == "ticket.called":
+            self.counter(data["counter"]).update(state="busy", ticket=ticket["id"])
+        elif kind in ("ticket.completed", "ticket.no_show", "ticket.transferred", "ticket.returned"):
+            self.free(data.get("counter"), ticket["id"], "idle")
+        elif kind == "ticket.cancelled" and data.get("after_call"):
+            self.free(ticket.get("counter"), ticket["id"], "ready")
+        elif kind == "ticket.expired":
+            self.free(ticket.get("counter"), ticket["id"], "idle")
+
+    def eligible(self, counter: dict, ticket: dict) -> bool:
+        if ticket["category"] not in counter["categories"]:
+            return False
+        return not (ticket["enterprise"] and ticket["enterprise"] in self.recusals.get(counter["staff_id"], ()))
+
+    def expected(self, chosen: int) -> tuple[list[int], list[int]]:
+        ready = [self.counters[n] for n in sorted(self.counters) if self.counters[n]["state"] == "ready"]
+        waiting = sorted(
+            (t for t in self.tickets.items() if t[1]["state"] == "waiting"), key=lambda t: (t[1]["issued_at"], t[0])
+        )
+        eligible = [(i, t) for i, t in waiting if any(self.eligible(c, t) for c in ready)]
+        if not eligible:
+            return [], []
+        best = min(self.priority.get(t["category"], 0) for _, t in eligible)
+        pool = [i for i, t in eligible if self.priority.get(t["category"], 0) == best][: self.k]
+        number = {id(c): n for n, c in self.counters.items()}
+        ticket = self.tickets.get(chosen)
+        return pool, [number[id(c)] for c in ready if ticket and self.eligible(c, ticket)]
+
+
+def check_draws(bundle: dict, seed: bytes) -> int:
+    table = {d["draw_no"]: d for d in bundle["draws"]}
+    hall, seen = Hall(), set()
+    records = bundle["records"]
+    applied_early = set()
+    for i, r in enumerate(records):
+        if i in applied_early:
+            continue
+        if r["kind"] == "ticket.called":
+            j = i
+            while j < len(records) and records[j]["kind"] == "ticket.called":
+                j += 1
+            if j < len(records) and records[j]["kind"] == "admin.counter" and j not in applied_early:
+                hall.apply("admin.counter", records[j]["data"])  # a counter change draws before it is logged
+                applied_early.add(j)
+            check_draw(hall, seed, r, table)
+            seen.add(r["data"]["draw"]["draw_no"])
+        hall.apply(r["kind"], r["data"])
+    for no in sorted(set(table) - seen):
+        raise Failed(f"draw {no}: in the draw table but no ticket.called event records it")
+    return len(seen)
+
+
+def check_draw(hall: Hall, seed: bytes, record: dict, table: dict) -> None:
+    d = record["data"]["draw"]
+    no = d["draw_no"]
+    where = f"draw {no} (event {record['seq']})"
+    row = table.get(no)
+    if row is None:
+        raise Failed(f"{where}: missing from the draw table")
+    for name in ("ticket_candidates", "counter_candidates", "ticket_id", "counter"):
+        if row[name] != d[name]:
+            raise Failed(f"{where}: draw table {name}={row[name]} but the log says {d[name]}")
+    tickets, counters = d["ticket_candidates"], d["counter_candidates"]
+    if d["ticket_id"] not in tickets or d["counter"] not in counters:
+        raise Failed(f"{where}: the chosen ticket or counter is not among the candidates")
+    if tickets[draw_index(seed, no, "ticket", tickets)] != d["ticket_id"]:
+        raise Failed(f"{where}: the seed chooses ticket {tickets[draw_index(seed, no, 'ticket', tickets)]}")
+    if counters[draw_index(seed, no, "counter", counters)] != d["counter"]:
+        raise Failed(f"{where}: the seed chooses counter {counters[draw_index(seed, no, 'counter', counters)]}")
+    if hall.known:
+        want_tickets, want_counters = hall.expected(d["ticket_id"])
+        if tickets != want_tickets:
+            raise Failed(f"{where}: ticket candidates {tickets}, but the k oldest eligible were {want_tickets}")
+        if counters != want_counters:
+            raise Failed(f"{where}: counter candidates {counters}, but the ready eligible were {want_counters}")
+
+
+def verify(bundle: dict) -> str:
+    """A one-line summary of a bundle that verifies; raises Failed otherwise."""
+    if bundle.get("format") != FORMAT:
+        raise Failed(f"bundle: not a {FORMAT} file")
+    check_chain(bundle)
+    seed = check_seed(bundle)
+    draws = check_draws(bundle, seed)
+    return f"{bundle['day']}: {len(bundle['records'])} records and {draws} draws verify (head {bundle['head'][:16]}…)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1 or args[0] in ("-h", "--help"):
+        print(__doc__)
+        return 2
+    try:
+        with open(args[0], encoding="utf-8") as f:
+            bundle = json.load(f)
+    except (OSError, ValueError) as err:
+        print(f"cannot read {args[0]}: {err}", file=sys.stderr)
+        return 2
+    try:
+        print("OK", verify(bundle))
+        return 0
+    except Failed as err:
+        print("FAILED", err)
+        return 1
+    except (KeyError, TypeError, ValueError) as err:
+        print(f"FAILED bundle: malformed ({err!r})")
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
