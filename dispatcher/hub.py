@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
+from dataclasses import dataclass
 
 from protocol.models import Event
 
 QUEUE_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """An event as it goes on the wire, serialised once for every subscriber."""
+
+    seq: int
+    text: str
+
+
+def stream_message(event: Event) -> str:
+    """The stream's JSON message for one event."""
+    return json.dumps({"type": "event", "event": event.model_dump(mode="json")}, ensure_ascii=False)
 
 
 class Subscriber:
@@ -15,12 +30,12 @@ class Subscriber:
 
     def __init__(self, loop: asyncio.AbstractEventLoop):
         self.loop = loop
-        self.queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=QUEUE_LIMIT)
+        self.queue: asyncio.Queue[Outgoing] = asyncio.Queue(maxsize=QUEUE_LIMIT)
         self.overflowed = False
 
-    def _push(self, event: Event) -> None:
+    def _push(self, item: Outgoing) -> None:
         try:
-            self.queue.put_nowait(event)
+            self.queue.put_nowait(item)
         except asyncio.QueueFull:
             self.overflowed = True
 
@@ -45,10 +60,13 @@ class EventHub:
     def publish(self, events: list[Event]) -> None:
         with self._lock:
             subs = list(self._subs)
+        if not subs:
+            return
+        items = [Outgoing(e.seq, stream_message(e)) for e in events]
         for sub in subs:
-            for event in events:
+            for item in items:
                 try:
-                    sub.loop.call_soon_threadsafe(sub._push, event)
+                    sub.loop.call_soon_threadsafe(sub._push, item)
                 except RuntimeError:  # its loop is gone
                     self.unsubscribe(sub)
                     break

@@ -9,6 +9,7 @@ import json
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 
+from dispatcher.hub import stream_message
 from dispatcher.service import HallService
 
 from .deps import resolve_token
@@ -42,14 +43,14 @@ async def stream(ws: WebSocket, since: int | None = None, token: str | None = No
             if reader in done:
                 getter.cancel()
                 return
-            event = getter.result()
+            item = getter.result()
             if sub.overflowed:
                 await ws.close(code=1013, reason="too slow; reconnect with since")
                 return
-            if event.seq <= last:
+            if item.seq <= last:
                 continue
-            await ws.send_text(json.dumps({"type": "event", "event": event.model_dump(mode="json")}))
-            last = event.seq
+            await ws.send_text(item.text)
+            last = item.seq
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
@@ -70,7 +71,7 @@ async def _catch_up(ws: WebSocket, svc: HallService, since: int | None) -> int:
             if not page:
                 break
             for event in page:
-                await ws.send_text(json.dumps({"type": "event", "event": event.model_dump(mode="json")}))
+                await ws.send_text(stream_message(event))
             last = page[-1].seq
         return last
     snapshot = await run_in_threadpool(svc.snapshot)
