@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from qtclient.i18n import pick
 from qtclient.theme import COLORS, font
 
+QWIDGETSIZE_MAX = (1 << 24) - 1
 DIGITS_LETTERS = "ABCDEFGHJKLMNPQRTUWXY"  # those used in enterprise codes (no I, O, S, V, Z)
 
 
@@ -34,7 +35,10 @@ def big_button(pixel_size: int, *, color: str = COLORS["button"], height: int = 
     b.setFont(font(pixel_size, bold=True))
     b.setMinimumHeight(height)
     b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-    b.setStyleSheet(f"QPushButton {{ background: {color}; }}")
+    b.setStyleSheet(
+        f"QPushButton {{ background: {color}; }}"
+        f"QPushButton:disabled {{ background: {COLORS['disabled']}; color: {COLORS['muted']}; }}"
+    )
     b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return b
 
@@ -87,7 +91,7 @@ class Header(QWidget):
 class CategoryButton(QPushButton):
     """A big button for one category: letter, name, how many wait and about how long."""
 
-    def __init__(self, code: str, parent: QWidget | None = None) -> None:
+    def __init__(self, code: str, *, vertical: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.code = code
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -102,12 +106,16 @@ class CategoryButton(QPushButton):
             w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         text = QVBoxLayout()
         text.addStretch(1)
+        if vertical:  # landscape: narrow, tall buttons side by side
+            self.badge.setFixedWidth(QWIDGETSIZE_MAX)
+            text.addWidget(self.badge)
         text.addWidget(self.name)
         text.addWidget(self.info)
         text.addStretch(1)
         row = QHBoxLayout(self)
         row.setContentsMargins(24, 16, 24, 16)
-        row.addWidget(self.badge)
+        if not vertical:
+            row.addWidget(self.badge)
         row.addLayout(text, 1)
 
 
@@ -151,7 +159,7 @@ class StartScreen(Screen):
                 button.deleteLater()
             self.buttons = {}
             for i, code in enumerate(codes):
-                button = CategoryButton(code)
+                button = CategoryButton(code, vertical=self.columns > 1)
                 button.clicked.connect(lambda _=False, c=code: self.categoryChosen.emit(c))
                 self.buttons[code] = button
                 self.grid.addWidget(button, i // self.columns, i % self.columns)
@@ -363,7 +371,8 @@ class MessageScreen(Screen):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.icon = label(200, bold=True, wrap=False)
+        self.icon = label(150, bold=True, wrap=False)
+        self.icon.setFixedSize(240, 240)
         self.title = label(80, bold=True)
         self.body = label(48)
         self.detail = label(34, color=COLORS["muted"])
@@ -371,13 +380,16 @@ class MessageScreen(Screen):
         layout.setContentsMargins(64, 64, 64, 64)
         layout.setSpacing(40)
         layout.addStretch(2)
-        for w in (self.icon, self.title, self.body, self.detail):
+        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignHCenter)
+        for w in (self.title, self.body, self.detail):
             layout.addWidget(w)
         layout.addStretch(3)
 
     def show_message(self, icon: str, title: str, body: str, detail: str = "", color: str = COLORS["text"]) -> None:
         self.icon.setText(icon)
-        self.icon.setStyleSheet(f"color: {color}; background: transparent;")
+        self.icon.setStyleSheet(
+            f"color: {color}; background: transparent; border: 12px solid {color}; border-radius: 120px;"
+        )
         self.title.setText(title)
         self.title.setStyleSheet(f"color: {color}; background: transparent;")
         self.body.setText(body)

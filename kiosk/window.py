@@ -109,7 +109,7 @@ class KioskWindow(QWidget):
 
     def show_printing(self) -> None:
         self.message_kind = "printing"
-        self.message.show_message("⎙", self.tr("Printing your ticket…"), self.tr("Please wait a moment."))
+        self.message.show_message("…", self.tr("Printing your ticket…"), self.tr("Please wait a moment."))
         self.stack.setCurrentWidget(self.message)
 
     def show_print_failed(self) -> None:
@@ -126,7 +126,7 @@ class KioskWindow(QWidget):
         self.message_kind = "out_of_service"
         self._reason = reason
         self.message.show_message(
-            "⛔",
+            "!",
             self.tr("Out of service"),
             self.tr("Please use another kiosk."),
             self.reason_text(reason),

@@ -16,7 +16,7 @@ COLORS = {
     "accent": "#ffd400",  # customs yellow: what to look at
     "ok": "#1f9d55",
     "warning": "#f59e0b",
-    "error": "#e02424",
+    "error": "#ff5c5c",  # bright enough on the navy background
     "button": "#1d4ed8",
     "button_text": "#ffffff",
     "disabled": "#4b5d78",
