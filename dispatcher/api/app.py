@@ -20,7 +20,7 @@ from dispatcher.settings import Settings, load_hall_config
 from dispatcher.store import Store, init_schema, make_engine
 from protocol import API_PREFIX
 
-from . import routes_admin, routes_counters, routes_read, routes_tickets, stream
+from . import routes_admin, routes_counters, routes_read, routes_reports, routes_tickets, stream
 from .errors import BodyLimit, install_error_handlers
 
 log = logging.getLogger("fairq.dispatcher")
@@ -77,7 +77,7 @@ def create_app(
     app.state.service = svc
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (routes_read, routes_tickets, routes_counters, routes_admin, stream):
+    for module in (routes_read, routes_tickets, routes_counters, routes_admin, routes_reports, stream):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+import tomllib
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from .records import DayLog
+from .records import DayLog, load_day
 from .replay import Replay, replay
 from .rules import Thresholds, run_rules
 from .stats import mean, percentile
 from .verify import verify_day
+
+if TYPE_CHECKING:
+    from dispatcher.service import HallService
 
 QUEUE_STEP = timedelta(minutes=10)
 RATINGS = ("very_satisfied", "satisfied", "unsatisfied")
@@ -177,3 +182,40 @@ def report_csv(report: dict[str, Any]) -> str:
 
 def _round(value: float | None) -> float | None:
     return round(value, 1) if value is not None else None
+
+
+def thresholds_from(values: dict[str, Any]) -> Thresholds:
+    """Thresholds from a mapping (an integrity.toml); unknown names are refused, not ignored."""
+    known = set(Thresholds.__dataclass_fields__)
+    unknown = set(values) - known
+    if unknown:
+        raise ValueError(f"unknown integrity thresholds: {', '.join(sorted(unknown))}")
+    if "opening" in values:
+        values = {**values, "opening": tuple(values["opening"])}
+    return Thresholds(**values)
+
+
+def load_thresholds(path: Path | None) -> Thresholds:
+    """integrity.toml if it exists, else the defaults."""
+    if path is None or not path.exists():
+        return Thresholds()
+    with open(path, "rb") as f:
+        return thresholds_from(tomllib.load(f))
+
+
+def hall_info(svc: HallService) -> HallInfo:
+    """Names, targets and hours of the service's hall."""
+    return HallInfo(
+        name=svc.config.name,
+        categories={
+            c.code: {"name_zh": c.name_zh, "name_en": c.name_en, "target_wait_min": c.target_wait_min}
+            for c in svc.store.categories()
+        },
+        officers={o.staff_id: o.name for o in svc.store.officers()},
+        opening=(svc.config.open_at, svc.config.close_at),
+    )
+
+
+def day_report(svc: HallService, day: str, thresholds: Thresholds | None = None) -> dict[str, Any]:
+    """The report of one day of the service's hall, read from its store."""
+    return build_report(load_day(svc.store, day, svc.config.timezone), hall_info(svc), thresholds)

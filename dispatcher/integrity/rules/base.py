@@ -15,7 +15,8 @@ class Thresholds:
     """Every rule's knobs, documented in docs/integrity.md; the defaults suit a hall of a few hundred tickets."""
 
     withhold_min_s: float = 300.0  # idle/paused while an eligible ticket waits this long: one stretch
-    withhold_stretches: int = 3  # this many stretches in a day: a warning
+    withhold_stretches: int = 3  # this many stretches in a day: a warning…
+    withhold_total_s: float = 1800.0  # …or this much idle time with tickets waiting, however it is split
     rate_alpha: float = 0.001  # a rate is "far above the hall's" if this unlikely by chance (binomial tail)…
     rate_factor: float = 2.0  # …and at least this many times the rest of the hall's rate
     rate_floor: float = 0.02  # the hall's rate is taken as at least this (a hall with no no-shows at all)

@@ -9,7 +9,7 @@ RULE, TITLE = "withholding", "压单（有号不叫）"
 
 
 def check(day: Day, t: Thresholds) -> list[RiskWarning]:
-    """One warning per officer with at least `withhold_stretches` stretches of `withhold_min_s` or more."""
+    """Per officer: `withhold_stretches` stretches of `withhold_min_s` or more, or `withhold_total_s` in all."""
     stretches: dict[str, list[tuple[CounterSpan, float, list[int]]]] = {}
     for span in day.hall.spans:
         if span.state not in ("idle", "paused") or not span.staff_id:
@@ -21,7 +21,8 @@ def check(day: Day, t: Thresholds) -> list[RiskWarning]:
             stretches.setdefault(span.staff_id, []).append((span, waited, tickets))
     warnings = []
     for staff, found in sorted(stretches.items()):
-        if len(found) < t.withhold_stretches:
+        total = sum(w for _, w, _ in found)
+        if len(found) < t.withhold_stretches and total < t.withhold_total_s:
             continue
         parts = [
             f"{s.counter}号窗口{'暂停' if s.state == 'paused' else '空闲'} {day.local(s.start)}–{day.local(s.end)}"
@@ -29,7 +30,6 @@ def check(day: Day, t: Thresholds) -> list[RiskWarning]:
             for s, waited, _ in found
         ]
         tickets = sorted({i for _, _, ids in found for i in ids})
-        total = sum(w for _, w, _ in found)
         warnings.append(
             RiskWarning(
                 RULE, TITLE, staff, day.labels(tickets),
