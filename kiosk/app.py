@@ -145,7 +145,7 @@ def show(widget, orientation: str, windowed: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the kiosk until its window is closed."""
     args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, force=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_theme(app)
     config = load_config(args)
@@ -164,10 +164,17 @@ def main(argv: list[str] | None = None) -> int:
         translator.set_language(config.get("language", "zh"))
         enrol = EnrolmentView(url=config.url, role="kiosk")
         holder["enrol"] = enrol
+        if config.discover:  # offer the dispatcher found on the LAN
+            browser = DiscoveryBrowser(interfaces=config.get("zeroconf_interfaces"), parent=enrol)
+            browser.found.connect(lambda url: setattr(enrol, "discovered_url", url))
+            browser.start()
+            holder["browser"] = browser
 
         def enrolled(url: str, token: str, device: dict) -> None:
             config.update(url=url, token=token)
             config.save()
+            if "browser" in holder:
+                holder["browser"].stop()
             enrol.close()
             run(config)
 
