@@ -37,6 +37,6 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "bootstrap: installing Python packages into .venv"
   extra=""
   [ "$want" = test ] && extra="[test]"
-  .venv/bin/pip install -q --disable-pip-version-check -e ".$extra"
+  .venv/bin/pip install -q --disable-pip-version-check -e ".$extra" 2> >(grep -v "is ignored: it is neither" >&2)
   touch "$stamp"
 fi

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Runs fairq's whole test suite: sets up the machine, starts a throwaway PostgreSQL, lints, runs pytest.
+# Runs fairq's whole test suite: sets up the machine, starts a throwaway PostgreSQL, runs pytest, lints.
 # Extra arguments go to pytest (e.g. scripts/test.sh tests/dispatcher -x).
-set -euo pipefail
+set -uo pipefail
 cd "$(dirname "$0")/.."
-scripts/bootstrap.sh test
+scripts/bootstrap.sh test || exit 1
 export QT_QPA_PLATFORM=offscreen
-.venv/bin/ruff check .
-exec scripts/with-postgres.sh .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+scripts/with-postgres.sh .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+tests=$?
+.venv/bin/ruff check --quiet . && .venv/bin/ruff format --check --quiet . 
+lint=$?
+[ $lint -eq 0 ] || echo "test: ruff found problems (see above)" >&2
+# pytest exits 5 when it collected no test: that is a failure here too.
+[ $tests -eq 0 ] && [ $lint -eq 0 ]
