@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -52,7 +52,7 @@ class DayLog:
     commitment: str | None = None
     seed: bytes | None = None  # known only once the day is closed
     anchor: str = GENESIS  # the hash the first record must link to
-    config: dict[str, Any] = field(default_factory=dict)  # names and targets for the report
+    published_head: str | None = None  # the head a bundle claims: a cut-off tail shows against it
 
     @property
     def events(self) -> list[CoreEvent]:
@@ -118,6 +118,7 @@ class DayLog:
             commitment=bundle.get("commitment"),
             seed=seed,
             anchor=bundle.get("anchor", GENESIS),
+            published_head=bundle.get("head"),
         )
 
 

@@ -8,7 +8,7 @@ from .chain import verify_chain
 from .proof import verify_draws
 from .records import DayLog, closed_days, load_day, load_records
 from .replay import Replay
-from .verdict import Verdict
+from .verdict import Problem, Verdict
 
 
 def verify_day(log: DayLog, hall: Replay | None = None) -> Verdict:
@@ -17,6 +17,8 @@ def verify_day(log: DayLog, hall: Replay | None = None) -> Verdict:
     broken = verify_chain(log.records, log.anchor)
     if broken:
         verdict.chain.append(broken)
+    elif log.published_head is not None and log.published_head != log.head:
+        verdict.chain.append(Problem("day", "the last record is not the published head (records cut off?)"))
     verdict.draws, verdict.notes = verify_draws(log, hall)
     return verdict
 

@@ -147,12 +147,12 @@ def generate_day(
         for n in list(holding):
             if _waiting():
                 holding.discard(n)
-                run(lambda h: h.next(n))
+                run(lambda h, n=n: h.next(n))
             elif not any(c.state == "ready" for c in hall.counters.values()):
                 holding.discard(n)
                 friends.pop(0)
                 run(lambda h: h.issue_ticket(category="A", enterprise_code=FRIEND))
-                run(lambda h: h.next(n))
+                run(lambda h, n=n: h.next(n))
 
     holding: set[int] = set()
     friends = sorted(OPEN + timedelta(minutes=rng.uniform(30, 460)) for _ in range(16))
