@@ -7,20 +7,19 @@ from .base import Day, RiskWarning, Thresholds
 
 
 def check(day: Day, t: Thresholds) -> list[RiskWarning]:
-    """Officer median against the other officers' median per category; and services over the target."""
+    """Officer median against the median of officers' medians per category; and services over the target."""
     done: dict[str, dict[str, list]] = {}  # category -> staff -> [(seconds, ticket)]
     for life in day.hall.tickets.values():
         if life.service_s is not None and life.staff_id:
             done.setdefault(life.category, {}).setdefault(life.staff_id, []).append((life.service_s, life))
     warnings = []
     for category, by_staff in sorted(done.items()):
-        for staff, mine in sorted(by_staff.items()):
-            if len(mine) < t.service_min_tickets:
-                continue
-            others = [s for o, v in by_staff.items() if o != staff for s, _ in v]
-            if len(others) < t.service_min_tickets:
-                continue
-            own, usual = median([s for s, _ in mine]), median(others)
+        judged = {o: median([s for s, _ in v]) for o, v in by_staff.items() if len(v) >= t.service_min_tickets}
+        if len(judged) < 2:
+            continue
+        usual = median(list(judged.values()))  # one vote per officer, so one outlier cannot move it
+        for staff, own in sorted(judged.items()):
+            mine = by_staff[staff]
             ratio = own / usual if usual else 1.0
             if t.service_short_ratio <= ratio <= t.service_long_ratio:
                 continue
@@ -32,7 +31,7 @@ def check(day: Day, t: Thresholds) -> list[RiskWarning]:
                     "办理时长明显偏短" if short else "办理时长明显偏长",
                     staff,
                     tuple(p[1].label for p in picked),
-                    f"{category} 类 {len(mine)} 件，中位办理 {own / 60:.1f} 分钟，其他关员 {usual / 60:.1f} 分钟"
+                    f"{category} 类 {len(mine)} 件，中位办理 {own / 60:.1f} 分钟，各关员中位数 {usual / 60:.1f} 分钟"
                     f"（{ratio:.1f} 倍）",
                     {"category": category, "median_s": round(own), "hall_median_s": round(usual),
                      "ratio": round(ratio, 2), "services": len(mine)},
