@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -350,7 +351,25 @@ class CounterSession(QObject):
         if emit:
             self.changed.emit()
 
+    def _known_errors(self) -> dict[str, str]:
+        """The dispatcher's messages are English; these codes get a translated text (%1: the number in it)."""
+        return {
+            "bad_credentials": self.tr("Wrong staff id or PIN."),
+            "too_many_attempts": self.tr("Too many wrong PINs; try again in %1 s."),
+            "officer_elsewhere": self.tr("You are logged in at counter %1; log out there first."),
+            "counter_in_use": self.tr("Counter %1 is in use by another officer."),
+            "ticket_in_hand": self.tr("Finish the current ticket before pausing."),
+            "ticket_in_service": self.tr("Finish the ticket in service before logging out."),
+            "reason_required": self.tr("A transfer needs a reason."),
+            "same_category": self.tr("The ticket is already in that category."),
+            "not_paused": self.tr("The counter is not paused."),
+        }
+
     def _message(self, result: ApiResult) -> str:
+        known = self._known_errors().get(result.code) if result.reached else None
+        if known:
+            numbers = re.findall(r"\d+", result.message or "") or ["?"]
+            return known.replace("%1", numbers[-1] if result.code == "officer_elsewhere" else numbers[0])
         if result.reached:
             return result.message or self.tr("The dispatcher refused it (%1).").replace("%1", str(result.status))
         if result.code == "timeout":

@@ -1,0 +1,171 @@
+"""`fairq counter`: the officer's counter client. Options override the counter PC's config file."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+from qtclient import DISCOVER, DeviceConfig, DispatcherLink, default_config_path
+from qtclient.discovery import DiscoveryBrowser
+from qtclient.enrol import EnrolmentView
+from qtclient.i18n import Translator
+from qtclient.theme import apply_theme
+
+from .controller import CounterController
+from .devices import CounterDevices, DeviceLine
+from .session import CounterSession
+from .window import SIZES, CounterWindow
+
+log = logging.getLogger("fairq.counter")
+
+DEFAULTS: dict[str, Any] = {
+    "url": DISCOVER,
+    "token": "",
+    "language": "zh",
+    "devices": "",  # the counter's RS-485 line: /dev/serial/by-id/..., a pty, rfc2217://...
+    "led_address": 1,
+    "keypad_address": 2,
+    "evaluator_address": 3,
+    "baudrate": 9600,
+    "rating_timeout": 60,
+    "size": "1080p",
+}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="fairq counter", description="The officer's counter client of a fairq hall.")
+    p.add_argument("--config", type=Path, help="config file (default ~/.config/fairq/counter.toml)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--url", help="dispatcher URL, e.g. http://10.0.0.5:8470")
+    where.add_argument("--discover", action="store_true", help="find the dispatcher by zeroconf")
+    p.add_argument("--token", help="this counter PC's device token (saved in the config file)")
+    p.add_argument(
+        "--devices",
+        help="serial URL of the counter's RS-485 line (LED, keypad, evaluator); addresses from the config",
+    )
+    p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    p.add_argument("--lang", choices=["zh", "en"], help="start language (default zh)")
+    p.add_argument("-v", "--verbose", action="store_true")
+    return p.parse_args(argv)
+
+
+def load_config(args: argparse.Namespace) -> DeviceConfig:
+    """The config file with the command line's options laid over it (a given token is saved)."""
+    config = DeviceConfig.load(args.config or default_config_path("counter"), DEFAULTS)
+    overrides = {"url": DISCOVER if args.discover else args.url, "devices": args.devices, "language": args.lang}
+    config.update(**{k: v for k, v in overrides.items() if v is not None})
+    if args.token:
+        config["token"] = args.token
+        config.save()
+    return config
+
+
+@dataclass
+class CounterApp:
+    """Everything one running counter client is made of (tests drive it through these)."""
+
+    config: DeviceConfig
+    window: CounterWindow
+    link: DispatcherLink
+    session: CounterSession
+    controller: CounterController
+    translator: Translator
+    devices: CounterDevices | None = None
+
+    def start(self) -> CounterApp:
+        if self.config.enrolled:
+            self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+def device_line(config: DeviceConfig) -> DeviceLine | None:
+    """The counter's device line from the config, None when it has no devices."""
+    url = str(config.get("devices", "") or "")
+    if not url:
+        return None
+    return DeviceLine(
+        url,
+        led=int(config.get("led_address", 1)),
+        keypad=int(config.get("keypad_address", 2)),
+        evaluator=int(config.get("evaluator_address", 3)),
+        baudrate=int(config.get("baudrate", 9600)),
+    )
+
+
+def build(
+    config: DeviceConfig,
+    *,
+    link_options: dict[str, Any] | None = None,
+    device_options: dict[str, Any] | None = None,
+    interfaces: list[str] | None = None,
+) -> CounterApp:
+    """Make the counter client from its configuration (a QApplication must exist); `.start()` runs it."""
+    translator = Translator(["qtclient", "counter_client"])
+    window = CounterWindow()
+    discovery = None
+    url = None if config.discover else config.url
+    if url is None:
+        discovery = DiscoveryBrowser(interfaces=interfaces or config.get("zeroconf_interfaces"))
+    link = DispatcherLink(url, config.token, discovery=discovery, **(link_options or {}))
+    session = CounterSession(link)
+    devices = None
+    line = device_line(config)
+    if line is not None:
+        options = {"rating_timeout_s": float(config.get("rating_timeout", 60)), **(device_options or {})}
+        devices = CounterDevices(line, **options)
+    translator.set_language(config.get("language", "zh"))
+    controller = CounterController(session=session, window=window, translator=translator, devices=devices)
+    app = CounterApp(config, window, link, session, controller, translator, devices)
+    if not config.enrolled:
+        enrol = EnrolmentView(url=config.url, role="counter")
+        if discovery is not None:
+            discovery.found.connect(lambda found: setattr(enrol, "discovered_url", found))
+            discovery.start()
+
+        def enrolled(new_url: str, token: str, device: dict[str, Any]) -> None:
+            config.update(url=new_url, token=token)
+            config.save()
+            if new_url != DISCOVER:
+                link.set_url(new_url)
+            link.set_token(token)
+            window.show_login()
+            controller.start()
+
+        enrol.enrolled.connect(enrolled)
+        window.set_enrolment(enrol)
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the counter client until its window is closed."""
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_theme(qapp)
+    config = load_config(args)
+    app = build(config)
+    width, height = SIZES.get(str(config.get("size", "1080p")), SIZES["1080p"])
+    if args.windowed:
+        screen = qapp.primaryScreen().availableGeometry()
+        app.window.resize(min(width, screen.width()), min(height, screen.height() - 40))
+        app.window.show()
+    else:
+        app.window.showFullScreen()
+    app.start()
+    try:
+        return qapp.exec()
+    finally:
+        app.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
