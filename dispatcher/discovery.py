@@ -10,19 +10,32 @@ from collections.abc import AsyncIterator
 from zeroconf import IPVersion, ServiceInfo
 from zeroconf.asyncio import AsyncZeroconf
 
-from protocol.discovery import API_VERSION, SERVICE_TYPE, TXT_API, TXT_HALL_ID, TXT_HALL_NAME, TXT_SCHEME
+from protocol.discovery import (
+    API_VERSION,
+    SERVICE_TYPE,
+    TXT_API,
+    TXT_FINGERPRINT,
+    TXT_HALL_ID,
+    TXT_HALL_NAME,
+    TXT_SCHEME,
+)
 
 log = logging.getLogger("fairq.discovery")
 
 
-def service_info(*, hall_id: str, hall_name: str, port: int, addresses: list[str], scheme: str = "http") -> ServiceInfo:
-    """The zeroconf record: hall id, name, API version and scheme in TXT."""
+def service_info(
+    *, hall_id: str, hall_name: str, port: int, addresses: list[str], fingerprint: str | None = None
+) -> ServiceInfo:
+    """The zeroconf record: hall id, name, API version, scheme, and with TLS the certificate's pin `fp`."""
+    properties = {TXT_HALL_ID: hall_id, TXT_HALL_NAME: hall_name, TXT_API: API_VERSION, TXT_SCHEME: "http"}
+    if fingerprint:
+        properties.update({TXT_SCHEME: "https", TXT_FINGERPRINT: fingerprint})
     return ServiceInfo(
         SERVICE_TYPE,
         f"fairq-{hall_id}.{SERVICE_TYPE}",
         port=port,
         addresses=[socket.inet_aton(a) for a in addresses],
-        properties={TXT_HALL_ID: hall_id, TXT_HALL_NAME: hall_name, TXT_API: API_VERSION, TXT_SCHEME: scheme},
+        properties=properties,
         server=f"fairq-{hall_id}.local.",
     )
 
@@ -36,7 +49,13 @@ def _local_addresses(host: str) -> list[str]:
 
 @contextlib.asynccontextmanager
 async def advertised(
-    *, hall_id: str, hall_name: str, host: str, port: int, interfaces: list[str] | None = None
+    *,
+    hall_id: str,
+    hall_name: str,
+    host: str,
+    port: int,
+    interfaces: list[str] | None = None,
+    fingerprint: str | None = None,
 ) -> AsyncIterator[AsyncZeroconf | None]:
     """Advertise while inside the block; a failure to advertise is logged, never fatal."""
     try:
@@ -45,7 +64,9 @@ async def advertised(
         log.warning("zeroconf unavailable, not advertising: %s", err)
         yield None
         return
-    info = service_info(hall_id=hall_id, hall_name=hall_name, port=port, addresses=_local_addresses(host))
+    info = service_info(
+        hall_id=hall_id, hall_name=hall_name, port=port, addresses=_local_addresses(host), fingerprint=fingerprint
+    )
     registered = False
     try:
         await azc.async_register_service(info, allow_name_change=True)

@@ -11,6 +11,9 @@ import uvicorn
 from dispatcher.api import create_app
 from dispatcher.discovery import advertised
 from dispatcher.settings import Settings
+from dispatcher.tls import ensure_certificate, fingerprint
+
+log = logging.getLogger("fairq.serve")
 
 
 def parse(argv: list[str] | None) -> Settings:
@@ -22,6 +25,7 @@ def parse(argv: list[str] | None) -> Settings:
     p.add_argument("--port", type=int, help="port (default 8470)")
     p.add_argument("--no-zeroconf", action="store_true", help="do not advertise on the LAN")
     p.add_argument("--zeroconf-interface", action="append", help="advertise on this address only (repeatable)")
+    p.add_argument("--tls", action="store_true", help="HTTPS with a self-signed certificate kept in DATA_DIR/tls")
     args = p.parse_args(argv)
     overrides = {
         "data_dir": args.data_dir,
@@ -34,6 +38,8 @@ def parse(argv: list[str] | None) -> Settings:
     settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
     if args.no_zeroconf:
         settings.zeroconf = False
+    if args.tls:
+        settings.tls = True
     return settings
 
 
@@ -41,6 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     """Serve until interrupted."""
     settings = parse(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    tls: dict[str, str] = {}
+    pin = None
+    if settings.tls:
+        cert, key = ensure_certificate(settings.data_dir / "tls", [settings.host])
+        tls = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
+        pin = fingerprint(cert)
+        log.info("TLS certificate %s, SHA-256 fingerprint (pin) %s", cert, pin)
 
     def advertise(svc):
         return advertised(
@@ -49,8 +62,9 @@ def main(argv: list[str] | None = None) -> int:
             host=settings.host,
             port=settings.port,
             interfaces=settings.zeroconf_interfaces,
+            fingerprint=pin,
         )
 
     app = create_app(settings, advertise=advertise if settings.zeroconf else None)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", ws_max_size=65536)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", ws_max_size=65536, **tls)
     return 0

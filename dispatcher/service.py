@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
+from collections import Counter as Tally
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from dispatcher.core import CoreEvent, Counter, DomainError, Hall, Ticket
@@ -26,6 +28,14 @@ from .store import Store
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
+log = logging.getLogger("fairq.service")
+
+ACTIVE = "active"
+STANDBY = "standby"
+
+
+class NotLeader(Exception):
+    """A write reached a standby dispatcher: only the active one of a pair may change the hall."""
 
 
 def utc_now() -> datetime:
@@ -50,7 +60,12 @@ class HallService:
         self.clock = clock
         self.entropy = entropy
         self.lock = threading.RLock()
+        self.role = ACTIVE  # a standby (PostgreSQL pair) refuses writes until it holds the hall's lock
+        self.last_seen: dict[int, datetime] = {}  # counter -> last request from its officer or PC
+        self.streams: Tally[int] = Tally()  # counter -> open event streams of its officer or PC
+        self.stale = False  # memory may hold an uncommitted change: reload before the next command
         self.hall = self._load()
+        self.hear_all()
 
     # ---- the serialised path ------------------------------------------------------------
 
@@ -79,6 +94,15 @@ class HallService:
         """Throw away memory and read the hall back from the last commit."""
         with self.lock:
             self.hall = self._load()
+            self.stale = False
+
+    def _reload_after_failure(self) -> None:
+        """Drop a failed command's changes; if the database cannot be read either, reload later."""
+        try:
+            self.reload()
+        except Exception:
+            self.stale = True
+            log.exception("could not reload the hall after a failed command; will retry")
 
     def run(
         self,
@@ -89,14 +113,18 @@ class HallService:
     ) -> T:
         """Run a command on the hall, commit what it changed (plus audit events and rows), then publish."""
         with self.lock:
+            if self.role != ACTIVE:
+                raise NotLeader()
+            if self.stale:
+                self.reload()
             try:
                 result = command(self.hall)
             except DomainError:
                 if self.hall.take_changes():
-                    self.hall = self._load()  # a refused command must leave nothing half-done
+                    self._reload_after_failure()  # a refused command must leave nothing half-done
                 raise
             except Exception:
-                self.hall = self._load()
+                self._reload_after_failure()
                 raise
             changes = self.hall.take_changes()
             now = self.clock()
@@ -107,7 +135,7 @@ class HallService:
             try:
                 events = self.store.write(changes, extra, rows)
             except Exception:
-                self.hall = self._load()
+                self._reload_after_failure()
                 raise
             self.hub.publish(events)
             return result
@@ -128,7 +156,14 @@ class HallService:
         return _hhmm(self.config.open_at) <= local < _hhmm(self.config.close_at)
 
     def tick(self) -> None:
-        """Open and close the business day by the clock; called every few seconds."""
+        """Open and close the business day by the clock, and free silent counters; called every few seconds."""
+        with self.lock:
+            if self.role != ACTIVE:
+                return
+            self._open_or_close_day()
+            self._release_silent_counters()
+
+    def _open_or_close_day(self) -> None:
         with self.lock:
             day = self.hall.day
             today = self.hall.local_date()
@@ -137,6 +172,55 @@ class HallService:
                 day = self.hall.day
             if self.within_hours() and (day is None or day.day != today):
                 self.run(lambda h: h.open_day())
+
+    # ---- counters that went silent ------------------------------------------------------
+
+    def seen(self, counter: int | None) -> None:
+        """A request or ping came from this counter's officer or PC: it is still there."""
+        if counter is not None:
+            self.last_seen[counter] = self.clock()
+
+    def hear_all(self) -> None:
+        """After a (re)start or a takeover, give every counter a full timeout to come back."""
+        now = self.clock()
+        self.last_seen = dict.fromkeys(self.hall.counters, now)
+
+    def stream_opened(self, counter: int | None) -> None:
+        if counter is not None:
+            with self.lock:
+                self.streams[counter] += 1
+                self.seen(counter)
+
+    def stream_closed(self, counter: int | None) -> None:
+        """The silence of a counter starts when its last stream closes."""
+        if counter is not None:
+            with self.lock:
+                self.streams[counter] -= 1
+                self.seen(counter)
+
+    def silent_counters(self) -> list[int]:
+        """Counters holding a called ticket with no open stream and no request for counter_lost_after_s."""
+        limit = self.config.counter_lost_after_s
+        if limit <= 0:
+            return []
+        now = self.clock()
+        silent = []
+        with self.lock:
+            for counter in self.hall.counters.values():
+                ticket = self.hall.current_ticket(counter.number)
+                if ticket is None or ticket.state != TicketState.CALLED or self.streams[counter.number] > 0:
+                    continue
+                heard = [t for t in (self.last_seen.get(counter.number), ticket.called_at) if t is not None]
+                if heard and now - max(heard) >= timedelta(seconds=limit):
+                    silent.append(counter.number)
+        return silent
+
+    def _release_silent_counters(self) -> None:
+        for number in self.silent_counters():
+            log.warning(
+                "counter %d silent for %d s: its called ticket goes back", number, self.config.counter_lost_after_s
+            )
+            self.run(lambda h, n=number: h.counter_lost(n))
 
     # ---- views --------------------------------------------------------------------------
 

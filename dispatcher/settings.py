@@ -81,6 +81,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = 64 * 1024
     login_attempts: int = 5
     login_lockout_s: int = 300
+    tick_s: float = 5.0  # how often the day is opened/closed and silent counters are freed
+    leader_poll_s: float = 0.5  # PostgreSQL pairs: how often a standby tries to take over
+    tls: bool = False  # serve HTTPS with a certificate made on first start (data_dir/tls)
+
+    def is_postgres(self) -> bool:
+        return self.db_url().startswith("postgresql")
 
     def db_url(self) -> str:
         """The SQLAlchemy URL of the store."""

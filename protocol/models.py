@@ -184,6 +184,7 @@ class Health(Wire):
     seq: int
     day_open: bool
     version: str
+    role: str = Field("active", description="`active`, or `standby` (one of a pair; refuses everything else).")
 
 
 # ---- devices & admin ----------------------------------------------------------------------

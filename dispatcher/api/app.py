@@ -15,16 +15,17 @@ from fastapi.concurrency import run_in_threadpool
 
 from dispatcher.auth import LoginLimiter
 from dispatcher.hub import EventHub
-from dispatcher.service import HallService, utc_now
+from dispatcher.leader import Leadership
+from dispatcher.service import ACTIVE, HallService, utc_now
 from dispatcher.settings import Settings, load_hall_config
 from dispatcher.store import Store, init_schema, make_engine
 from protocol import API_PREFIX
 
 from . import routes_admin, routes_counters, routes_read, routes_reports, routes_tickets, stream
 from .errors import BodyLimit, install_error_handlers
+from .standby import StandbyGate
 
 log = logging.getLogger("fairq.dispatcher")
-TICK_S = 5.0
 
 
 def build_service(
@@ -54,18 +55,26 @@ def create_app(
 ) -> FastAPI:
     """The dispatcher app on the settings' store; `advertise` (zeroconf) runs while the app is up."""
     svc = build_service(settings, clock=clock, entropy=entropy)
+    leadership = Leadership(svc) if settings.is_postgres() else None
+    if leadership:
+        leadership.step()
     svc.tick()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        ticker = asyncio.create_task(_tick_forever(svc))
+        tasks = [asyncio.create_task(_tick_forever(svc, settings.tick_s))]
+        if leadership:
+            tasks.append(asyncio.create_task(_lead_forever(leadership, settings.leader_poll_s)))
         async with advertise(svc) if advertise else contextlib.nullcontext():
             try:
                 yield
             finally:
-                ticker.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await ticker
+                for task in tasks:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+        if leadership:
+            leadership.release()
         svc.store.engine.dispose()
 
     app = FastAPI(
@@ -76,16 +85,31 @@ def create_app(
     )
     app.state.service = svc
     app.state.settings = settings
+    app.state.leadership = leadership
     install_error_handlers(app)
     for module in (routes_read, routes_tickets, routes_counters, routes_admin, routes_reports, stream):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(StandbyGate, service=svc)
     return app
 
 
-async def _tick_forever(svc: HallService) -> None:
+async def _lead_forever(leadership: Leadership, every_s: float) -> None:
+    """Keep the role right: a standby takes over when the lock frees; the active one checks it holds it."""
     while True:
-        await asyncio.sleep(TICK_S)
+        await asyncio.sleep(every_s)
+        was = leadership.svc.role
+        try:
+            now = await run_in_threadpool(leadership.step)
+            if now == ACTIVE and was != ACTIVE:
+                await run_in_threadpool(leadership.svc.tick)
+        except Exception:
+            log.exception("leadership step failed")
+
+
+async def _tick_forever(svc: HallService, every_s: float) -> None:
+    while True:
+        await asyncio.sleep(every_s)
         try:
             await run_in_threadpool(svc.tick)
         except Exception:  # keep ticking: one bad tick must not stop the day from closing

@@ -55,10 +55,12 @@ def bearer(request: Request) -> str | None:
 
 
 def principal(request: Request) -> Principal:
-    """The caller; 401 without a valid token."""
-    found = resolve_token(service(request), bearer(request))
+    """The caller; 401 without a valid token. A counter's request also says it is still there."""
+    svc = service(request)
+    found = resolve_token(svc, bearer(request))
     if found is None:
         raise ApiError(401, "unauthorized", "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"})
+    svc.seen(found.counter)
     return found
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dispatcher.core import DomainError
+from dispatcher.service import NotLeader
 
 
 class ApiError(Exception):
@@ -30,6 +32,16 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "The request is not valid."
 
 
+def storage_problem(exc: Exception) -> tuple[str, str]:
+    """A database failure as a stable code and a message: a full disk, or a database out of reach."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "full" in text or "no space" in text or "quota" in text:
+        return "storage_full", "The dispatcher's disk is full: nothing was changed. Reads still work."
+    return "storage_unavailable", "The database cannot be written just now: nothing was changed."
+
+
+STANDBY_MESSAGE = "This dispatcher is the standby: use the active one (see /api/v1/health on each)."
+
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large", 401: "unauthorized"}
 
 
@@ -41,6 +53,16 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain_error(_: Request, exc: DomainError) -> JSONResponse:
         return error_response(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(NotLeader)
+    async def _standby(_: Request, exc: NotLeader) -> JSONResponse:
+        return error_response(503, "standby", STANDBY_MESSAGE, {"Retry-After": "1"})
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def _storage(_: Request, exc: Exception) -> JSONResponse:
+        code, message = storage_problem(exc)
+        return error_response(503, code, message, {"Retry-After": "5"})
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

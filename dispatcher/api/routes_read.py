@@ -18,7 +18,7 @@ VERSION = "0.1.0"
 
 @router.get("/health", response_model=Health)
 def health(svc: HallService = Depends(service)) -> Health:
-    """Liveness, with the last event's sequence number (no token needed)."""
+    """Liveness, role (active or standby) and the last event's sequence number (no token needed)."""
     day = svc.hall.day
     return Health(
         status="ok",
@@ -26,6 +26,7 @@ def health(svc: HallService = Depends(service)) -> Health:
         seq=svc.seq,
         day_open=bool(day and day.is_open),
         version=VERSION,
+        role=svc.role,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import Callable
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
@@ -34,7 +35,8 @@ async def stream(ws: WebSocket, since: int | None = None, token: str | None = No
         return
     await ws.accept()
     sub = svc.hub.subscribe()
-    reader = asyncio.create_task(_read_client(ws))
+    svc.stream_opened(who.counter)
+    reader = asyncio.create_task(_read_client(ws, lambda: svc.seen(who.counter)))
     try:
         last = await _catch_up(ws, svc, since)
         while True:
@@ -55,6 +57,7 @@ async def stream(ws: WebSocket, since: int | None = None, token: str | None = No
         pass
     finally:
         svc.hub.unsubscribe(sub)
+        svc.stream_closed(who.counter)
         reader.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await reader
@@ -80,7 +83,7 @@ async def _catch_up(ws: WebSocket, svc: HallService, since: int | None) -> int:
     return snapshot.seq
 
 
-async def _read_client(ws: WebSocket) -> None:
+async def _read_client(ws: WebSocket, heard: Callable[[], None]) -> None:
     """Answer pings; refuse garbage politely, oversized messages firmly; return when the client leaves."""
     bad = 0
     while True:
@@ -97,6 +100,7 @@ async def _read_client(ws: WebSocket) -> None:
         except (ValueError, UnicodeDecodeError):
             kind = None
         if kind == "ping":
+            heard()
             await ws.send_text(json.dumps({"type": "pong"}))
             continue
         bad += 1

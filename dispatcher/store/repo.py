@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Connection, Engine, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
@@ -60,9 +60,14 @@ class Store:
         self.hall_id = hall_id
         self.last_seq = 0
         self.last_hash = GENESIS
+        self.writer: Connection | None = None  # set on a PostgreSQL pair: the connection holding the lock
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
+
+    def write_session(self) -> Session:
+        """Commands commit through the lock-holding connection when there is one (see dispatcher.leader)."""
+        return Session(self.writer or self.engine, expire_on_commit=False)
 
     # ---- configuration ------------------------------------------------------------------
 
@@ -161,7 +166,7 @@ class Store:
         raise AssertionError("unreachable")
 
     def _write_once(self, changes: Changes, core_events: list[CoreEvent], rows: list[Any]) -> list[Event]:
-        with self.session() as s:
+        with self.write_session() as s:
             for ticket in changes.tickets.values():
                 s.merge(codec.ticket_to_row(self.hall_id, ticket))
             for counter in changes.counters.values():
