@@ -1,0 +1,318 @@
+"""`fairq demo`: the whole hall on this machine — dispatcher, kiosk, two counters, display — on simulated hardware.
+
+Everything runs as real processes talking over loopback, exactly as in a hall; printed tickets
+land as PNG previews in the demo directory. With `--traders N`, simulated traders take tickets
+and the keypad simulators press the officers' keys, so the hall moves by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+OFFICERS = [("1001", "张伟"), ("1002", "李娜"), ("1003", "王芳"), ("1004", "刘洋")]
+PIN = "1234"
+WINDOW_PLACES = {  # x, y, width, height on a 3840x2160 screen
+    "kiosk": (0, 0, 1080, 1920),
+    "display": (1100, 0, 1920, 1080),
+    "counter-1": (1100, 1100, 1360, 768),
+    "counter-2": (2480, 1100, 1360, 768),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Processes:
+    """The demo's child processes, each logging to its own file; all stopped together."""
+
+    def __init__(self, log_dir: Path):
+        self.log_dir = log_dir
+        self.children: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, cmd: list[str], env: dict | None = None) -> subprocess.Popen:
+        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 (kept open for the child's life)
+        proc = subprocess.Popen(
+            cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}, start_new_session=True
+        )
+        self.children[name] = proc
+        return proc
+
+    def dead(self) -> list[str]:
+        return [name for name, p in self.children.items() if p.poll() is not None]
+
+    def stop(self) -> None:
+        for proc in reversed(list(self.children.values())):
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for proc in self.children.values():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+
+
+def fairq(*args: str) -> list[str]:
+    return [sys.executable, "-m", "dispatcher.cli", *args]
+
+
+def start_xvfb(procs: Processes) -> str:
+    """A virtual 4K screen when there is no display; returns its DISPLAY."""
+    read, write = os.pipe()
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "3840x2160x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    os.close(write)
+    with os.fdopen(read) as f:
+        number = f.readline().strip()
+    procs.children["xvfb"] = proc
+    return f":{number}"
+
+
+def wait_http(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.HTTPError):
+            httpx.get(url, timeout=1).raise_for_status()
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def place_window(pid: int, place: tuple[int, int, int, int]) -> None:
+    """Move a process's window into its place on the screen (best effort, needs xdotool)."""
+    if not shutil.which("xdotool"):
+        return
+    x, y, w, h = place
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        out = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(pid)], capture_output=True, text=True)
+        windows = out.stdout.split()
+        if windows:
+            for win in windows:
+                subprocess.run(["xdotool", "windowsize", win, str(w), str(h)], check=False)
+                subprocess.run(["xdotool", "windowmove", win, str(x), str(y)], check=False)
+            return
+        time.sleep(0.3)
+
+
+class Hall:
+    """The running demo: where it lives, its URL and tokens."""
+
+    def __init__(self, root: Path, port: int, counters: list[int]):
+        self.root = root
+        self.port = port
+        self.counters = counters
+        self.url = f"http://127.0.0.1:{port}"
+        self.data = root / "data"
+        self.printer_dir = root / "printer"
+        self.tokens: dict[str, str] = {}
+
+    def api(self, token: str) -> httpx.Client:
+        return httpx.Client(base_url=f"{self.url}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+
+    def device_line(self, counter: int) -> Path:
+        return self.root / f"counter-{counter}.tty"
+
+    def device_state(self, counter: int) -> Path:
+        return self.root / f"counter-{counter}-devices.json"
+
+    def device_control(self, counter: int) -> Path:
+        return self.root / f"counter-{counter}.control"
+
+
+def make_admin_token(hall: Hall) -> None:
+    """The first admin token, made on the fresh data directory with `fairq admin`."""
+    admin_out = subprocess.run(
+        fairq("admin", "--data-dir", str(hall.data), "device", "add", "--role", "admin", "--name", "demo-admin"),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    hall.tokens["admin"] = admin_out.stdout.strip().splitlines()[-1]
+
+
+def enrol(hall: Hall) -> None:
+    """Devices, officers and the notice, through the real admin API."""
+    with hall.api(hall.tokens["admin"]) as admin:
+
+        def device(name: str, role: str, counter: int | None = None) -> str:
+            r = admin.post("/admin/devices", json={"name": name, "role": role, "counter": counter})
+            r.raise_for_status()
+            return r.json()["token"]
+
+        hall.tokens["kiosk"] = device("kiosk-1", "kiosk")
+        hall.tokens["traders"] = device("simulated-traders", "kiosk")
+        hall.tokens["display"] = device("hall-screen", "display")
+        for n in hall.counters:
+            hall.tokens[f"counter-{n}"] = device(f"counter-pc-{n}", "counter", n)
+        for staff_id, name in OFFICERS:
+            admin.post("/admin/officers", json={"staff_id": staff_id, "name": name, "pin": PIN}).raise_for_status()
+        admin.put("/admin/notice", json={"text": "欢迎光临 · 请凭号码到窗口办理 · Welcome: please watch the screen"})
+
+
+def start_hall(args: argparse.Namespace, procs: Processes) -> Hall:
+    root = Path(args.dir).resolve() if args.dir else Path(tempfile.mkdtemp(prefix="fairq-demo-"))
+    root.mkdir(parents=True, exist_ok=True)
+    if any((root / "data").glob("*")):
+        raise SystemExit(f"fairq demo: {root / 'data'} is not empty; give a fresh --dir")
+    (root / "logs").mkdir(exist_ok=True)
+    procs.log_dir = root / "logs"
+    hall = Hall(root, args.port or free_port(), args.counters)
+    make_admin_token(hall)
+    serve = fairq("serve", "--data-dir", str(hall.data), "--port", str(hall.port), "--host", "127.0.0.1")
+    serve += ["--zeroconf-interface", "127.0.0.1"]
+    procs.start("dispatcher", serve)
+    wait_http(f"{hall.url}/api/v1/health")
+    enrol(hall)
+    for n in hall.counters:
+        sim = fairq("hw", "sim", "counter", "--link", str(hall.device_line(n)))
+        sim += ["--state", str(hall.device_state(n)), "--control", str(hall.device_control(n))]
+        procs.start(f"devices-{n}", sim)
+    deadline = time.monotonic() + 20
+    while not all(hall.device_line(n).exists() for n in hall.counters) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return hall
+
+
+def start_apps(hall: Hall, procs: Processes, args: argparse.Namespace) -> None:
+    common = ["--url", hall.url, "--windowed", "--lang", args.lang]
+    kiosk = procs.start(
+        "kiosk",
+        fairq("kiosk", "--config", str(hall.root / "kiosk.toml"), "--token", hall.tokens["kiosk"], *common)
+        + ["--printer", f"sim://{hall.printer_dir}", "--orientation", "portrait"],
+    )
+    display = procs.start(
+        "display",
+        fairq("display", "--config", str(hall.root / "display.toml"), "--token", hall.tokens["display"], *common)
+        + (["--voice", "off"] if args.quiet else []),
+    )
+    placements = [(kiosk, WINDOW_PLACES["kiosk"]), (display, WINDOW_PLACES["display"])]
+    for i, n in enumerate(hall.counters):
+        proc = procs.start(
+            f"counter-{n}",
+            fairq("counter", "--config", str(hall.root / f"counter-{n}.toml"), "--token", hall.tokens[f"counter-{n}"])
+            + common
+            + ["--devices", str(hall.device_line(n))],
+        )
+        placements.append((proc, WINDOW_PLACES[f"counter-{min(i, 1) + 1}"]))
+    for proc, place in placements:
+        threading.Thread(target=place_window, args=(proc.pid, place), daemon=True).start()
+
+
+def traders(hall: Hall, count: int, stop: threading.Event, rng: random.Random) -> None:
+    """Simulated traders take tickets at random intervals through their own kiosk token."""
+    with hall.api(hall.tokens["traders"]) as kiosk:
+        for i in range(count):
+            if stop.wait(rng.uniform(2, 6)):
+                return
+            category = rng.choice("ABC")
+            body: dict = {"category": category}
+            if category in "AB":
+                flag = "1" if category == "A" else "0"
+                body["declaration_no"] = f"2201{time.localtime().tm_year}{flag}{rng.randrange(10**9):09d}"
+            with contextlib.suppress(httpx.HTTPError):
+                kiosk.post("/tickets", json=body, headers={"Idempotency-Key": f"trader-{i}"})
+
+
+def officers(hall: Hall, stop: threading.Event, rng: random.Random) -> None:
+    """Simulated officers: the keypad simulators press keys and the evaluators give ratings."""
+
+    def press(n: int, line: str) -> None:
+        with open(hall.device_control(n), "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+
+    for n in hall.counters:
+        press(n, "press next")
+    while not stop.wait(rng.uniform(3, 7)):
+        n = rng.choice(hall.counters)
+        for line in ("press start", "press done", f"rate {rng.choice(['very_satisfied', 'satisfied'])}", "press next"):
+            press(n, line)
+            if stop.wait(1.0):
+                return
+
+
+def screenshot(path: Path) -> bool:
+    """The whole virtual screen as a PNG (needs ImageMagick's import)."""
+    if not shutil.which("import"):
+        return False
+    return subprocess.run(["import", "-window", "root", str(path)], check=False).returncode == 0
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="fairq demo", description=__doc__.splitlines()[0])
+    p.add_argument("--dir", help="demo directory (default: a fresh one under /tmp)")
+    p.add_argument("--port", type=int, help="dispatcher port (default: a free one)")
+    p.add_argument("--counters", type=lambda s: [int(x) for x in s.split(",")], default=[7, 3])
+    p.add_argument("--traders", type=int, default=0, help="simulated traders who take tickets by themselves")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--quiet", action="store_true", help="no voice announcements")
+    p.add_argument("--screenshot-after", type=float, help="after this many seconds save screen.png in the demo dir")
+    p.add_argument("--duration", type=float, help="stop by itself after this many seconds")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the demo until Ctrl-C (or --duration)."""
+    args = parse(argv)
+    procs = Processes(Path(tempfile.gettempdir()))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        if not os.environ.get("DISPLAY") and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+            os.environ["DISPLAY"] = start_xvfb(procs)
+            print(f"fairq demo: no screen here, so the hall runs on a virtual one ({os.environ['DISPLAY']})")
+        hall = start_hall(args, procs)
+        start_apps(hall, procs, args)
+        print(f"fairq demo: dispatcher {hall.url}  (admin token in {hall.root}/admin.token)")
+        (hall.root / "admin.token").write_text(hall.tokens["admin"] + "\n")
+        print(f"fairq demo: officers {', '.join(f'{s} {n}' for s, n in OFFICERS)}; PIN {PIN}")
+        print(f"fairq demo: printed tickets appear in {hall.printer_dir}; logs in {hall.root / 'logs'}")
+        print("fairq demo: Ctrl-C stops everything.")
+        rng = random.Random()
+        if args.traders:
+            threading.Thread(target=traders, args=(hall, args.traders, stop, rng), daemon=True).start()
+            threading.Thread(target=officers, args=(hall, stop, rng), daemon=True).start()
+        started = time.monotonic()
+        shot_taken = False
+        while not stop.wait(0.5):
+            elapsed = time.monotonic() - started
+            if args.screenshot_after and not shot_taken and elapsed >= args.screenshot_after:
+                shot_taken = screenshot(hall.root / "screen.png")
+                print(f"fairq demo: screenshot {'saved' if shot_taken else 'failed'}: {hall.root / 'screen.png'}")
+            if args.duration and elapsed >= args.duration:
+                break
+            dead = [name for name in procs.dead() if name != "xvfb"]
+            if dead:
+                print(f"fairq demo: {', '.join(dead)} stopped; see {hall.root / 'logs'}", file=sys.stderr)
+                return 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        procs.stop()
+        print("fairq demo: stopped.")
+    return 0
