@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections import deque
+from datetime import datetime
 from typing import Any
 
 RECENT_CALLS = 20
@@ -11,6 +12,14 @@ EVENT_MEMORY = 500
 
 # What a ticket event does to its category's waiting count.
 _WAITING_DELTA = {"ticket.issued": 1, "ticket.called": -1, "ticket.returned": 1}
+
+
+def oldest_first(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Calls in time order (the dispatcher's snapshot lists the newest first); as given if a time is unreadable."""
+    try:
+        return sorted(calls, key=lambda c: datetime.fromisoformat(str(c["at"])))
+    except (KeyError, TypeError, ValueError):
+        return calls
 
 
 class HallState:
@@ -44,7 +53,7 @@ class HallState:
         self.day = copy.deepcopy(snapshot.get("day"))
         self.categories = {c["code"]: dict(c) for c in snapshot.get("categories", [])}
         self.counters = {c["number"]: copy.deepcopy(c) for c in snapshot.get("counters", [])}
-        self.recent_calls = [dict(c) for c in snapshot.get("recent_calls", [])][-RECENT_CALLS:]
+        self.recent_calls = oldest_first([dict(c) for c in snapshot.get("recent_calls", [])])[-RECENT_CALLS:]
         self.notice = snapshot.get("notice", "")
         self.loaded = True
         self._events = deque((e for e in self._events if e["seq"] <= snapshot["seq"]), maxlen=EVENT_MEMORY)

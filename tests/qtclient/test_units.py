@@ -80,3 +80,16 @@ def test_config_round_trip_is_private(tmp_path):
     again = DeviceConfig.load(path)
     assert again.url == "http://127.0.0.1:1" and again.token == 'to"k\\en' and again["printer"] == "sim:///x"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_hallstate_puts_snapshot_calls_oldest_first():
+    def call(tid, at):
+        return {"ticket_id": tid, "label": f"A{tid:03d}", "category": "A", "counter": 1, "at": at, "recall": False}
+
+    s = HallState()
+    newest_first = [call(2, "2024-05-01T01:00:05Z"), call(1, "2024-05-01T01:00:00.5Z")]  # as the dispatcher sends
+    s.apply_snapshot({**snapshot(), "recent_calls": newest_first})
+    assert [c["label"] for c in s.recent_calls] == ["A001", "A002"]
+    later = call(3, "2024-05-01T01:00:09Z")
+    s.apply_event(event(11, "ticket.called", ticket=ticket(3, counter=1), counter=1, call=later))
+    assert s.recent_calls[-1]["label"] == "A003"
