@@ -1,0 +1,204 @@
+"""`fairq display`: the hall screen with voice calls. Options override the display's config file."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+from qtclient import DISCOVER, DeviceConfig, DispatcherLink, default_config_path
+from qtclient.discovery import DiscoveryBrowser
+from qtclient.enrol import EnrolmentView
+from qtclient.i18n import Translator
+from qtclient.theme import apply_theme
+
+from .announcer import Announcer, AudioSink
+from .audio import make_sink
+from .controller import DisplayController
+from .window import MODES, DisplayWindow
+from .zones import Zone, parse_counters
+
+log = logging.getLogger("fairq.display")
+
+DEFAULTS: dict[str, Any] = {
+    "url": DISCOVER,
+    "token": "",
+    "mode": "list",
+    "categories": "",
+    "counters": "",
+    "voice": "pack",
+    "voice_pack": "",
+    "tts_engine": "",
+    "repeat": 2,
+    "stale_after": 90.0,
+    "flash_s": 6.0,
+    "language": "zh",
+}
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``1920x1080`` -> (1920, 1080)."""
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1920x1080, not {text!r}") from None
+    if w < 100 or h < 100:
+        raise argparse.ArgumentTypeError("size too small")
+    return w, h
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="fairq display", description="The hall screen of a fairq hall, with voice calls.")
+    p.add_argument("--config", type=Path, help="config file (default ~/.config/fairq/display.toml)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--url", help="dispatcher URL, e.g. http://10.0.0.5:8470")
+    where.add_argument("--discover", action="store_true", help="find the dispatcher by zeroconf")
+    p.add_argument("--token", help="this display's device token (saved in the config file)")
+    p.add_argument("--mode", choices=MODES, help="list: recent calls; grid: a tile per counter (busy halls)")
+    p.add_argument("--categories", help="zone: only these categories, e.g. A,B")
+    p.add_argument("--counters", help="zone: only these counters, e.g. 1-8,12")
+    p.add_argument("--voice", choices=["pack", "tts", "off"], help="announce with a voice pack, text-to-speech, or not")
+    p.add_argument("--voice-pack", type=Path, help="voice pack directory (default: the espeak-ng pack shipped)")
+    p.add_argument("--tts-engine", help="Qt text-to-speech engine (default: Qt's choice)")
+    p.add_argument("--repeat", type=int, help="say each call this many times (default 2)")
+    p.add_argument("--stale-after", type=float, help="skip announcements older than this many seconds (0: never)")
+    p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    p.add_argument("--size", type=parse_size, help="window size when windowed, e.g. 1920x1080 or 1080x1920")
+    p.add_argument("--lang", choices=["zh", "en"], help="language shown first (both are shown; default zh)")
+    p.add_argument("-v", "--verbose", action="store_true")
+    args = p.parse_args(argv)
+    if args.repeat is not None and not 1 <= args.repeat <= 5:
+        p.error("--repeat must be 1..5")
+    if args.counters:
+        try:
+            parse_counters(args.counters)
+        except ValueError as exc:
+            p.error(f"--counters: {exc}")
+    return args
+
+
+def load_config(args: argparse.Namespace) -> DeviceConfig:
+    """The config file with the command line laid over it (a given token is saved)."""
+    config = DeviceConfig.load(args.config or default_config_path("display"), DEFAULTS)
+    overrides = {
+        "url": DISCOVER if args.discover else args.url,
+        "mode": args.mode,
+        "categories": args.categories,
+        "counters": args.counters,
+        "voice": args.voice,
+        "voice_pack": str(args.voice_pack) if args.voice_pack else None,
+        "tts_engine": args.tts_engine,
+        "repeat": args.repeat,
+        "stale_after": args.stale_after,
+        "language": args.lang,
+    }
+    config.update(**{k: v for k, v in overrides.items() if v is not None})
+    if args.token:
+        config["token"] = args.token
+        config.save()
+    return config
+
+
+@dataclass
+class Display:
+    """Everything one running hall screen is made of (tests drive it through these)."""
+
+    config: DeviceConfig
+    window: DisplayWindow
+    link: DispatcherLink
+    controller: DisplayController
+    announcer: Announcer
+    sink: AudioSink
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+def build(
+    config: DeviceConfig,
+    *,
+    sink: AudioSink | None = None,
+    interfaces: list[str] | None = None,
+    link_kw: dict[str, Any] | None = None,
+) -> Display:
+    """Make the screen from its configuration (a QApplication must exist); `Display.start()` runs it."""
+    zone = Zone.parse(config.get("categories") or None, config.get("counters") or None)
+    window = DisplayWindow(
+        mode=config.get("mode", "list"), lang=config.get("language", "zh"), flash_s=float(config.get("flash_s", 6))
+    )
+    discovery = None
+    url = None if config.discover else config.url
+    if url is None:
+        discovery = DiscoveryBrowser(interfaces=interfaces or config.get("zeroconf_interfaces"))
+    link = DispatcherLink(url, config.token, discovery=discovery, **(link_kw or {}))
+    if sink is None:
+        sink = make_sink(
+            config.get("voice", "pack"),
+            pack_dir=config.get("voice_pack") or None,
+            tts_engine=config.get("tts_engine") or None,
+            parent=window,
+        )
+    stale = float(config.get("stale_after", 90))
+    announcer = Announcer(sink, repeat=int(config.get("repeat", 2)), stale_after_s=stale or None, parent=window)
+    controller = DisplayController(link, window, zone=zone, announcer=announcer)
+    log.info("zone: %s; voice: %s", zone.describe(), sink.describe())
+    return Display(config, window, link, controller, announcer, sink)
+
+
+def show(widget, size: tuple[int, int] | None, windowed: bool) -> None:
+    if windowed or size:
+        width, height = size or (1280, 720)
+        widget.resize(width, height)
+        widget.show()
+    else:
+        widget.showFullScreen()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the hall screen until its window is closed."""
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_theme(app)
+    config = load_config(args)
+    holder: dict[str, Any] = {}
+
+    def run(display_config: DeviceConfig) -> None:
+        display = build(display_config)
+        holder["display"] = display
+        show(display.window, args.size, args.windowed)
+        display.start()
+
+    if config.enrolled:
+        run(config)
+    else:
+        translator = Translator(["qtclient"])
+        translator.set_language(config.get("language", "zh"))
+        holder["translator"] = translator
+        enrol = EnrolmentView(url=config.url, role="display")
+        holder["enrol"] = enrol
+
+        def enrolled(url: str, token: str, device: dict) -> None:
+            config.update(url=url, token=token)
+            config.save()
+            enrol.close()
+            run(config)
+
+        enrol.enrolled.connect(enrolled)
+        show(enrol, args.size, args.windowed)
+    code = app.exec()
+    if "display" in holder:
+        holder["display"].stop()
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
