@@ -84,7 +84,11 @@ class CounterApp:
         return self
 
     def stop(self) -> None:
+        """Stop the link and the devices, and take this app's catalogs out of the QApplication."""
         self.controller.stop()
+        qapp = QApplication.instance()
+        for catalog in getattr(self.translator, "_installed", []):  # Translator has no public uninstall
+            qapp.removeTranslator(catalog)
 
 
 def device_line(config: DeviceConfig) -> DeviceLine | None:

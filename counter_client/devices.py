@@ -48,6 +48,7 @@ class _Worker(QObject):
         self._screen_dirty = False
         self._ask: dict | None = None  # {ticket, request, deadline}
         self._last_try: dict[str, float] = {}
+        self._last_health = 0.0
 
     @Slot()
     def begin(self) -> None:
@@ -144,10 +145,14 @@ class _Worker(QObject):
         self._flush()
         if self._ask is not None:
             self._ask_step()
-        if self._due(self.led, "led-check") and not self.led.online and not self._led_dirty:
-            self._try(self.led)
-        if self._ask is None and self._due(self.evaluator, "evaluator-check") and not self.evaluator.online:
-            self._try(self.evaluator)
+        now = time.monotonic()
+        if now - self._last_health >= self.check_s:
+            # the LED and the evaluator are otherwise only written to: ask them, so a silent one is noticed
+            self._last_health = now
+            if not self._led_dirty:
+                self._try(self.led)
+            if self._ask is None:
+                self._try(self.evaluator)
 
     def _flush(self, *, force: bool = False) -> None:
         if self._led_dirty and self._led_want is not None and (force or self._due(self.led, "led")):
