@@ -138,7 +138,7 @@ def build(
     url = None if config.discover else config.url
     if url is None:
         discovery = DiscoveryBrowser(interfaces=interfaces or config.get("zeroconf_interfaces"))
-    link = DispatcherLink(url, config.token, discovery=discovery, **(link_kw or {}))
+    link = DispatcherLink(url, config.token, discovery=discovery, parent=window, **(link_kw or {}))
     if sink is None:
         sink = make_sink(
             config.get("voice", "pack"),
