@@ -85,7 +85,7 @@ class HallService:
             tickets=state.tickets,
             counters=state.counters,
             next_ticket_id=state.next_ticket_id,
-            recent_calls=reversed(state.recent_calls),
+            recent_calls=state.recent_calls,  # newest first, as the hall keeps them
             transfers_by=state.transfers_by,
         )
         return hall

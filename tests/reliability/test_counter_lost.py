@@ -11,9 +11,8 @@ from datetime import timedelta
 from dispatcher.api import build_service
 from dispatcher.settings import Settings
 from tests.dispatcher.core_helpers import FakeClock
+from tests.support.hall_file import write_hall
 from tests.support.procs import Enrolment, ServeProcess, login
-
-from .conftest import write_hall
 
 
 def wait_until(predicate, seconds: float = 20) -> bool:

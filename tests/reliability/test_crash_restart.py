@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 from tests.support.follower import Follower
+from tests.support.hall_file import write_hall
 from tests.support.procs import Enrolment, ServeProcess, login
 
-from .conftest import write_hall
 from .workload import Workload, check_acknowledged, stored, verify_log
 
 COUNTERS = 4
