@@ -20,7 +20,9 @@ th, td { border: 1px solid #ccc; padding: 4px 6px; text-align: left; vertical-al
 th { background: #eef3f8; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .ok, .bad { padding: 10px 14px; border-radius: 4px; font-size: 15px; margin: 8px 0; }
 .ok { background: #e6f4ea; border: 1px solid #3a9a4b; } .bad { background: #fbe9eb; border: 1px solid #b23a48; }
-code { font-size: 12px; word-break: break-all; } .warn td:first-child { font-weight: bold; color: #b23a48; }
+code { font-size: 12px; word-break: break-all; }
+.warn td:first-child { font-weight: bold; color: #b23a48; white-space: nowrap; }
+.warn td:nth-child(2) { white-space: nowrap; }
 .charts { display: flex; flex-wrap: wrap; gap: 12px; } .charts svg { border: 1px solid #eee; }
 .hot { background: #fff4e5; } footer { margin-top: 30px; color: #666; font-size: 12px; }
 @media print { body { margin: 10mm; } h2 { break-after: avoid; } table, svg { break-inside: avoid; } }
@@ -34,7 +36,7 @@ def render_html(report: dict[str, Any]) -> str:
         f'<div class="sub">营业日 {escape(report["day"])} · 营业时间 {escape("–".join(report["opening"]))} · '
         f"时区 {escape(report['timezone'])} · Integrity supervisor's daily report</div>",
         _verification(report),
-        _warnings(report["warnings"]),
+        _warnings(report["warnings"], {o["staff_id"]: o["name"] for o in report["officers"]}),
         _categories(report),
         _officers(report),
         _queue(report),
@@ -74,11 +76,12 @@ def _verification(report: dict[str, Any]) -> str:
     )
 
 
-def _warnings(warnings: list[dict[str, Any]]) -> str:
+def _warnings(warnings: list[dict[str, Any]], names: dict[str, str]) -> str:
     if not warnings:
         return "<h2>廉政风险预警 Risk warnings</h2><p>本日无预警。 No warnings.</p>"
     rows = "".join(
-        f"<tr><td>{escape(w['title'])}</td><td>{escape(w['staff_id'] or '—')}</td>"
+        f"<tr><td>{escape(w['title'])}</td>"
+        f"<td>{escape(w['staff_id'] or '—')} {escape(names.get(w['staff_id'] or '', ''))}</td>"
         f"<td>{escape(' '.join(w['tickets'][:12]))}{' …' if len(w['tickets']) > 12 else ''}</td>"
         f"<td>{escape(w['evidence'])}</td></tr>"
         for w in warnings

@@ -84,6 +84,7 @@ class Act:
     counter: int | None
     ticket_id: int | None
     data: dict[str, Any]
+    in_day: bool = False  # while the business day was open
 
 
 @dataclass
@@ -372,7 +373,8 @@ class Replay:
         c.since = at
 
     def _act(self, e: EventLike, *, staff: str | None, counter: int | None, ticket: int | None = None) -> None:
-        self.acts.append(Act(e.kind, e.at, staff, counter, ticket, e.data))
+        in_day = self.opened_at is not None and self.closed_at is None
+        self.acts.append(Act(e.kind, e.at, staff, counter, ticket, e.data, in_day))
 
 
 def replay(events: Iterable[EventLike], seqs: Iterable[int | None] | None = None) -> Replay:

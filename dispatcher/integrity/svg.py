@@ -6,7 +6,7 @@ from html import escape
 
 PALETTE = ("#1f6fb2", "#e08a1e", "#3a9a4b", "#b23a48", "#7a5bb5", "#5b8a8a")
 FONT = "'WenQuanYi Micro Hei','Noto Sans CJK SC','Microsoft YaHei',sans-serif"
-WIDTH, HEIGHT = 720, 260
+WIDTH, HEIGHT = 570, 250
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 28, 40
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from dispatcher.core import Category, CoreEvent, CounterSpec, Draw, Hall, Officer
+from dispatcher.service import HallService
 
 CATEGORIES = [
     Category("A", "进口报关", "Import declarations", target_wait_min=15),
@@ -66,11 +67,15 @@ def generate_day(
     no_show_marker: str | None = None,
     colluder: str | None = None,
     arrivals_per_hour: float = 40.0,
+    service: HallService | None = None,
 ) -> GeneratedDay:
-    """Simulate one business day, 08:45–17:00, with the named misbehaving officers (O1…On)."""
+    """Simulate one business day, 08:45–17:00, with the named misbehaving officers (O1…On).
+
+    With a `service` (whose clock is a FakeClock at OPEN) every command goes through its store instead.
+    """
     rng = random.Random(seed)
-    clock = FakeClock(OPEN)
-    hall = make_hall(clock, counters=counters, seed=seed)
+    clock = service.clock if service else FakeClock(OPEN)
+    hall = service.hall if service else make_hall(clock, counters=counters, seed=seed)
     out = GeneratedDay(hall=hall)
     queue: list[tuple[datetime, int, Callable[[], None]]] = []
     order = iter(range(10**9))
@@ -83,10 +88,13 @@ def generate_day(
 
     def run(command: Callable[[Hall], object]) -> None:
         before = {n: c.ticket_id for n, c in hall.counters.items()}
-        command(hall)
-        changes = hall.take_changes()
-        out.events += changes.events
-        out.draws += changes.draws
+        if service:
+            service.run(command)
+        else:
+            command(hall)
+            changes = hall.take_changes()
+            out.events += changes.events
+            out.draws += changes.draws
         for n, c in hall.counters.items():
             if c.ticket_id is not None and c.ticket_id != before[n]:
                 called(n, c.ticket_id)

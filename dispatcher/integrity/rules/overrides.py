@@ -17,13 +17,11 @@ OVERRIDES = {
 
 def check(day: Day, t: Thresholds) -> list[RiskWarning]:
     """Every override during the business day (manual opening and closing always), one warning each."""
-    hall = day.hall
     warnings = []
-    for act in hall.acts:
+    for act in day.hall.acts:
         if act.kind not in OVERRIDES:
             continue
-        during = hall.opened_at is not None and hall.opened_at <= act.at <= (hall.closed_at or act.at)
-        if not during and act.kind not in ("admin.day_open", "admin.day_close"):
+        if not act.in_day and act.kind not in ("admin.day_open", "admin.day_close"):
             continue
         by = act.data.get("by") or "?"
         target = f"，涉及关员 {act.staff_id}" if act.staff_id else ""

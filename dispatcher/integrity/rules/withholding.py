@@ -33,7 +33,8 @@ def check(day: Day, t: Thresholds) -> list[RiskWarning]:
         warnings.append(
             RiskWarning(
                 RULE, TITLE, staff, day.labels(tickets),
-                f"{len(found)} 次有号不叫，共 {total / 60:.0f} 分钟：" + "；".join(parts),
+                f"{len(found)} 次有号不叫，共 {total / 60:.0f} 分钟：" + "；".join(parts[:6])
+                + ("；…" if len(parts) > 6 else ""),
                 {"stretches": len(found), "waited_s": round(total)},
             )
         )  # fmt: skip
