@@ -12,21 +12,24 @@ from websockets.sync.client import connect
 class Follower(threading.Thread):
     """Follows /api/v1/stream across restarts; `seqs` is every event it received, in order."""
 
-    def __init__(self, ws_url: str, token: str, ssl_context=None):
+    def __init__(self, ws_url: str | list[str], token: str, ssl_context=None):
         super().__init__(daemon=True)
-        self.ws_url, self.token, self.ssl = ws_url, token, ssl_context
+        self.ws_urls = [ws_url] if isinstance(ws_url, str) else list(ws_url)
+        self.token, self.ssl = token, ssl_context
         self.seqs: list[int] = []
         self.hellos: list[dict] = []
         self.last = 0
         self.halt = threading.Event()
 
     def run(self) -> None:
+        at = 0
         while not self.halt.is_set():
-            url = f"{self.ws_url}?token={self.token}&since={self.last}"
+            url = f"{self.ws_urls[at]}?token={self.token}&since={self.last}"
             try:
                 with connect(url, open_timeout=3, close_timeout=1, max_size=2**24, ssl=self.ssl) as ws:
                     self._follow(ws)
             except (OSError, TimeoutError, WebSocketException):
+                at = (at + 1) % len(self.ws_urls)  # a standby refuses the stream: try the next dispatcher
                 self.halt.wait(0.1)
 
     def _follow(self, ws) -> None:
