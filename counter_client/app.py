@@ -120,7 +120,7 @@ def build(
     if url is None:
         discovery = DiscoveryBrowser(interfaces=interfaces or config.get("zeroconf_interfaces"))
     link = DispatcherLink(url, config.token, discovery=discovery, **(link_options or {}))
-    session = CounterSession(link)
+    session = CounterSession(link, parent=link)
     devices = None
     line = device_line(config)
     if line is not None:

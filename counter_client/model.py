@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 #: Officer actions in button order, with their keyboard shortcut. ``pause`` toggles pause and resume.
 ACTIONS: tuple[str, ...] = ("next", "recall", "start", "done", "no_show", "transfer", "pause", "logout")
@@ -61,8 +60,7 @@ def pause_or_resume(state: str) -> str:
     return "resume" if state == "paused" else "pause"
 
 
-@dataclass(frozen=True)
-class LedImage:
+class LedImage(NamedTuple):
     """What the LED number display above the window shows."""
 
     text: str = ""

@@ -16,8 +16,11 @@ from .model import ENDPOINTS, allowed, newer_ticket, parse_time, pause_or_resume
 
 log = logging.getLogger("fairq.counter")
 
-# Events about this counter that its own actions do not explain: the counter view is fetched again.
+# Events about this counter after which its view is fetched again (another client, an admin or the day did it).
 _RESYNC_KINDS = {
+    "ticket.completed",
+    "ticket.no_show",
+    "ticket.transferred",
     "ticket.returned",
     "ticket.cancelled",
     "ticket.expired",
@@ -325,11 +328,16 @@ class CounterSession(QObject):
         ticket = data.get("ticket") or {}
         ours = data.get("counter", ticket.get("counter")) == self.number
         kind = event.get("kind", "")
-        if kind == "ticket.called" and ours and self.pending is None:
+        if not (ours or kind.startswith("day.")) or self.pending is not None:
+            return  # not ours, or an action in flight whose reply will say
+        if kind == "ticket.called" or (
+            kind in ("ticket.recalled", "ticket.started") and (self.ticket or {}).get("id") == ticket.get("id")
+        ):
+            # the draw assigned a ticket (or someone else acted on it): take it now, no round trip
             self.ticket = newer_ticket(self.ticket, ticket)
             self.state = "busy"
             self.changed.emit()
-        elif kind in _RESYNC_KINDS and (ours or kind.startswith("day.")):
+        elif kind in _RESYNC_KINDS or kind.startswith("counter."):
             self.resync()
 
     # ---- helpers ---------------------------------------------------------------------------
