@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from dispatcher.auth import Principal, token_hash
 from dispatcher.service import HallService
 from protocol import Role
 
 from .errors import ApiError
+
+MAX_ID = 2**31 - 1  # the database's INTEGER: a larger number can name nothing, so it is refused with 422
+Id = Annotated[int, Path(ge=0, le=MAX_ID, description="A number the hall gave out (ticket, counter, device).")]
 
 READERS = frozenset(Role)  # every enrolled role may read the hall's public state
 STAFF = frozenset({Role.SUPERVISOR, Role.ADMIN})

@@ -20,7 +20,7 @@ from protocol.models import (
     OfficerPublic,
 )
 
-from .deps import STAFF, allow, service
+from .deps import STAFF, Id, allow, service
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 admin_only = allow(Role.ADMIN)
@@ -49,7 +49,7 @@ def counters(_: Principal = Depends(staff), svc: HallService = Depends(service))
 
 @router.put("/counters/{number}", response_model=CounterConfig)
 def put_counter(
-    number: int,
+    number: Id,
     body: CounterConfig,
     who: Principal = Depends(admin_only),
     svc: HallService = Depends(service),
@@ -96,7 +96,7 @@ def add_device(
 
 @router.post("/devices/{device_id}/revoke", response_model=DevicePublic)
 def revoke_device(
-    device_id: int, who: Principal = Depends(admin_only), svc: HallService = Depends(service)
+    device_id: Id, who: Principal = Depends(admin_only), svc: HallService = Depends(service)
 ) -> DevicePublic:
     """Revoke a device's token at once."""
     return admin.revoke_device(svc, device_id, by=who.name)

@@ -21,7 +21,7 @@ from protocol.models import (
     TransferRequest,
 )
 
-from .deps import READERS, allow, at_own_counter, principal, service
+from .deps import READERS, Id, allow, at_own_counter, principal, service
 from .errors import ApiError
 
 router = APIRouter(tags=["counters"])
@@ -43,7 +43,7 @@ def list_counters(_: Principal = Depends(allow(*READERS)), svc: HallService = De
 
 @router.post("/counters/{number}/login", response_model=LoginResponse)
 async def login(
-    number: int, body: LoginRequest, who: Principal = Depends(principal), svc: HallService = Depends(service)
+    number: Id, body: LoginRequest, who: Principal = Depends(principal), svc: HallService = Depends(service)
 ) -> LoginResponse:
     """Log an officer in at this counter (staff id + PIN); the reply's token acts on this counter only."""
     at_own_counter(who, number, Role.COUNTER, Role.ADMIN)
@@ -100,26 +100,26 @@ def _act(svc: HallService, who: Principal, number: int, action) -> ActionResult:
 
 
 @router.post("/counters/{number}/next", response_model=ActionResult)
-def next_ticket(number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
+def next_ticket(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """Close the current ticket (if any) and make the counter ready; the draw decides what comes."""
     return _act(svc, who, number, lambda hall: hall.next(number))
 
 
 @router.post("/counters/{number}/recall", response_model=ActionResult)
-def recall(number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
+def recall(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """Call the current ticket again."""
     return _act(svc, who, number, lambda hall: hall.recall(number))
 
 
 @router.post("/counters/{number}/start", response_model=ActionResult)
-def start(number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
+def start(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """The trader is at the counter: service starts."""
     return _act(svc, who, number, lambda hall: hall.start(number))
 
 
 @router.post("/counters/{number}/complete", response_model=ActionResult)
 def complete(
-    number: int,
+    number: Id,
     body: CompleteRequest | None = None,
     who: Principal = Depends(principal),
     svc: HallService = Depends(service),
@@ -130,14 +130,14 @@ def complete(
 
 
 @router.post("/counters/{number}/no-show", response_model=ActionResult)
-def no_show(number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
+def no_show(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """The called trader did not come."""
     return _act(svc, who, number, lambda hall: hall.no_show(number))
 
 
 @router.post("/counters/{number}/transfer", response_model=ActionResult)
 def transfer(
-    number: int,
+    number: Id,
     body: TransferRequest,
     who: Principal = Depends(principal),
     svc: HallService = Depends(service),
@@ -147,19 +147,19 @@ def transfer(
 
 
 @router.post("/counters/{number}/pause", response_model=ActionResult)
-def pause(number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
+def pause(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """A break: no tickets come until Resume or Next."""
     return _act(svc, who, number, lambda hall: hall.pause(number))
 
 
 @router.post("/counters/{number}/resume", response_model=ActionResult)
-def resume(number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
+def resume(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """Back from a break."""
     return _act(svc, who, number, lambda hall: hall.resume(number))
 
 
 @router.post("/counters/{number}/logout", response_model=ActionResult)
-def logout(number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
+def logout(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """Close the counter; a called ticket returns to the head of its queue. Admin may force it (audited)."""
     at_own_counter(who, number, Role.OFFICER, Role.ADMIN)
     audit = [("admin.force_logout", {"counter": number, "by": who.name})] if who.role == Role.ADMIN else []
@@ -173,7 +173,7 @@ def logout(number: int, who: Principal = Depends(principal), svc: HallService = 
 
 @router.post("/counters/{number}/rate", response_model=ActionResult)
 def rate(
-    number: int, body: RateRequest, who: Principal = Depends(principal), svc: HallService = Depends(service)
+    number: Id, body: RateRequest, who: Principal = Depends(principal), svc: HallService = Depends(service)
 ) -> ActionResult:
     """The trader's rating from the evaluator, for a ticket this counter finished."""
     at_own_counter(who, number, Role.OFFICER, Role.COUNTER)
@@ -186,7 +186,7 @@ def rate(
 
 
 @router.get("/counters/{number}/stats", response_model=OfficerStats)
-def stats(number: int, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> OfficerStats:
+def stats(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> OfficerStats:
     """Today's figures for the officer at this counter."""
     at_own_counter(who, number, Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
     staff_id = who.staff_id or svc.read(lambda hall: hall.counter(number).staff_id)

@@ -9,7 +9,7 @@ from dispatcher.service import HallService
 from protocol import Role
 from protocol.models import DevicePublic, Event, Health, PrinterReport, Snapshot
 
-from .deps import READERS, allow, service
+from .deps import MAX_ID, READERS, allow, service
 from .errors import ApiError
 
 router = APIRouter(tags=["read"])
@@ -38,7 +38,7 @@ def snapshot(_: Principal = Depends(allow(*READERS)), svc: HallService = Depends
 
 @router.get("/events", response_model=list[Event])
 def events(
-    since: int = Query(0, ge=0),
+    since: int = Query(0, ge=0, le=MAX_ID),
     limit: int = Query(1000, ge=1, le=5000),
     _: Principal = Depends(allow(*READERS)),
     svc: HallService = Depends(service),

@@ -9,7 +9,7 @@ from dispatcher.service import HallService
 from protocol import Role
 from protocol.models import CancelRequest, TicketCreate, TicketPublic
 
-from .deps import READERS, allow, service
+from .deps import READERS, Id, allow, service
 from .errors import ApiError
 
 router = APIRouter(tags=["tickets"])
@@ -40,7 +40,7 @@ def issue_ticket(
 
 @router.get("/tickets/{ticket_id}", response_model=TicketPublic)
 def get_ticket(
-    ticket_id: int, _: Principal = Depends(allow(*READERS)), svc: HallService = Depends(service)
+    ticket_id: Id, _: Principal = Depends(allow(*READERS)), svc: HallService = Depends(service)
 ) -> TicketPublic:
     """One of today's tickets."""
     return svc.read(lambda hall: svc.ticket_public(hall.ticket(ticket_id)))
@@ -48,7 +48,7 @@ def get_ticket(
 
 @router.post("/tickets/{ticket_id}/cancel", response_model=TicketPublic)
 def cancel_ticket(
-    ticket_id: int,
+    ticket_id: Id,
     body: CancelRequest,
     who: Principal = Depends(allow(Role.KIOSK, Role.SUPERVISOR, Role.ADMIN)),
     svc: HallService = Depends(service),
