@@ -59,6 +59,7 @@ class CounterController(QObject):
         if devices is not None:
             devices.keyPressed.connect(self.key)
             devices.ticketRated.connect(self.session.rate)
+            devices.ratingTimedOut.connect(lambda ticket_id: self._rated.pop(ticket_id, None))
             devices.deviceOnline.connect(lambda _kind, _online: self.render())
         translator.languageChanged.connect(lambda _lang: self.render())
         self._clock = QTimer(self, interval=1000, timeout=self._tick)
