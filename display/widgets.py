@@ -18,6 +18,7 @@ ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
 
+BANNER_BACKGROUND = "#b3151b"  # dark red: white text on it stays readable (the theme's error red is for text)
 STATUS_TAGS = {"no_show": "no_show", "transferred": "transferred", "returned": "returned", "cancelled": "no_show"}
 
 
@@ -258,7 +259,7 @@ class CallList(Panel):
             if tag:
                 en = " ".join(self.texts(tag))
             elif call.recall:
-                en = f"{en} · {self.texts('recall')[0]}"
+                en = " ".join(self.texts("recall"))
             name_r, en_r = cols(counter_r, 1.35, 1.65)
             en_r = en_r.adjusted(en_r.height() * 0.2, 0, 0, 0)
             draw_text(p, name_r, zh, bold=True, fg="muted" if dim else "text", align=ALIGN_LEFT, fill=0.85)
@@ -360,7 +361,8 @@ class QueueStrip(Panel):
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(color("surface"))
             p.drawRoundedRect(box, box.height() * 0.12, box.height() * 0.12)
-            code_r, names_r, count_r = cols(inset(box, 0.08), 0.8, 2.8, 1.6)
+            wide = box.width() > box.height() * 4
+            code_r, names_r, count_r = cols(inset(box, 0.08), *((0.8, 2.8, 1.6) if wide else (0.5, 2.4, 1.4)))
             draw_text(p, code_r, q.code, bold=True, fg="accent", fill=0.8)
             n1, n2 = self.names(q.name_zh, q.name_en)
             a, b = rows(names_r, 1.2, 1)
@@ -438,7 +440,7 @@ class Banner(Panel):
         return self.texts(self.key)
 
     def draw(self, p: QPainter, r: QRectF) -> None:
-        p.fillRect(r, color("error"))
+        p.fillRect(r, color(BANNER_BACKGROUND))
         a, b = rows(inset(r, 0.06), 1.2, 1)
         first, second = self.message()
         draw_text(p, a, first, bold=True, fill=0.8)
