@@ -30,6 +30,7 @@ class ServeProcess:
     config: Path | None = None
     env: dict[str, str] = field(default_factory=dict)
     args: list[str] = field(default_factory=list)
+    zeroconf: bool = False  # advertise, on 127.0.0.1 only
     proc: subprocess.Popen | None = None
 
     @property
@@ -50,7 +51,8 @@ class ServeProcess:
 
     def command(self) -> list[str]:
         cmd = [sys.executable, "-m", "dispatcher.cli", "serve", "--data-dir", str(self.data_dir)]
-        cmd += ["--host", "127.0.0.1", "--port", str(self.port), "--no-zeroconf", *self.args]
+        cmd += ["--host", "127.0.0.1", "--port", str(self.port), *self.args]
+        cmd += ["--zeroconf-interface", "127.0.0.1"] if self.zeroconf else ["--no-zeroconf"]
         if self.database_url:
             cmd += ["--database-url", self.database_url]
         if self.config:
