@@ -142,3 +142,13 @@ def test_no_audio_device_keeps_going_and_logs(qtbot, caplog, monkeypatch):
 def test_other_engines_build(qtbot, voice):
     sink = make_sink(voice, tts_engine="mock")
     assert sink.describe()
+
+
+def test_an_audio_output_that_fails_to_open_is_logged_and_passed_over(qtbot, caplog, monkeypatch):
+    sink = VoiceSink(VoicePack.load())
+    monkeypatch.setattr(sink, "device_present", lambda: True)  # it says it is there, but cannot be opened
+    monkeypatch.setattr(audio.QMediaDevices, "defaultAudioOutput", staticmethod(lambda: QAudioDevice()))
+    announcer = Announcer(sink)
+    with caplog.at_level(logging.WARNING), qtbot.waitSignal(announcer.idle, timeout=10000):
+        announcer.announce("A001", 1)
+    assert "audio output" in caplog.text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from PySide6.QtWidgets import QApplication
 
 from display import app as display_app
@@ -142,3 +144,22 @@ def test_main_runs_the_screen(qtbot, hall, tmp_path, monkeypatch):
     assert [t.number for t in display.window.grid.tiles] == [1, 2, 3, 4]
     assert display.window.latest.lang == "en" and (display.window.width(), display.window.height()) == (800, 450)
     assert f'token = "{token}"' in config.read_text()
+
+
+def test_calls_replayed_after_a_lost_link_are_shown_but_old_ones_not_said(qtbot, hall, driver, make_display):
+    sink = FakeSink()
+    display = make_display(sink=sink)
+    display.controller.utc_now = lambda: datetime.now(UTC) + timedelta(minutes=5)  # replayed calls look old
+    driver.issue("C", 2)
+    first = driver.next(8)
+    qtbot.waitUntil(lambda: [p.label for p in sink.played] == [first], timeout=10000)  # live: said whatever the clock
+    with qtbot.waitSignal(display.link.linkDown, timeout=15000):
+        hall.stop()
+    missed = hall.service.run(lambda h: h.next(8)).label  # called while the screen could not see it
+    skipped = []
+    display.announcer.skipped.connect(lambda plan, why: skipped.append(plan.label))
+    with qtbot.waitSignal(display.link.linkUp, timeout=15000):
+        hall.start()
+    qtbot.waitUntil(lambda: display.window.latest.call.label == missed, timeout=10000)
+    qtbot.waitUntil(lambda: skipped == [missed], timeout=10000)
+    assert [p.label for p in sink.played] == [first]
