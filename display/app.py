@@ -66,7 +66,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--voice-pack", type=Path, help="voice pack directory (default: the espeak-ng pack shipped)")
     p.add_argument("--tts-engine", help="Qt text-to-speech engine (default: Qt's choice)")
     p.add_argument("--repeat", type=int, help="say each call this many times (default 2)")
-    p.add_argument("--stale-after", type=float, help="skip announcements older than this many seconds (0: never)")
+    p.add_argument("--stale-after", type=float, help="skip calls waiting longer than this, s (default 90; 0: never)")
     p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     p.add_argument("--size", type=parse_size, help="window size when windowed, e.g. 1920x1080 or 1080x1920")
     p.add_argument("--lang", choices=["zh", "en"], help="language shown first (both are shown; default zh)")

@@ -26,8 +26,11 @@ from display.announce import PAUSE, clip_catalogue
 
 log = logging.getLogger("fairq.display.voice")
 
+Clip = tuple[str, str]  # (folder, name)
+
 SAMPLE_RATE = 16000
 PAUSE_MS = 350
+GAP_MS = 40  # between words: clips are trimmed tight
 
 
 def default_pack_dir() -> Path:
@@ -143,16 +146,19 @@ class VoicePack:
         wanted = [(folder, name) for folder, names in clip_catalogue().items() for name in names]
         return self.missing(wanted)
 
-    def assemble(self, clips: Iterable[tuple[str, str]]) -> tuple[bytes, list[tuple[str, str]]]:
-        """The clips one after another as one PCM buffer, and those that were missing (left out)."""
+    def assemble(self, clips: Iterable[tuple[str, str]], *, gap_ms: int = GAP_MS) -> tuple[bytes, list[Clip]]:
+        """The clips one after another as one PCM buffer (a short gap between words), and those missing."""
         out = array("h")
+        gap = silence(gap_ms, self.sample_rate)
         missing = []
         for key in clips:
             samples = self.clips.get(key)
             if samples is None:
                 missing.append(key)
-            else:
-                out.extend(samples)
+                continue
+            if out:
+                out.extend(gap)
+            out.extend(samples)
         return out.tobytes(), missing
 
     def duration_ms(self, pcm: bytes) -> int:
