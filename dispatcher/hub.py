@@ -18,6 +18,7 @@ class Outgoing:
 
     seq: int
     text: str
+    kind: str = ""  # the stream re-checks its token after a revocation or a logout
 
 
 def stream_message(event: Event) -> str:
@@ -62,7 +63,7 @@ class EventHub:
             subs = list(self._subs)
         if not subs:
             return
-        items = [Outgoing(e.seq, stream_message(e)) for e in events]
+        items = [Outgoing(e.seq, stream_message(e), e.kind) for e in events]
         for sub in subs:
             for item in items:
                 try:

@@ -21,6 +21,8 @@ MAX_CLIENT_MESSAGE = 4096
 MAX_BAD_MESSAGES = 20
 MAX_REPLAY = 20000
 PAGE = 1000
+# After these events a stream checks that its own token still holds, and closes if it was revoked.
+REVOKING = frozenset({"admin.device_revoked", "counter.logout"})
 
 
 @router.websocket("/stream")
@@ -53,6 +55,9 @@ async def stream(ws: WebSocket, since: int | None = None, token: str | None = No
                 continue
             await ws.send_text(item.text)
             last = item.seq
+            if item.kind in REVOKING and await run_in_threadpool(resolve_token, svc, token) is None:
+                await ws.close(code=4401, reason="token revoked")
+                return
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
