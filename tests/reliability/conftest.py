@@ -29,3 +29,10 @@ def pg_db():
     """A fresh PostgreSQL database URL (fails under CI without the server, skips locally)."""
     with fresh_database() as url:
         yield url
+
+
+def pytest_collection_modifyitems(items):
+    """No reliability test may hang: each gets two minutes at most (pytest-timeout)."""
+    for item in items:
+        if "tests/reliability/" in str(item.fspath) and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(120))

@@ -183,4 +183,4 @@ def test_random_days_keep_the_invariants():
             suppress_health_check=[HealthCheck.too_slow],
         ),
     )
-    assert CheckedHall.draws_checked > 200  # the draw oracle was really exercised
+    assert CheckedHall.draws_checked > 50  # the draw oracle was really exercised
