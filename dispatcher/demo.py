@@ -107,16 +107,29 @@ def place_window(pid: int, place: tuple[int, int, int, int]) -> None:
     if not shutil.which("xdotool"):
         return
     x, y, w, h = place
-    deadline = time.monotonic() + 20
+    for win in windows_of(pid):
+        subprocess.run(["xdotool", "windowsize", win, str(w), str(h)], check=False)
+        subprocess.run(["xdotool", "windowmove", win, str(x), str(y)], check=False)
+
+
+def windows_of(pid: int, seconds: float = 20) -> list[str]:
+    """The visible X windows of a process, waiting for the first to appear."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         out = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(pid)], capture_output=True, text=True)
-        windows = out.stdout.split()
-        if windows:
-            for win in windows:
-                subprocess.run(["xdotool", "windowsize", win, str(w), str(h)], check=False)
-                subprocess.run(["xdotool", "windowmove", win, str(x), str(y)], check=False)
-            return
+        if out.stdout.split():
+            return out.stdout.split()
         time.sleep(0.3)
+    return []
+
+
+def type_login(window: str, staff_id: str, pin: str) -> None:
+    """Type an officer's staff id and PIN into a counter window's login form, as a person would."""
+    subprocess.run(["xdotool", "windowfocus", "--sync", window], check=False)
+    subprocess.run(["xdotool", "type", "--delay", "50", staff_id], check=False)
+    subprocess.run(["xdotool", "key", "Tab"], check=False)
+    subprocess.run(["xdotool", "type", "--delay", "50", pin], check=False)
+    subprocess.run(["xdotool", "key", "Return"], check=False)
 
 
 class Hall:
@@ -199,7 +212,7 @@ def start_hall(args: argparse.Namespace, procs: Processes) -> Hall:
 
 
 def start_apps(hall: Hall, procs: Processes, args: argparse.Namespace) -> None:
-    common = ["--url", hall.url, "--windowed", "--lang", args.lang]
+    common = ["--url", hall.url, "--windowed", "--lang", args.lang, "-v"]
     kiosk = procs.start(
         "kiosk",
         fairq("kiosk", "--config", str(hall.root / "kiosk.toml"), "--token", hall.tokens["kiosk"], *common)
@@ -238,8 +251,12 @@ def traders(hall: Hall, count: int, stop: threading.Event, rng: random.Random) -
                 kiosk.post("/tickets", json=body, headers={"Idempotency-Key": f"trader-{i}"})
 
 
-def officers(hall: Hall, stop: threading.Event, rng: random.Random) -> None:
-    """Simulated officers: the keypad simulators press keys and the evaluators give ratings."""
+def officers(hall: Hall, procs: Processes, stop: threading.Event, rng: random.Random) -> None:
+    """Simulated officers log in at their screens, then the keypad simulators press keys and rate."""
+    for (staff_id, _), n in zip(OFFICERS, hall.counters, strict=False):
+        for window in windows_of(procs.children[f"counter-{n}"].pid)[:1]:
+            time.sleep(2)  # let the login form link up
+            type_login(window, staff_id, PIN)
 
     def press(n: int, line: str) -> None:
         with open(hall.device_control(n), "a", encoding="utf-8") as f:
@@ -295,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         rng = random.Random()
         if args.traders:
             threading.Thread(target=traders, args=(hall, args.traders, stop, rng), daemon=True).start()
-            threading.Thread(target=officers, args=(hall, stop, rng), daemon=True).start()
+            threading.Thread(target=officers, args=(hall, procs, stop, rng), daemon=True).start()
         started = time.monotonic()
         shot_taken = False
         while not stop.wait(0.5):

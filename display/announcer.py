@@ -160,6 +160,7 @@ class Announcer(QObject):
                 self.skipped.emit(item.plan, f"stale ({age:.0f} s)")
                 continue
             self._current = item
+            log.info("announcing %s at counter %s through %s", item.plan.label, item.plan.counter, self.sink.describe())
             self.started.emit(item.plan)
             self._watchdog.start()
             self.sink.play(item.plan)

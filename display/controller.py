@@ -90,6 +90,7 @@ class DisplayController(QObject):
         if item is None or item.ticket_id != call.get("ticket_id"):
             item = CallItem(call["ticket_id"], call["label"], call.get("category", ""), int(call["counter"]))
         self.window.flash_call(item)
+        log.info("showing call %s at counter %s%s", item.label, item.counter, " (recall)" if call.get("recall") else "")
         self.called.emit(item)
         if self.announcer is not None:
             age = self._replay_age(event)

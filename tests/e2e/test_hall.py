@@ -1,0 +1,118 @@
+"""The whole hall as real processes under Xvfb, used as a person would: click, type, press keys.
+
+`fairq serve`, `fairq kiosk`, `fairq counter` and `fairq display` run as separate processes with
+the printer and counter-device simulators; xdotool clicks the kiosk and types at the counter.
+Set FAIRQ_E2E_SCREENSHOTS=DIR to keep the windows' screenshots.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from dispatcher import demo
+
+
+def wait_for(what: str, check, seconds: float = 60, every: float = 0.2):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def xdo(*args: str) -> str:
+    return subprocess.run(["xdotool", *args], capture_output=True, text=True, check=False).stdout.strip()
+
+
+def window_of(pid: int) -> str:
+    return wait_for(f"a window of pid {pid}", lambda: xdo("search", "--onlyvisible", "--pid", str(pid)).split()[:1])[0]
+
+
+def geometry(window: str) -> tuple[int, int, int, int]:
+    values = dict(line.split("=") for line in xdo("getwindowgeometry", "--shell", window).splitlines())
+    return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
+
+
+def log_text(hall: demo.Hall, name: str) -> str:
+    path = hall.root / "logs" / f"{name}.log"
+    return path.read_text(errors="replace") if path.exists() else ""
+
+
+@pytest.fixture
+def hall(tmp_path, monkeypatch):
+    procs = demo.Processes(tmp_path)
+    monkeypatch.setenv("DISPLAY", demo.start_xvfb(procs))
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)  # real windows on the X server
+    args = demo.parse(["--dir", str(tmp_path / "hall"), "--counters", "7"])
+    try:
+        running = demo.start_hall(args, procs)
+        demo.start_apps(running, procs, args)
+        running.procs = procs
+        yield running
+    finally:
+        procs.stop()
+
+
+def test_a_trader_takes_a_ticket_and_an_officer_calls_it(hall):
+    procs = hall.procs.children
+    with hall.api(hall.tokens["admin"]) as admin:
+        # 1. the trader touches "C 其他业务" on the kiosk (the lowest of three buttons in portrait)
+        kiosk = window_of(procs["kiosk"].pid)
+        wait_for("the kiosk to link up and report its printer", lambda: _printer_reported(admin, "kiosk-1"))
+        time.sleep(1)  # let the start screen settle
+        x, y, w, h = geometry(kiosk)
+        xdo("mousemove", "--sync", str(x + w // 2), str(y + int(h * 0.8)))
+        xdo("click", "1")
+        ticket = wait_for("a ticket", lambda: _issued(admin))
+        assert ticket["category"] == "C" and ticket["kiosk"] == "kiosk-1"
+        label = ticket["label"]
+        wait_for("the printed ticket's preview", lambda: list(hall.printer_dir.glob("ticket-*.png")))
+
+        # 2. the officer logs in at counter 7 with the keyboard and presses F1 (Next)
+        counter = window_of(procs["counter-7"].pid)
+        demo.type_login(counter, "1001", demo.PIN)
+        wait_for("the officer's login", lambda: _counter(admin, 7)["state"] == "idle")
+        xdo("windowfocus", "--sync", counter)
+        xdo("key", "F1")
+        wait_for("the call", lambda: (_counter(admin, 7).get("ticket") or {}).get("label") == label)
+
+        # 3. the LED above counter 7 blinks the label; the display shows and announces it
+        def led() -> dict:
+            state = json.loads(hall.device_state(7).read_text())
+            return state["devices"]["1"]
+
+        wait_for("the LED to show the label", lambda: led()["text"] == label and led()["blinking"])
+        shown = f"showing call {label} at counter 7"
+        wait_for("the display to show the call", lambda: shown in log_text(hall, "display"))
+        wait_for("the announcement", lambda: f"announcing {label} at counter 7" in log_text(hall, "display"))
+
+    shots = Path(os.environ.get("FAIRQ_E2E_SCREENSHOTS") or hall.root / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    for name in ("kiosk", "counter-7", "display"):
+        window = window_of(procs[name].pid)
+        subprocess.run(["import", "-window", window, str(shots / f"e2e-{name}.png")], check=True)
+        assert (shots / f"e2e-{name}.png").stat().st_size > 10_000
+
+
+def _issued(admin: httpx.Client) -> dict | None:
+    for event in reversed(admin.get("/events").json()):
+        if event["kind"] == "ticket.issued":
+            return event["data"]["ticket"]
+    return None
+
+
+def _printer_reported(admin: httpx.Client, name: str) -> bool:
+    return any(d["name"] == name and d["printer_state"] for d in admin.get("/admin/devices").json())
+
+
+def _counter(admin: httpx.Client, number: int) -> dict:
+    return next(c for c in admin.get("/counters").json() if c["number"] == number)
