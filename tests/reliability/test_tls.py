@@ -15,7 +15,7 @@ from zeroconf import IPVersion, ServiceBrowser, ServiceListener, Zeroconf
 
 from dispatcher.tls import fingerprint
 from protocol.discovery import SERVICE_TYPE, TXT_FINGERPRINT, TXT_SCHEME
-from tests.support.procs import Enrolment, ServeProcess
+from tests.support.procs import Enrolment
 
 
 def pinned_context() -> ssl.SSLContext:
