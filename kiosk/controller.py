@@ -56,6 +56,7 @@ class KioskController(QObject):
         self.print_job = 0
         self.pending_cancels: list[int] = []  # tickets to void once the dispatcher answers again
         self.reported_printer: tuple[str, str] | None = None
+        self.stopped = False
         self.idle = QTimer(self, singleShot=True, interval=int(idle_timeout_s * 1000), timeout=self._idle)
         self.ticket_timer = QTimer(self, singleShot=True, interval=int(ticket_timeout_s * 1000), timeout=self.home)
         self.failed_timer = QTimer(self, singleShot=True, interval=int(failed_timeout_s * 1000), timeout=self.home)
@@ -88,6 +89,9 @@ class KioskController(QObject):
         self.link.start()
 
     def stop(self) -> None:
+        self.stopped = True  # late signals from the link or the printer thread must not touch a closed window
+        for timer in (self.idle, self.ticket_timer, self.failed_timer):
+            timer.stop()
         QApplication.instance().removeEventFilter(self)
         self.link.stop()
         self.printer.stop()
@@ -101,6 +105,8 @@ class KioskController(QObject):
 
     def update_service(self) -> None:
         """Go out of service, or back in, as the link, the day and the printer allow."""
+        if self.stopped:
+            return
         problem = self.problem()
         if problem is not None:
             if self.phase in ("requesting", "printing", "print_failed"):
@@ -112,6 +118,8 @@ class KioskController(QObject):
             self.home()
 
     def _link_up(self) -> None:
+        if self.stopped:
+            return
         self.reported_printer = None
         self._report_printer()
         for ticket_id in list(self.pending_cancels):
@@ -119,11 +127,15 @@ class KioskController(QObject):
         self.update_service()
 
     def _state_changed(self) -> None:
+        if self.stopped:
+            return
         if self.phase == "start":
             self.window.update_categories(self.link.state.category_list())
         self.update_service()
 
     def _printer_state(self, state: str, detail: str) -> None:
+        if self.stopped:
+            return
         log.info("printer: %s %s", state, detail)
         self._report_printer()
         self.update_service()
@@ -145,6 +157,8 @@ class KioskController(QObject):
 
     def home(self) -> None:
         """Back to the start screen (or out of service)."""
+        if self.stopped:
+            return
         self.ticket_timer.stop()
         self.failed_timer.stop()
         self.idle.stop()
