@@ -154,7 +154,9 @@ class DispatcherLink(QObject):
         state: HallState | None = None,
     ) -> None:
         super().__init__(parent)
-        self._url = url.rstrip("/") if url else None
+        # Several URLs (a standby pair): comma-separated; a failed connect moves on to the next one.
+        self._urls = [u.strip().rstrip("/") for u in (url or "").split(",") if u.strip()]
+        self._url = self._urls[0] if self._urls else None
         self._token = token
         self.discovery = discovery  # a qtclient.discovery.DiscoveryBrowser, used when url is None
         self.backoff = backoff or Backoff()
@@ -220,6 +222,7 @@ class DispatcherLink(QObject):
         if url == self._url:
             return
         self._url = url
+        self._urls = [url]
         self.urlChanged.emit(url)
         self.reconnect()
 
@@ -403,7 +406,14 @@ class DispatcherLink(QObject):
             self.authFailed.emit(result.message or "token refused")
             self._schedule(f"token refused: {result.message}", slow=True)
             return
+        self._next_url()  # unreachable, or a standby (503): try the other dispatcher of the pair
         self._schedule(f"dispatcher unreachable: {result.message}")
+
+    def _next_url(self) -> None:
+        if len(self._urls) > 1 and self._url in self._urls:
+            self._url = self._urls[(self._urls.index(self._url) + 1) % len(self._urls)]
+            log.info("trying the next dispatcher: %s", self._url)
+            self.urlChanged.emit(self._url)
 
     def _open_stream(self, attempt: int) -> None:
         self._drop_socket()
@@ -491,6 +501,8 @@ class DispatcherLink(QObject):
         if ws is not self._ws:
             return
         reason = ws.closeReason() or ws.errorString() or "closed"
+        if ws.closeCode() == 1013 or "standby" in reason:
+            self._next_url()
         self._drop_socket()
         self._ping.stop()
         self._set_down(reason)

@@ -12,6 +12,7 @@ from dispatcher.discovery import service_info
 from dispatcher.settings import Settings
 from qtclient import ApiResult, Backoff
 from qtclient.discovery import DiscoveryBrowser
+from qtclient.testing import LiveDispatcher, free_port
 
 
 def call(qtbot, start) -> ApiResult:
@@ -138,3 +139,27 @@ def test_found_by_zeroconf_on_loopback(qtbot, hall, make_link):
         with qtbot.waitSignal(link.linkUp, timeout=15000):
             link.start()
     assert link.url == hall.url
+
+
+def test_a_list_of_urls_follows_the_dispatcher_that_answers(qtbot, hall, make_link, tmp_path):
+    """A standby pair is given as two URLs: the link uses whichever answers, and moves when it goes."""
+    other_port = free_port()
+    token = hall.add_device("display", "screen-1")
+    link = make_link(f"http://127.0.0.1:{other_port},{hall.url}", token)
+    with qtbot.waitSignal(link.linkUp, timeout=15000):
+        link.start()
+    assert link.url == hall.url
+    seen = link.last_seq
+
+    with qtbot.waitSignal(link.linkDown, timeout=15000):
+        hall.stop()
+    moved = LiveDispatcher(hall.data_dir, port=other_port)  # the same hall, now served at the other URL
+    try:
+        head = issue_while_down(hall.data_dir, ["C"])
+        with qtbot.waitSignal(link.linkUp, timeout=20000):
+            moved.start()
+        assert link.url == f"http://127.0.0.1:{other_port}"
+        qtbot.waitUntil(lambda: link.last_seq == head, timeout=10000)
+        assert head > seen
+    finally:
+        moved.stop()
