@@ -236,40 +236,80 @@ def start_apps(hall: Hall, procs: Processes, args: argparse.Namespace) -> None:
         threading.Thread(target=place_window, args=(proc.pid, place), daemon=True).start()
 
 
-def traders(hall: Hall, count: int, stop: threading.Event, rng: random.Random) -> None:
-    """Simulated traders take tickets at random intervals through their own kiosk token."""
-    with hall.api(hall.tokens["traders"]) as kiosk:
-        for i in range(count):
-            if stop.wait(rng.uniform(2, 6)):
-                return
-            category = rng.choice("ABC")
-            body: dict = {"category": category}
-            if category in "AB":
-                flag = "1" if category == "A" else "0"
-                body["declaration_no"] = f"2201{time.localtime().tm_year}{flag}{rng.randrange(10**9):09d}"
-            with contextlib.suppress(httpx.HTTPError):
-                kiosk.post("/tickets", json=body, headers={"Idempotency-Key": f"trader-{i}"})
+def declaration_number(category: str, rng: random.Random) -> str:
+    """A well-formed declaration number: customs 2201, this year, import/export flag, sequence."""
+    flag = "1" if category == "A" else "0"
+    return f"2201{time.localtime().tm_year}{flag}{rng.randrange(10**9):09d}"
 
 
-def officers(hall: Hall, procs: Processes, stop: threading.Event, rng: random.Random) -> None:
-    """Simulated officers log in at their screens, then the keypad simulators press keys and rate."""
+def traders(hall: Hall, procs: Processes, count: int, stop: threading.Event, ready: threading.Event) -> None:
+    """Simulated traders use the kiosk as a person would: touch C, or scan a declaration form (A, B)."""
+    rng = random.Random()
+    ready.wait()
+    windows = windows_of(procs.children["kiosk"].pid)
+    for _ in range(count):
+        if stop.wait(rng.uniform(4, 9)):
+            return
+        category = rng.choice("ABC")
+        if not windows:  # no X tools: take the ticket straight from the dispatcher
+            with hall.api(hall.tokens["traders"]) as kiosk, contextlib.suppress(httpx.HTTPError):
+                body = {"category": category}
+                if category != "C":
+                    body["declaration_no"] = declaration_number(category, rng)
+                kiosk.post("/tickets", json=body)
+            continue
+        window = windows[0]
+        x, y, w, h = window_geometry(window)
+        if category == "C":
+            click(x + w // 2, y + int(h * 0.8))  # the lowest of the three category buttons
+        else:
+            subprocess.run(["xdotool", "windowfocus", "--sync", window], check=False)
+            subprocess.run(["xdotool", "type", "--delay", "20", declaration_number(category, rng)], check=False)
+            subprocess.run(["xdotool", "key", "Return"], check=False)  # a keyboard-wedge scanner ends with Enter
+        if stop.wait(3):
+            return
+        click(x + w // 2, y + int(h * 0.945))  # "完成": the trader takes the ticket and goes
+
+
+def officers(hall: Hall, procs: Processes, stop: threading.Event, ready: threading.Event) -> None:
+    """Simulated officers log in at their screens; then their keypads call, serve and finish tickets."""
     for (staff_id, _), n in zip(OFFICERS, hall.counters, strict=False):
         for window in windows_of(procs.children[f"counter-{n}"].pid)[:1]:
             time.sleep(2)  # let the login form link up
             type_login(window, staff_id, PIN)
+    ready.set()
 
-    def press(n: int, line: str) -> None:
-        with open(hall.device_control(n), "a", encoding="utf-8") as f:
-            f.write(line + "\n")
+    def work(n: int) -> None:
+        rng = random.Random(n)
+
+        def press(line: str, then: float) -> bool:
+            with open(hall.device_control(n), "a", encoding="utf-8") as f:
+                f.write(line + "\n")
+            return stop.wait(then)
+
+        if press("press next", rng.uniform(3, 6)):
+            return
+        while True:
+            rating = rng.choice(["very_satisfied", "very_satisfied", "satisfied", "unsatisfied"])
+            steps = [("press start", rng.uniform(8, 25)), ("press done", 1.5), (f"rate {rating}", 1.5)]
+            steps.append(("press next", rng.uniform(3, 6)))
+            for line, then in steps:
+                if press(line, then):
+                    return
 
     for n in hall.counters:
-        press(n, "press next")
-    while not stop.wait(rng.uniform(3, 7)):
-        n = rng.choice(hall.counters)
-        for line in ("press start", "press done", f"rate {rng.choice(['very_satisfied', 'satisfied'])}", "press next"):
-            press(n, line)
-            if stop.wait(1.0):
-                return
+        threading.Thread(target=work, args=(n,), daemon=True).start()
+
+
+def window_geometry(window: str) -> tuple[int, int, int, int]:
+    """x, y, width, height of an X window."""
+    out = subprocess.run(["xdotool", "getwindowgeometry", "--shell", window], capture_output=True, text=True)
+    values = dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
+    return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
+
+
+def click(x: int, y: int) -> None:
+    subprocess.run(["xdotool", "mousemove", "--sync", str(x), str(y), "click", "1"], check=False)
 
 
 def screenshot(path: Path) -> bool:
@@ -309,10 +349,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fairq demo: officers {', '.join(f'{s} {n}' for s, n in OFFICERS)}; PIN {PIN}")
         print(f"fairq demo: printed tickets appear in {hall.printer_dir}; logs in {hall.root / 'logs'}")
         print("fairq demo: Ctrl-C stops everything.")
-        rng = random.Random()
         if args.traders:
-            threading.Thread(target=traders, args=(hall, args.traders, stop, rng), daemon=True).start()
-            threading.Thread(target=officers, args=(hall, procs, stop, rng), daemon=True).start()
+            ready = threading.Event()
+            threading.Thread(target=traders, args=(hall, procs, args.traders, stop, ready), daemon=True).start()
+            threading.Thread(target=officers, args=(hall, procs, stop, ready), daemon=True).start()
         started = time.monotonic()
         shot_taken = False
         while not stop.wait(0.5):

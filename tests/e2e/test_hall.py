@@ -37,11 +37,6 @@ def window_of(pid: int) -> str:
     return wait_for(f"a window of pid {pid}", lambda: xdo("search", "--onlyvisible", "--pid", str(pid)).split()[:1])[0]
 
 
-def geometry(window: str) -> tuple[int, int, int, int]:
-    values = dict(line.split("=") for line in xdo("getwindowgeometry", "--shell", window).splitlines())
-    return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
-
-
 def log_text(hall: demo.Hall, name: str) -> str:
     path = hall.root / "logs" / f"{name}.log"
     return path.read_text(errors="replace") if path.exists() else ""
@@ -69,9 +64,8 @@ def test_a_trader_takes_a_ticket_and_an_officer_calls_it(hall):
         kiosk = window_of(procs["kiosk"].pid)
         wait_for("the kiosk to link up and report its printer", lambda: _printer_reported(admin, "kiosk-1"))
         time.sleep(1)  # let the start screen settle
-        x, y, w, h = geometry(kiosk)
-        xdo("mousemove", "--sync", str(x + w // 2), str(y + int(h * 0.8)))
-        xdo("click", "1")
+        x, y, w, h = demo.window_geometry(kiosk)
+        demo.click(x + w // 2, y + int(h * 0.8))
         ticket = wait_for("a ticket", lambda: _issued(admin))
         assert ticket["category"] == "C" and ticket["kiosk"] == "kiosk-1"
         label = ticket["label"]
