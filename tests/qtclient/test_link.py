@@ -120,10 +120,10 @@ def test_a_gap_in_the_stream_is_replayed(qtbot, hall, make_link):
 
 
 @contextlib.contextmanager
-def advertised_on_loopback(port: int):
+def advertised_on_loopback(port: int, hall_id: str):
     """Advertise a dispatcher as `_fairq._tcp.local.` on 127.0.0.1 only."""
     zc = Zeroconf(interfaces=["127.0.0.1"], ip_version=IPVersion.V4Only)
-    info = service_info(hall_id="hall-1", hall_name="测试大厅", port=port, addresses=["127.0.0.1"])
+    info = service_info(hall_id=hall_id, hall_name="测试大厅", port=port, addresses=["127.0.0.1"])
     zc.register_service(info, allow_name_change=True)
     try:
         yield
@@ -133,9 +133,10 @@ def advertised_on_loopback(port: int):
 
 
 def test_found_by_zeroconf_on_loopback(qtbot, hall, make_link):
-    browser = DiscoveryBrowser(interfaces=["127.0.0.1"])
+    hall_id = f"test-{hall.port}"  # other fairq adverts on this machine's loopback must not be taken
+    browser = DiscoveryBrowser(interfaces=["127.0.0.1"], hall_id=hall_id)
     link = make_link(None, hall.add_device("display", "screen-1"), discovery=browser, backoff=Backoff(0.1, cap=0.2))
-    with advertised_on_loopback(hall.port):
+    with advertised_on_loopback(hall.port, hall_id):
         with qtbot.waitSignal(link.linkUp, timeout=15000):
             link.start()
     assert link.url == hall.url
