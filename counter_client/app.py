@@ -6,12 +6,12 @@ import argparse
 import logging
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
-from qtclient import DISCOVER, DeviceConfig, DispatcherLink, default_config_path
+from qtclient import DISCOVER, DeviceConfig, DispatcherLink
+from qtclient.appargs import add_common_options, load_app_config
 from qtclient.discovery import DiscoveryBrowser
 from qtclient.enrol import EnrolmentView
 from qtclient.i18n import Translator
@@ -40,30 +40,18 @@ DEFAULTS: dict[str, Any] = {
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="fairq counter", description="The officer's counter client of a fairq hall.")
-    p.add_argument("--config", type=Path, help="config file (default ~/.config/fairq/counter.toml)")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--url", help="dispatcher URL, e.g. http://10.0.0.5:8470")
-    where.add_argument("--discover", action="store_true", help="find the dispatcher by zeroconf")
-    p.add_argument("--token", help="this counter PC's device token (saved in the config file)")
+    add_common_options(p, app="counter", device="counter PC")
     p.add_argument(
         "--devices",
         help="serial URL of the counter's RS-485 line (LED, keypad, evaluator); addresses from the config",
     )
-    p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     p.add_argument("--lang", choices=["zh", "en"], help="start language (default zh)")
-    p.add_argument("-v", "--verbose", action="store_true")
     return p.parse_args(argv)
 
 
 def load_config(args: argparse.Namespace) -> DeviceConfig:
     """The config file with the command line's options laid over it (a given token is saved)."""
-    config = DeviceConfig.load(args.config or default_config_path("counter"), DEFAULTS)
-    overrides = {"url": DISCOVER if args.discover else args.url, "devices": args.devices, "language": args.lang}
-    config.update(**{k: v for k, v in overrides.items() if v is not None})
-    if args.token:
-        config["token"] = args.token
-        config.save()
-    return config
+    return load_app_config(args, app="counter", defaults=DEFAULTS, devices=args.devices, language=args.lang)
 
 
 @dataclass

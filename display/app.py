@@ -11,7 +11,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
-from qtclient import DISCOVER, DeviceConfig, DispatcherLink, default_config_path
+from qtclient import DISCOVER, DeviceConfig, DispatcherLink
+from qtclient.appargs import add_common_options, load_app_config
 from qtclient.discovery import DiscoveryBrowser
 from qtclient.enrol import EnrolmentView
 from qtclient.i18n import Translator
@@ -54,11 +55,7 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="fairq display", description="The hall screen of a fairq hall, with voice calls.")
-    p.add_argument("--config", type=Path, help="config file (default ~/.config/fairq/display.toml)")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--url", help="dispatcher URL, e.g. http://10.0.0.5:8470")
-    where.add_argument("--discover", action="store_true", help="find the dispatcher by zeroconf")
-    p.add_argument("--token", help="this display's device token (saved in the config file)")
+    add_common_options(p, app="display", device="display")
     p.add_argument("--mode", choices=MODES, help="list: recent calls; grid: a tile per counter (busy halls)")
     p.add_argument("--categories", help="zone: only these categories, e.g. A,B")
     p.add_argument("--counters", help="zone: only these counters, e.g. 1-8,12")
@@ -67,10 +64,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--tts-engine", help="Qt text-to-speech engine (default: Qt's choice)")
     p.add_argument("--repeat", type=int, help="say each call this many times (default 2)")
     p.add_argument("--stale-after", type=float, help="skip calls waiting longer than this, s (default 90; 0: never)")
-    p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     p.add_argument("--size", type=parse_size, help="window size when windowed, e.g. 1920x1080 or 1080x1920")
     p.add_argument("--lang", choices=["zh", "en"], help="language shown first (both are shown; default zh)")
-    p.add_argument("-v", "--verbose", action="store_true")
     args = p.parse_args(argv)
     if args.repeat is not None and not 1 <= args.repeat <= 5:
         p.error("--repeat must be 1..5")
@@ -84,24 +79,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def load_config(args: argparse.Namespace) -> DeviceConfig:
     """The config file with the command line laid over it (a given token is saved)."""
-    config = DeviceConfig.load(args.config or default_config_path("display"), DEFAULTS)
-    overrides = {
-        "url": DISCOVER if args.discover else args.url,
-        "mode": args.mode,
-        "categories": args.categories,
-        "counters": args.counters,
-        "voice": args.voice,
-        "voice_pack": str(args.voice_pack) if args.voice_pack else None,
-        "tts_engine": args.tts_engine,
-        "repeat": args.repeat,
-        "stale_after": args.stale_after,
-        "language": args.lang,
-    }
-    config.update(**{k: v for k, v in overrides.items() if v is not None})
-    if args.token:
-        config["token"] = args.token
-        config.save()
-    return config
+    return load_app_config(
+        args,
+        app="display",
+        defaults=DEFAULTS,
+        mode=args.mode,
+        categories=args.categories,
+        counters=args.counters,
+        voice=args.voice,
+        voice_pack=str(args.voice_pack) if args.voice_pack else None,
+        tts_engine=args.tts_engine,
+        repeat=args.repeat,
+        stale_after=args.stale_after,
+        language=args.lang,
+    )
 
 
 @dataclass

@@ -6,13 +6,13 @@ import argparse
 import logging
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
-from qtclient import DISCOVER, DeviceConfig, DispatcherLink, default_config_path
+from qtclient import DISCOVER, DeviceConfig, DispatcherLink
+from qtclient.appargs import add_common_options, load_app_config
 from qtclient.discovery import DiscoveryBrowser
 from qtclient.enrol import EnrolmentView
 from qtclient.i18n import Translator
@@ -39,39 +39,29 @@ DEFAULTS: dict[str, Any] = {
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="fairq kiosk", description="The ticket kiosk of a fairq hall.")
-    p.add_argument("--config", type=Path, help="config file (default ~/.config/fairq/kiosk.toml)")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--url", help="dispatcher URL, e.g. http://10.0.0.5:8470")
-    where.add_argument("--discover", action="store_true", help="find the dispatcher by zeroconf")
-    p.add_argument("--token", help="this kiosk's device token (saved in the config file)")
+    add_common_options(p, app="kiosk", device="kiosk")
     p.add_argument("--printer", help="printer URL: usb://, serial://, tcp://, file://, sim:///DIR")
     p.add_argument("--scanner", help="barcode scanner serial URL (a keyboard-wedge scanner needs none)")
     p.add_argument("--orientation", choices=["portrait", "landscape"])
-    p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     p.add_argument("--lang", choices=["zh", "en"], help="start language (default zh)")
     p.add_argument("--idle-timeout", type=float, help="seconds before an idle screen returns to the start")
     p.add_argument("--ticket-timeout", type=float, help="seconds the take-your-ticket screen stays")
-    p.add_argument("-v", "--verbose", action="store_true")
     return p.parse_args(argv)
 
 
 def load_config(args: argparse.Namespace) -> DeviceConfig:
     """The config file with the command line's options laid over it (a given token is saved)."""
-    config = DeviceConfig.load(args.config or default_config_path("kiosk"), DEFAULTS)
-    overrides = {
-        "url": DISCOVER if args.discover else args.url,
-        "printer": args.printer,
-        "scanner": args.scanner,
-        "orientation": args.orientation,
-        "language": args.lang,
-        "idle_timeout": args.idle_timeout,
-        "ticket_timeout": args.ticket_timeout,
-    }
-    config.update(**{k: v for k, v in overrides.items() if v is not None})
-    if args.token:
-        config["token"] = args.token
-        config.save()
-    return config
+    return load_app_config(
+        args,
+        app="kiosk",
+        defaults=DEFAULTS,
+        printer=args.printer,
+        scanner=args.scanner,
+        orientation=args.orientation,
+        language=args.lang,
+        idle_timeout=args.idle_timeout,
+        ticket_timeout=args.ticket_timeout,
+    )
 
 
 class ScannerBridge(QObject):

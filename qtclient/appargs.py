@@ -1,0 +1,31 @@
+"""The command-line options every Qt app shares, and its config file with those options laid over it."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from .config import DISCOVER, DeviceConfig, default_config_path
+
+
+def add_common_options(parser: argparse.ArgumentParser, *, app: str, device: str) -> None:
+    """--config, --url/--discover, --token, --windowed, --lang and -v, worded for this app."""
+    parser.add_argument("--config", type=Path, help=f"config file (default ~/.config/fairq/{app}.toml)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--url", help="dispatcher URL, e.g. http://10.0.0.5:8470 (a standby pair: URL,URL)")
+    where.add_argument("--discover", action="store_true", help="find the dispatcher by zeroconf")
+    parser.add_argument("--token", help=f"this {device}'s device token (saved in the config file)")
+    parser.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    parser.add_argument("-v", "--verbose", action="store_true")
+
+
+def load_app_config(args: argparse.Namespace, *, app: str, defaults: dict[str, Any], **overrides: Any) -> DeviceConfig:
+    """The app's config file with the given options laid over it; a token given on the command line is saved."""
+    config = DeviceConfig.load(args.config or default_config_path(app), defaults)
+    overrides["url"] = DISCOVER if args.discover else args.url
+    config.update(**{k: v for k, v in overrides.items() if v is not None})
+    if args.token:
+        config["token"] = args.token
+        config.save()
+    return config
