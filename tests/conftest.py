@@ -8,6 +8,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from qtclient.testing import LiveDispatcher as QtLiveDispatcher  # noqa: E402
 from tests.support.live import LiveDispatcher  # noqa: E402
 
 
@@ -17,3 +18,10 @@ def live(tmp_path):
     server = LiveDispatcher(data_dir=tmp_path / "data").start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def hall(tmp_path):
+    """The sample hall's dispatcher on loopback, as the Qt apps' tests use it (restartable on its port)."""
+    with QtLiveDispatcher(tmp_path / "dispatcher") as live:
+        yield live

@@ -12,13 +12,6 @@ from display.announcer import FakeSink  # noqa: E402
 from display.app import DEFAULTS, build  # noqa: E402
 from display.demo import HallDriver  # noqa: E402
 from qtclient import Backoff, DeviceConfig  # noqa: E402
-from qtclient.testing import LiveDispatcher  # noqa: E402
-
-
-@pytest.fixture
-def hall(tmp_path):
-    with LiveDispatcher(tmp_path / "dispatcher") as live:
-        yield live
 
 
 @pytest.fixture

@@ -11,13 +11,6 @@ import pytest  # noqa: E402
 from hardware.printer import printed_tickets  # noqa: E402
 from kiosk.app import DEFAULTS, build  # noqa: E402
 from qtclient import Backoff, DeviceConfig  # noqa: E402
-from qtclient.testing import LiveDispatcher  # noqa: E402
-
-
-@pytest.fixture
-def hall(tmp_path):
-    with LiveDispatcher(tmp_path / "dispatcher") as live:
-        yield live
 
 
 @pytest.fixture

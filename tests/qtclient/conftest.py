@@ -9,13 +9,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 
 from qtclient import Backoff, DispatcherLink  # noqa: E402
-from qtclient.testing import LiveDispatcher  # noqa: E402
-
-
-@pytest.fixture
-def hall(tmp_path):
-    with LiveDispatcher(tmp_path / "dispatcher") as live:
-        yield live
 
 
 @pytest.fixture
