@@ -55,6 +55,7 @@ class KioskController(QObject):
         self.ticket: dict[str, Any] | None = None
         self.print_job = 0
         self.pending_cancels: list[int] = []  # tickets to void once the dispatcher answers again
+        self.unanswered: list[str] = []  # idempotency keys of requests whose answer never came
         self.reported_printer: tuple[str, str] | None = None
         self.stopped = False
         self.idle = QTimer(self, singleShot=True, interval=int(idle_timeout_s * 1000), timeout=self._idle)
@@ -124,6 +125,7 @@ class KioskController(QObject):
         self._report_printer()
         for ticket_id in list(self.pending_cancels):
             self._cancel(ticket_id)
+        self._reconcile()
         self.update_service()
 
     def _state_changed(self) -> None:
@@ -245,6 +247,9 @@ class KioskController(QObject):
             QTimer.singleShot(300 * (attempt + 1), lambda: self._retry_issue(request, attempt + 1))
             return
         log.warning("ticket not issued: %s %s", result.code, result.message)
+        if not result.reached:  # the dispatcher may have made it: find out, and void it, once it answers
+            self.unanswered.append(request.key)
+            QTimer.singleShot(1000, self._reconcile)
         if (not result.reached and not self.link.is_up) or result.code == "day_closed":
             self.request = None
             self._set_phase("out_of_service")
@@ -298,6 +303,24 @@ class KioskController(QObject):
         self._set_phase("print_failed")
         self.window.show_print_failed()
         self.failed_timer.start()
+
+    def _reconcile(self) -> None:
+        """Ask what each unanswered request got; a ticket it made was never printed, so it is voided."""
+        if self.stopped or not self.link.is_up:
+            return
+        for key in list(self.unanswered):
+
+            def done(result: ApiResult, key: str = key) -> None:
+                if not result.reached:
+                    return  # ask again when the link is back
+                self.unanswered.remove(key)
+                ticket = result.data if result.ok else None
+                if ticket and not ticket.get("reprint") and ticket.get("state") in ("waiting", "called"):
+                    log.warning("ticket %s was issued but its reply was lost: voiding it", ticket.get("label"))
+                    self.pending_cancels.append(ticket["id"])
+                    self._cancel(ticket["id"])
+
+            self.link.get(f"/tickets/by-key/{key}", done)
 
     def _cancel(self, ticket_id: int) -> None:
         def done(result: ApiResult) -> None:

@@ -38,6 +38,22 @@ def issue_ticket(
     return svc.run(command)
 
 
+@router.get("/tickets/by-key/{key}", response_model=TicketPublic)
+def ticket_by_key(
+    key: str, who: Principal = Depends(allow(Role.KIOSK)), svc: HallService = Depends(service)
+) -> TicketPublic:
+    """The ticket this kiosk's request with this Idempotency-Key got, if any (after a lost reply); makes none."""
+
+    def query(hall):
+        found = hall.ticket_for_key(f"{who.name}:{key}")
+        if found is None:
+            raise ApiError(404, "no_ticket_for_key", "No ticket was issued for this request.")
+        ticket, created = found
+        return svc.ticket_public(ticket, reprint=not created)
+
+    return svc.read(query)
+
+
 @router.get("/tickets/{ticket_id}", response_model=TicketPublic)
 def get_ticket(
     ticket_id: Id, _: Principal = Depends(allow(*READERS)), svc: HallService = Depends(service)

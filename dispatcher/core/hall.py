@@ -245,6 +245,14 @@ class Hall:
         self._dispatch()
         return ticket, False
 
+    def ticket_for_key(self, idempotency_key: str) -> tuple[Ticket, bool] | None:
+        """The ticket a request with this key got today, and whether that request made it (not a reprint)."""
+        ticket_id = self._idempotency.get(idempotency_key)
+        if ticket_id is None:
+            return None
+        ticket = self.tickets[ticket_id]
+        return ticket, ticket.idempotency_key == idempotency_key
+
     def cancel_ticket(self, ticket_id: int, *, reason: str, by: str | None = None) -> Ticket:
         """Void a waiting or called ticket (e.g. its print failed); a reason is required."""
         ticket = self.ticket(ticket_id)

@@ -112,3 +112,21 @@ def test_state_survives_restart(tmp_path):
         assert officer.post("/counters/8/start").json()["ticket"]["state"] == "serving"
     finally:
         again.stop()
+
+
+def test_a_kiosk_can_ask_what_a_lost_request_got(live):
+    kiosk = live.client(live.device("kiosk", "kiosk-1"))
+    other = live.client(live.device("kiosk", "kiosk-2"))
+    r = kiosk.get("/tickets/by-key/never-sent")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "no_ticket_for_key"
+    made = kiosk.post("/tickets", json={"category": "C"}, headers={"Idempotency-Key": "k1"}).json()
+    found = kiosk.get("/tickets/by-key/k1").json()
+    assert found["id"] == made["id"] and found["reprint"] is False
+    assert other.get("/tickets/by-key/k1").status_code == 404  # keys are per kiosk
+    kiosk.post("/tickets", json={"category": "A", "declaration_no": DECL_IMPORT}, headers={"Idempotency-Key": "k2"})
+    again = other.post(
+        "/tickets", json={"category": "A", "declaration_no": DECL_IMPORT}, headers={"Idempotency-Key": "k3"}
+    )
+    assert again.json()["reprint"] is True
+    assert other.get("/tickets/by-key/k3").json()["reprint"] is True  # it got someone else's ticket again
+    assert len(live.svc.hall.tickets) == 2

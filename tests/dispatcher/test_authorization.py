@@ -13,6 +13,7 @@ ENDPOINTS = [
     ("GET", "/counters", None, EVERYONE),
     ("GET", "/devices/me", None, EVERYONE),
     ("POST", "/tickets", {"category": "C"}, {"kiosk", "admin"}),
+    ("GET", "/tickets/by-key/some-key", None, {"kiosk"}),
     ("POST", "/tickets/1/cancel", {"reason": "x"}, {"kiosk", "supervisor", "admin"}),
     ("POST", "/counters/1/login", {"staff_id": "O1", "pin": "1234"}, {"counter", "admin"}),
     *[("POST", f"/counters/1/{a}", None, {"officer"}) for a in ("next", "recall", "start", "no-show", "pause")],

@@ -176,3 +176,27 @@ def test_language_toggle(qtbot, make_kiosk):
     tap(qtbot, start.header.lang)
     assert start.prompt.text() == "Please choose your business"
     assert start.buttons["A"].name.text() == "Import declarations" and start.header.lang.text() == "中文"
+
+
+def test_a_ticket_whose_reply_was_lost_is_found_and_voided(qtbot, hall, kiosk, printed, monkeypatch):
+    """The dispatcher made the ticket but the kiosk never heard: nothing is printed and the ticket is voided."""
+    import time
+
+    core = hall.service.hall
+    original = core.issue_ticket
+
+    def slow_issue(**kw):
+        result = original(**kw)
+        time.sleep(0.6)  # longer than the kiosk waits for an answer
+        return result
+
+    monkeypatch.setattr(core, "issue_ticket", slow_issue)
+    kiosk.link.request_timeout_ms = 200
+    tap(qtbot, kiosk.window.start.buttons["C"])
+    qtbot.waitUntil(lambda: bool(kiosk.controller.unanswered), timeout=10000)
+    monkeypatch.setattr(core, "issue_ticket", original)
+    kiosk.link.request_timeout_ms = 5000
+    qtbot.waitUntil(lambda: ticket_in_dispatcher(hall, "C001").state == TicketState.CANCELLED, timeout=10000)
+    assert ticket_in_dispatcher(hall, "C001").outcome == "print failed"
+    assert printed() == 0 and not kiosk.controller.unanswered
+    assert len(hall.service.hall.tickets) == 1  # the retries made no second ticket
