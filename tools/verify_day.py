@@ -160,18 +160,8 @@ class Hall:
 def check_draws(bundle: dict, seed: bytes) -> int:
     table = {d["draw_no"]: d for d in bundle["draws"]}
     hall, seen = Hall(), set()
-    records = bundle["records"]
-    applied_early = set()
-    for i, r in enumerate(records):
-        if i in applied_early:
-            continue
+    for r in bundle["records"]:  # an admin change is logged before the draws it causes
         if r["kind"] == "ticket.called":
-            j = i
-            while j < len(records) and records[j]["kind"] == "ticket.called":
-                j += 1
-            if j < len(records) and records[j]["kind"] == "admin.counter" and j not in applied_early:
-                hall.apply("admin.counter", records[j]["data"])  # a counter change draws before it is logged
-                applied_early.add(j)
             check_draw(hall, seed, r, table)
             seen.add(r["data"]["draw"]["draw_no"])
         hall.apply(r["kind"], r["data"])

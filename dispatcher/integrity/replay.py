@@ -121,20 +121,10 @@ class Replay:
     # ---- feeding ------------------------------------------------------------------------
 
     def run(self, events: Iterable[EventLike], seqs: Iterable[int | None] | None = None) -> Replay:
-        """Replay the events; admin.counter is applied before the draws its own command made."""
+        """Replay the events in log order (an admin change is logged before the draws it causes)."""
         events = list(events)
         seqs = list(seqs) if seqs is not None else [None] * len(events)
-        pending: set[int] = set()
-        for i, (e, seq) in enumerate(zip(events, seqs, strict=True)):
-            if i in pending:
-                continue
-            if e.kind == "ticket.called":
-                j = i
-                while j < len(events) and events[j].kind == "ticket.called":
-                    j += 1
-                if j < len(events) and events[j].kind == "admin.counter" and j not in pending:
-                    self.feed(events[j], seqs[j])
-                    pending.add(j)
+        for e, seq in zip(events, seqs, strict=True):
             self.feed(e, seq)
         if self.last_at is not None:
             end = self.closed_at or self.last_at

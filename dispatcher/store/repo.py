@@ -156,9 +156,10 @@ class Store:
         If another writer (the admin CLI) appended events meanwhile, re-chain after them and retry.
         """
         rows = list(rows)
+        events = [*(extra or []), *changes.events]  # an audit event (the cause) before the command's effects
         for attempt in range(3):
             try:
-                return self._write_once(changes, [*changes.events, *(extra or [])], rows)
+                return self._write_once(changes, events, rows)
             except IntegrityError:
                 if attempt == 2:
                     raise
