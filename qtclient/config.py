@@ -20,9 +20,10 @@ def default_config_path(app: str) -> Path:
 class DeviceConfig:
     """Flat key/value settings of one device, read from and saved to a TOML file.
 
-    ``url`` is ``"discover"`` (zeroconf) or ``http://host:port``; ``token`` is empty until the device
-    is enrolled. Other keys belong to the app (printer, orientation, counter, ...). The file is
-    written atomically and readable by its owner only, because it holds the token.
+    ``url`` is ``"discover"`` (zeroconf) or ``http://host:port`` (``https://…`` with ``tls_pin``, the
+    certificate's SHA-256); ``token`` is empty until the device is enrolled. Other keys belong to the
+    app (printer, orientation, counter, ...). The file is written atomically and readable by its
+    owner only, because it holds the token.
     """
 
     def __init__(self, path: Path | str, values: dict[str, Any] | None = None) -> None:

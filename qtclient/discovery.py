@@ -10,19 +10,28 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from zeroconf import IPVersion, ServiceBrowser, ServiceStateChange, Zeroconf
 
-from protocol.discovery import API_VERSION, SERVICE_TYPE, TXT_API, TXT_HALL_ID, TXT_HALL_NAME, TXT_SCHEME
+from protocol.discovery import (
+    API_VERSION,
+    SERVICE_TYPE,
+    TXT_API,
+    TXT_FINGERPRINT,
+    TXT_HALL_ID,
+    TXT_HALL_NAME,
+    TXT_SCHEME,
+)
 
 log = logging.getLogger("fairq.qtclient.discovery")
 
 
 @dataclass(frozen=True)
 class Found:
-    """One dispatcher seen on the network."""
+    """One dispatcher seen on the network; ``fingerprint`` is the TLS pin it advertises (TXT ``fp``), if any."""
 
     url: str
     hall_id: str
     hall_name: str
     name: str
+    fingerprint: str = ""
 
 
 def _text(props: dict, key: str) -> str:
@@ -44,6 +53,7 @@ def found_from_info(info) -> Found | None:
         hall_id=_text(props, TXT_HALL_ID),
         hall_name=_text(props, TXT_HALL_NAME),
         name=info.name,
+        fingerprint=_text(props, TXT_FINGERPRINT) if scheme == "https" else "",
     )
 
 
@@ -51,7 +61,8 @@ class DiscoveryBrowser(QObject):
     """Browses for dispatchers; ``found(url)`` / ``foundService(Found)`` come on the GUI thread.
 
     ``interfaces``: zeroconf interfaces (None = all; tests pass ["127.0.0.1"]). ``hall_id``: accept
-    only that hall's dispatcher when several share a LAN.
+    only that hall's dispatcher when several share a LAN. Both dispatchers of a standby pair are
+    reported; a `DispatcherLink` given this browser asks each one's role and uses the active one.
     """
 
     found = Signal(str)

@@ -27,11 +27,13 @@ class EnrolmentView(QWidget):
         url: str = DISCOVER,
         role: str | None = None,
         discovered_url: str | None = None,
+        tls_pin: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.role = role
         self.discovered_url = discovered_url
+        self.tls_pin = tls_pin  # an https dispatcher's fingerprint (the config's tls_pin)
         self._link: DispatcherLink | None = None
         self.title = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.title.setFont(font(48, bold=True))
@@ -79,7 +81,7 @@ class EnrolmentView(QWidget):
             return
         self.status.setText(self.tr("Checking…"))
         self.connect_button.setEnabled(False)
-        self._link = DispatcherLink(target, token, parent=self)
+        self._link = DispatcherLink(target, token, parent=self, tls_pin=self.tls_pin)
         self._link.device_me(lambda result: self._checked(url, token, result))
 
     def _checked(self, url: str, token: str, result: ApiResult) -> None:

@@ -10,13 +10,14 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from PySide6.QtCore import QByteArray, QElapsedTimer, QObject, QTimer, QUrl, Signal
-from PySide6.QtNetwork import QNetworkAccessManager, QNetworkProxy, QNetworkReply, QNetworkRequest
+from PySide6.QtNetwork import QNetworkAccessManager, QNetworkProxy, QNetworkReply, QNetworkRequest, QSslError
 from PySide6.QtWebSockets import QWebSocket
 
 from protocol import API_PREFIX
 
 from .backoff import Backoff
 from .hallstate import HallState
+from .pinning import normalize_pin, pinned_configuration, refusal
 
 log = logging.getLogger("fairq.qtclient")
 
@@ -53,9 +54,10 @@ _REFRESH_PREFIXES = ("ticket.", "counter.", "day.", "admin.")
 class ApiResult:
     """The outcome of one REST call.
 
-    ``status`` is the HTTP status, 0 when no answer came (``code`` is then ``network`` or ``timeout``;
-    after ``timeout`` the dispatcher may or may not have done it). On HTTP errors ``code`` and
-    ``message`` come from the dispatcher's ``{"error": {...}}`` body.
+    ``status`` is the HTTP status, 0 when no answer came (``code`` is then ``network``, ``timeout``, or
+    ``tls`` when its certificate was refused before anything was sent; after ``timeout`` the dispatcher
+    may or may not have done it). On HTTP errors ``code`` and ``message`` come from the dispatcher's
+    ``{"error": {...}}`` body.
     """
 
     ok: bool
@@ -79,6 +81,7 @@ class PendingCall(QObject):
         super().__init__(parent)
         self.result: ApiResult | None = None
         self._reply: QNetworkReply | None = None
+        self._tls_refusal = ""  # why the dispatcher's certificate was refused, if it was
 
     def abort(self) -> None:
         """Give up waiting (the result is a ``network`` error)."""
@@ -106,11 +109,17 @@ class DispatcherLink(QObject):
     ``since=last_seq`` each time so that no event is missed or doubled; a gap in sequence numbers
     makes it reconnect at once and replay. Every REST call is asynchronous (QNetworkAccessManager).
     The hall as last seen is in ``state`` (a `HallState`), kept after the link is lost.
+
+    Several URLs (a standby pair, or the adverts of one hall found by discovery): before each connect
+    every one is asked GET /health and the one saying ``"role": "active"`` is used.
+    An ``https`` dispatcher is trusted only with a pin (``tls_pin``, or the ``fp`` of its zeroconf
+    advert): exactly the certificate with that SHA-256 fingerprint, for REST and the stream alike.
     """
 
     linkUp = Signal()
     linkDown = Signal(str)  # reason, for the log and a status line
     authFailed = Signal(str)  # the token was refused: enrol again
+    tlsRefused = Signal(str)  # the dispatcher's certificate is not the pinned one (or there is no pin)
     urlChanged = Signal(str)  # discovery found (another) dispatcher
     deviceInfo = Signal(dict)  # GET /devices/me: name, role, counter
     snapshotReceived = Signal(dict)
@@ -152,12 +161,18 @@ class DispatcherLink(QObject):
         ping_interval_ms: int = 5000,
         refresh_ms: int = 1000,
         state: HallState | None = None,
+        tls_pin: str | None = None,
     ) -> None:
         super().__init__(parent)
-        # Several URLs (a standby pair): comma-separated; a failed connect moves on to the next one.
+        # Several URLs (a standby pair): comma-separated; the active one is chosen by GET /health.
         self._urls = [u.strip().rstrip("/") for u in (url or "").split(",") if u.strip()]
         self._url = self._urls[0] if self._urls else None
         self._token = token
+        self._tls_pin = normalize_pin(tls_pin)  # configured: wins over any advert's
+        self._advert_pins: dict[str, str] = {}  # URL -> the TXT `fp` of its zeroconf advert
+        self._adverts: dict[str, Any] = {}  # zeroconf name -> discovery.Found, of the hall in use
+        self._hall_id: str | None = None  # the hall whose adverts are followed (the first one found)
+        self._stream_refusal = ""
         self.discovery = discovery  # a qtclient.discovery.DiscoveryBrowser, used when url is None
         self.backoff = backoff or Backoff()
         self.request_timeout_ms = request_timeout_ms
@@ -178,7 +193,8 @@ class DispatcherLink(QObject):
         self._refresh = QTimer(self, singleShot=True, interval=refresh_ms, timeout=self.refresh_snapshot)
         self._since_rx = QElapsedTimer()
         if discovery is not None:
-            discovery.found.connect(self._discovered)
+            discovery.foundService.connect(self._discovered)
+            discovery.lost.connect(self._lost)
 
     # ---- properties -------------------------------------------------------------------
 
@@ -190,6 +206,21 @@ class DispatcherLink(QObject):
     @property
     def token(self) -> str:
         return self._token
+
+    @property
+    def urls(self) -> list[str]:
+        """Every dispatcher URL this link may use (one, or the pair's)."""
+        return list(self._urls)
+
+    @property
+    def tls_pin(self) -> str | None:
+        """The fingerprint the current dispatcher's certificate must have (configured, else advertised)."""
+        return self._pin_for(self._url)
+
+    def _pin_for(self, url: str | None) -> str | None:
+        if not url or not url.startswith("https:"):
+            return None  # plain HTTP has no certificate to pin
+        return self._tls_pin or self._advert_pins.get(url)
 
     @property
     def is_up(self) -> bool:
@@ -212,6 +243,7 @@ class DispatcherLink(QObject):
         self._ping.stop()
         self._refresh.stop()
         self._drop_socket()
+        self._nam.clearConnectionCache()  # close kept-alive connections now, not when the link is deleted
         if self.discovery is not None:
             self.discovery.stop()
         self._set_down("stopped")
@@ -254,13 +286,29 @@ class DispatcherLink(QObject):
         timeout_ms: int | None = None,
     ) -> PendingCall:
         """Send ``METHOD /api/v1{path}`` with a JSON body; the result comes to ``callback`` / ``finished``."""
+        return self._request(self._url, method, path, body, callback, headers, token, timeout_ms)
+
+    def _request(
+        self,
+        base: str | None,
+        method: str,
+        path: str,
+        body: Any = None,
+        callback: Callable[[ApiResult], None] | None = None,
+        headers: dict[str, str] | None = None,
+        token: str | None = None,
+        timeout_ms: int | None = None,
+    ) -> PendingCall:
         pending = PendingCall(self)
         if callback is not None:
             pending.finished.connect(callback)
-        if self._url is None:
+        if base is None:
             QTimer.singleShot(0, lambda: self._deliver(pending, ApiResult(False, 0, None, "network", "no URL")))
             return pending
-        req = QNetworkRequest(QUrl(api_url(self._url, path)))
+        req = QNetworkRequest(QUrl(api_url(base, path)))
+        pin = self._pin_for(base)
+        if pin is not None:
+            req.setSslConfiguration(pinned_configuration())
         req.setTransferTimeout(timeout_ms or self.request_timeout_ms)
         req.setRawHeader(b"Accept", b"application/json")
         bearer = self._token if token is None else token
@@ -274,8 +322,28 @@ class DispatcherLink(QObject):
             payload = QByteArray(json.dumps(body).encode())
         reply = self._nam.sendCustomRequest(req, QByteArray(method.upper().encode()), payload)
         pending._reply = reply
+        reply.sslErrors.connect(lambda errors: self._reply_ssl_errors(reply, pending, pin, errors))
+        reply.encrypted.connect(lambda: self._reply_encrypted(reply, pending, pin))
         reply.finished.connect(lambda: self._finished(reply, pending))
         return pending
+
+    def _reply_ssl_errors(
+        self, reply: QNetworkReply, pending: PendingCall, pin: str | None, errors: list[QSslError]
+    ) -> None:
+        """Runs before anything is sent: go on only with the pinned certificate (else the reply fails)."""
+        why = refusal(pin, reply.sslConfiguration().peerCertificate(), errors)
+        if why is None:
+            reply.ignoreSslErrors()
+        else:
+            pending._tls_refusal = why
+            log.warning("%s refused: %s", reply.url().toString(), why)
+
+    def _reply_encrypted(self, reply: QNetworkReply, pending: PendingCall, pin: str | None) -> None:
+        """A handshake that raised no errors (a CA-signed certificate) must still match the pin."""
+        why = refusal(pin, reply.sslConfiguration().peerCertificate()) if pin is not None else None
+        if why is not None:
+            pending._tls_refusal = why
+            reply.abort()
 
     def get(self, path: str, callback: Callable[[ApiResult], None] | None = None, **kw: Any) -> PendingCall:
         return self.request("GET", path, callback=callback, **kw)
@@ -349,7 +417,9 @@ class DispatcherLink(QObject):
         raw = bytes(reply.readAll().data())
         error = reply.error()
         reply.deleteLater()
-        if not status:
+        if pending._tls_refusal:
+            result = ApiResult(False, 0, None, "tls", pending._tls_refusal)
+        elif not status:
             timeout = error in (
                 QNetworkReply.NetworkError.OperationCanceledError,
                 QNetworkReply.NetworkError.TimeoutError,
@@ -392,7 +462,32 @@ class DispatcherLink(QObject):
             self._schedule("no dispatcher found yet")
             return
         attempt = self._attempt
-        self.device_me(lambda result: self._checked(attempt, result))
+        if len(self._urls) > 1:
+            self._find_active(attempt)
+        else:
+            self.device_me(lambda result: self._checked(attempt, result))
+
+    def _find_active(self, attempt: int) -> None:
+        """Ask every URL's GET /health; go on with the first saying ``active`` (else with the current one)."""
+        waiting = set(self._urls)
+
+        def answered(url: str, result: ApiResult) -> None:
+            if attempt != self._attempt or not self._running or not waiting:
+                return
+            waiting.discard(url)
+            data = result.data if isinstance(result.data, dict) else {}
+            if result.ok and data.get("role", "active") == "active":
+                waiting.clear()
+                if url != self._url and url in self._urls:
+                    log.info("the active dispatcher is %s", url)
+                    self._url = url
+                    self.urlChanged.emit(url)
+            elif waiting:
+                return
+            self.device_me(lambda result: self._checked(attempt, result))
+
+        for url in list(self._urls):
+            self._request(url, "GET", "/health", callback=lambda result, url=url: answered(url, result), token="")
 
     def _checked(self, attempt: int, result: ApiResult) -> None:
         if attempt != self._attempt or not self._running:
@@ -406,6 +501,9 @@ class DispatcherLink(QObject):
             self.authFailed.emit(result.message or "token refused")
             self._schedule(f"token refused: {result.message}", slow=True)
             return
+        if result.code == "tls":
+            self._tls_refused(result.message)
+            return
         self._next_url()  # unreachable, or a standby (503): try the other dispatcher of the pair
         self._schedule(f"dispatcher unreachable: {result.message}")
 
@@ -415,11 +513,22 @@ class DispatcherLink(QObject):
             log.info("trying the next dispatcher: %s", self._url)
             self.urlChanged.emit(self._url)
 
+    def _tls_refused(self, reason: str) -> None:
+        self.tlsRefused.emit(reason)
+        self._next_url()
+        self._schedule(reason, slow=len(self._urls) <= 1)  # a certificate does not change by itself
+
     def _open_stream(self, attempt: int) -> None:
         self._drop_socket()
         ws = QWebSocket("", parent=self)
         ws.setProxy(QNetworkProxy(QNetworkProxy.ProxyType.NoProxy))
         self._ws = ws
+        self._stream_refusal = ""
+        pin = self._pin_for(self._url)
+        if pin is not None:
+            ws.setSslConfiguration(pinned_configuration())
+        ws.sslErrors.connect(lambda errors: self._ws_ssl_errors(ws, pin, errors))
+        ws.connected.connect(lambda: self._ws_connected(ws, pin))
         ws.textMessageReceived.connect(lambda text: self._message(ws, text))
         ws.disconnected.connect(lambda: self._closed(ws))
         ws.errorOccurred.connect(lambda _err: self._closed(ws))
@@ -427,6 +536,21 @@ class DispatcherLink(QObject):
         req.setRawHeader(b"Authorization", f"Bearer {self._token}".encode())
         self._since_rx.start()
         ws.open(req)
+
+    def _ws_ssl_errors(self, ws: QWebSocket, pin: str | None, errors: list[QSslError]) -> None:
+        """Before the upgrade request (and its token) is sent: go on only with the pinned certificate."""
+        why = refusal(pin, ws.sslConfiguration().peerCertificate(), errors)
+        if why is None:
+            ws.ignoreSslErrors()
+        elif ws is self._ws:
+            self._stream_refusal = why
+
+    def _ws_connected(self, ws: QWebSocket, pin: str | None) -> None:
+        """A handshake that raised no errors (a CA-signed certificate) must still match the pin."""
+        why = refusal(pin, ws.sslConfiguration().peerCertificate()) if pin is not None else None
+        if why is not None and ws is self._ws:
+            self._stream_refusal = why
+            ws.abort()
 
     def _message(self, ws: QWebSocket, text: str) -> None:
         if ws is not self._ws:
@@ -500,13 +624,17 @@ class DispatcherLink(QObject):
     def _closed(self, ws: QWebSocket) -> None:
         if ws is not self._ws:
             return
-        reason = ws.closeReason() or ws.errorString() or "closed"
+        refused, self._stream_refusal = self._stream_refusal, ""
+        reason = refused or ws.closeReason() or ws.errorString() or "closed"
         if ws.closeCode() == 1013 or "standby" in reason:
             self._next_url()
         self._drop_socket()
         self._ping.stop()
         self._set_down(reason)
-        self._schedule(reason)
+        if refused:
+            self._tls_refused(reason)
+        else:
+            self._schedule(reason)
 
     def _drop_socket(self) -> None:
         ws, self._ws = self._ws, None
@@ -532,6 +660,38 @@ class DispatcherLink(QObject):
             self._up = False
             self.linkDown.emit(reason)
 
-    def _discovered(self, url: str) -> None:
-        if url and url.rstrip("/") != self._url:
-            self.set_url(url)
+    # ---- discovery ----------------------------------------------------------------------
+
+    def _discovered(self, found: Any) -> None:
+        """An advert (a `discovery.Found`): one of the hall's dispatchers, with its pin if it serves TLS."""
+        if self._hall_id is None:
+            self._hall_id = found.hall_id
+        elif found.hall_id != self._hall_id:
+            log.info("ignoring the dispatcher of another hall (%s) at %s", found.hall_id, found.url)
+            return
+        try:
+            pin = normalize_pin(getattr(found, "fingerprint", None))
+        except ValueError:
+            log.warning("advert of %s has a malformed fp; ignored", found.url)
+            pin = None
+        if pin is not None:
+            self._advert_pins[found.url] = pin
+        known = found.url in self._urls
+        self._adverts[found.name] = found
+        self._follow_adverts()
+        if not known and self._running and not self._up:
+            self.reconnect()  # a (new) candidate: try now rather than after the backoff
+
+    def _lost(self, url: str) -> None:
+        """An advert went away: its dispatcher is no longer a candidate (unless it is the only one)."""
+        self._adverts = {name: f for name, f in self._adverts.items() if f.url != url}
+        self._follow_adverts()
+
+    def _follow_adverts(self) -> None:
+        urls = list(dict.fromkeys(f.url for f in self._adverts.values()))
+        if not urls:
+            return
+        self._urls = urls
+        if self._url not in urls:
+            self._url = urls[0]
+            self.urlChanged.emit(self._url)

@@ -4,6 +4,9 @@ with LiveDispatcher(tmp_path) as hall:
     token = hall.add_device("kiosk", "kiosk-1")
     link = DispatcherLink(hall.url, token)
     hall.restart()          # stop and come back: same port, same data
+
+LiveDispatcher(tmp_path, tls=True) serves HTTPS with the certificate `fairq serve --tls` makes
+(kept in DATA_DIR/tls); ``hall.pin`` is its fingerprint.
 """
 
 from __future__ import annotations
@@ -25,17 +28,19 @@ def free_port() -> int:
 class LiveDispatcher:
     """The dispatcher app under uvicorn in a thread, on 127.0.0.1 only (the sample hall by default)."""
 
-    def __init__(self, data_dir: Path | str, *, port: int | None = None, **settings: Any) -> None:
+    def __init__(self, data_dir: Path | str, *, port: int | None = None, tls: bool = False, **settings: Any) -> None:
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
         self.settings = {"zeroconf": False, **settings}
+        self.tls = tls
+        self.pin: str | None = None  # with tls: SHA-256 of the DER certificate, lowercase hex
         self.app: Any = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     @property
     def service(self) -> Any:
@@ -49,7 +54,14 @@ class LiveDispatcher:
         from dispatcher.settings import Settings
 
         self.app = create_app(Settings(data_dir=self.data_dir, **self.settings))
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        ssl: dict[str, str] = {}
+        if self.tls:
+            from dispatcher.tls import ensure_certificate, fingerprint
+
+            cert, key = ensure_certificate(self.data_dir / "tls", ["127.0.0.1"])
+            ssl = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
+            self.pin = fingerprint(cert)
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on", **ssl)
         self._server = uvicorn.Server(config)
         self._server.install_signal_handlers = lambda: None  # not the main thread
         self._thread = threading.Thread(target=self._server.run, daemon=True, name="dispatcher")

@@ -120,10 +120,12 @@ def test_a_gap_in_the_stream_is_replayed(qtbot, hall, make_link):
 
 
 @contextlib.contextmanager
-def advertised_on_loopback(port: int, hall_id: str):
-    """Advertise a dispatcher as `_fairq._tcp.local.` on 127.0.0.1 only."""
+def advertised_on_loopback(port: int, hall_id: str, fingerprint: str | None = None):
+    """Advertise a dispatcher as `_fairq._tcp.local.` on 127.0.0.1 only (with a pin: as https)."""
     zc = Zeroconf(interfaces=["127.0.0.1"], ip_version=IPVersion.V4Only)
-    info = service_info(hall_id=hall_id, hall_name="测试大厅", port=port, addresses=["127.0.0.1"])
+    info = service_info(
+        hall_id=hall_id, hall_name="测试大厅", port=port, addresses=["127.0.0.1"], fingerprint=fingerprint
+    )
     zc.register_service(info, allow_name_change=True)
     try:
         yield
