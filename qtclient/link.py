@@ -170,7 +170,7 @@ class DispatcherLink(QObject):
         self._token = token
         self._tls_pin = normalize_pin(tls_pin)  # configured: wins over any advert's
         self._advert_pins: dict[str, str] = {}  # URL -> the TXT `fp` of its zeroconf advert
-        self._adverts: dict[str, Any] = {}  # zeroconf name -> discovery.Found, of the hall in use
+        self._adverts: dict[str, Any] = {}  # URL -> discovery.Found, of the hall in use
         self._hall_id: str | None = None  # the hall whose adverts are followed (the first one found)
         self._stream_refusal = ""
         self.discovery = discovery  # a qtclient.discovery.DiscoveryBrowser, used when url is None
@@ -677,18 +677,18 @@ class DispatcherLink(QObject):
         if pin is not None:
             self._advert_pins[found.url] = pin
         known = found.url in self._urls
-        self._adverts[found.name] = found
+        self._adverts[found.url] = found
         self._follow_adverts()
         if not known and self._running and not self._up:
             self.reconnect()  # a (new) candidate: try now rather than after the backoff
 
     def _lost(self, url: str) -> None:
         """An advert went away: its dispatcher is no longer a candidate (unless it is the only one)."""
-        self._adverts = {name: f for name, f in self._adverts.items() if f.url != url}
+        self._adverts.pop(url, None)
         self._follow_adverts()
 
     def _follow_adverts(self) -> None:
-        urls = list(dict.fromkeys(f.url for f in self._adverts.values()))
+        urls = list(self._adverts)
         if not urls:
             return
         self._urls = urls

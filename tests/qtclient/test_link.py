@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import json
 
-from zeroconf import IPVersion, Zeroconf
+from zeroconf import IPVersion, ServiceInfo, Zeroconf
 
 from dispatcher.api.app import build_service
 from dispatcher.discovery import service_info
 from dispatcher.settings import Settings
+from protocol.discovery import SERVICE_TYPE
 from qtclient import ApiResult, Backoff
 from qtclient.discovery import DiscoveryBrowser
 from qtclient.testing import LiveDispatcher, free_port
@@ -120,12 +121,24 @@ def test_a_gap_in_the_stream_is_replayed(qtbot, hall, make_link):
 
 
 @contextlib.contextmanager
-def advertised_on_loopback(port: int, hall_id: str, fingerprint: str | None = None):
-    """Advertise a dispatcher as `_fairq._tcp.local.` on 127.0.0.1 only (with a pin: as https)."""
+def advertised_on_loopback(port: int, hall_id: str, fingerprint: str | None = None, name: str | None = None):
+    """Advertise a dispatcher as `_fairq._tcp.local.` on 127.0.0.1 only (with a pin: as https).
+
+    ``name``: another instance name, as the second dispatcher of a pair gets on a real LAN.
+    """
     zc = Zeroconf(interfaces=["127.0.0.1"], ip_version=IPVersion.V4Only)
     info = service_info(
         hall_id=hall_id, hall_name="测试大厅", port=port, addresses=["127.0.0.1"], fingerprint=fingerprint
     )
+    if name is not None:
+        info = ServiceInfo(
+            SERVICE_TYPE,
+            f"{name}.{SERVICE_TYPE}",
+            port=port,
+            addresses=info.addresses,
+            properties=info.properties,
+            server=f"{name}.local.",
+        )
     zc.register_service(info, allow_name_change=True)
     try:
         yield
