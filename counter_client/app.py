@@ -107,7 +107,7 @@ def build(
     url = None if config.discover else config.url
     if url is None:
         discovery = DiscoveryBrowser(interfaces=interfaces or config.get("zeroconf_interfaces"))
-    link = DispatcherLink(url, config.token, discovery=discovery, **(link_options or {}))
+    link = DispatcherLink(url, config.token, discovery=discovery, tls_pin=config.get("tls_pin"), **(link_options or {}))
     session = CounterSession(link, parent=link)
     devices = None
     line = device_line(config)
@@ -118,7 +118,7 @@ def build(
     controller = CounterController(session=session, window=window, translator=translator, devices=devices)
     app = CounterApp(config, window, link, session, controller, translator, devices)
     if not config.enrolled:
-        enrol = EnrolmentView(url=config.url, role="counter")
+        enrol = EnrolmentView(url=config.url, role="counter", tls_pin=config.get("tls_pin"))
         if discovery is not None:
             discovery.found.connect(lambda found: setattr(enrol, "discovered_url", found))
             discovery.start()

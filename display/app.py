@@ -129,7 +129,9 @@ def build(
     url = None if config.discover else config.url
     if url is None:
         discovery = DiscoveryBrowser(interfaces=interfaces or config.get("zeroconf_interfaces"))
-    link = DispatcherLink(url, config.token, discovery=discovery, parent=window, **(link_kw or {}))
+    link = DispatcherLink(
+        url, config.token, discovery=discovery, parent=window, tls_pin=config.get("tls_pin"), **(link_kw or {})
+    )
     if sink is None:
         sink = make_sink(
             config.get("voice", "pack"),
@@ -174,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         translator = Translator(["qtclient"])
         translator.set_language(config.get("language", "zh"))
         holder["translator"] = translator
-        enrol = EnrolmentView(url=config.url, role="display")
+        enrol = EnrolmentView(url=config.url, role="display", tls_pin=config.get("tls_pin"))
         holder["enrol"] = enrol
 
         def enrolled(url: str, token: str, device: dict) -> None:

@@ -99,7 +99,7 @@ def build(config: DeviceConfig, *, interfaces: list[str] | None = None) -> Kiosk
     url = None if config.discover else config.url
     if url is None:
         discovery = DiscoveryBrowser(interfaces=interfaces or config.get("zeroconf_interfaces"))
-    link = DispatcherLink(url, config.token, discovery=discovery)
+    link = DispatcherLink(url, config.token, discovery=discovery, tls_pin=config.get("tls_pin"))
     printer = PrinterService(config.get("printer"), poll_ms=int(config.get("printer_poll_ms", 3000)))
     controller = KioskController(
         link=link,
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         translator = Translator(["qtclient"])
         translator.set_language(config.get("language", "zh"))
-        enrol = EnrolmentView(url=config.url, role="kiosk")
+        enrol = EnrolmentView(url=config.url, role="kiosk", tls_pin=config.get("tls_pin"))
         holder["enrol"] = enrol
         if config.discover:  # offer the dispatcher found on the LAN
             browser = DiscoveryBrowser(interfaces=config.get("zeroconf_interfaces"), parent=enrol)
