@@ -5,12 +5,20 @@ Public API
 
 ``qtclient.link``
     ``DispatcherLink(url: str | None, token: str, *, parent=None, discovery=None, backoff=None,
-    request_timeout_ms=5000, ping_interval_ms=5000, refresh_ms=1000, state=None)`` — a QObject.
+    request_timeout_ms=5000, ping_interval_ms=5000, refresh_ms=1000, state=None, tls_pin=None)`` — a QObject.
 
     Life: ``start()`` (connects, reconnects by itself until ``stop()``), ``stop()``, ``reconnect()``,
-    ``set_url(url)``, ``set_token(token)``; properties ``url``, ``token``, ``is_up``, ``last_seq``,
-    ``device`` (GET /devices/me of the last connect), ``state`` (a ``HallState``).
+    ``set_url(url)``, ``set_token(token)``; properties ``url``, ``urls``, ``token``, ``tls_pin``,
+    ``is_up``, ``last_seq``, ``device`` (GET /devices/me of the last connect), ``state`` (a ``HallState``).
     A link starts *down*; ``linkUp`` comes once the stream is open and caught up.
+
+    Several URLs (``"URL,URL"`` of a standby pair, or the adverts of one hall found by discovery):
+    before each connect all are asked GET /health and the one saying ``"role": "active"`` is used.
+
+    TLS: an ``https`` URL is trusted only with a pin (``tls_pin``, else the advert's TXT ``fp``) —
+    exactly the certificate whose SHA-256 (DER, hex) it is, checked by REST and the stream before
+    anything is sent (``qtclient.pinning``). A mismatch, or https without a pin, refuses the
+    dispatcher: ``tlsRefused(reason)``, REST results with code ``tls``, no ``linkUp``.
 
     Each connect: GET /devices/me (checks the token) → WebSocket ``/api/v1/stream?since=last_seq``
     (or a snapshot the first time). Events are applied in sequence order: duplicates are dropped, a
@@ -19,7 +27,7 @@ Public API
     counts as lost. After ticket/counter/day events a fresh snapshot is fetched (debounced by
     ``refresh_ms``) so that queue lengths and wait estimates stay right.
 
-    Signals: ``linkUp()``, ``linkDown(str reason)``, ``authFailed(str)``, ``urlChanged(str)``,
+    Signals: ``linkUp()``, ``linkDown(str reason)``, ``authFailed(str)``, ``tlsRefused(str)``, ``urlChanged(str)``,
     ``deviceInfo(dict)``, ``snapshotReceived(dict)``, ``eventReceived(dict)``, ``stateChanged()``,
     and per kind (each with the whole event ``{seq, kind, at, data}``): ``dayOpened``, ``dayClosed``,
     ``ticketIssued``, ``ticketCalled``, ``ticketRecalled``, ``ticketStarted``, ``ticketCompleted``,
@@ -37,9 +45,10 @@ Public API
     ``counter_action(number, action, body=None, *, token=None, callback)`` (``token`` overrides the
     device token, e.g. with an officer's session token from login).
 
-    ``ApiResult(ok, status, data, code, message)``: ``status`` 0 = no answer (``code`` ``network`` or
-    ``timeout``; after a timeout the dispatcher may have done it); otherwise ``code``/``message`` are
-    the dispatcher's ``{"error": {...}}``. ``result.reached`` = the dispatcher answered.
+    ``ApiResult(ok, status, data, code, message)``: ``status`` 0 = no answer (``code`` ``network``,
+    ``timeout``, or ``tls``: certificate refused, nothing sent; after a timeout the dispatcher may
+    have done it); otherwise ``code``/``message`` are the dispatcher's ``{"error": {...}}``.
+    ``result.reached`` = the dispatcher answered.
 
 ``qtclient.hallstate.HallState`` — plain Python, no Qt: ``apply_snapshot(dict)``,
     ``apply_event(dict) -> bool``; ``seq``, ``hall_id``, ``hall_name``, ``day``, ``day_open``,
@@ -49,16 +58,26 @@ Public API
 
 ``qtclient.discovery`` — ``DiscoveryBrowser(*, interfaces=None, hall_id=None)`` (QObject; ``start()``,
     ``stop()``; signals ``found(str url)``, ``foundService(Found)``, ``lost(str url)``; pass it to
-    ``DispatcherLink(None, token, discovery=browser)``); ``discover(timeout, *, interfaces, hall_id)
-    -> Found | None`` blocking, for command lines. ``Found(url, hall_id, hall_name, name)``.
+    ``DispatcherLink(None, token, discovery=browser)``: it follows one hall's adverts, both of a pair);
+    ``discover(timeout, *, interfaces, hall_id) -> Found | None`` blocking, for command lines.
+    ``Found(url, hall_id, hall_name, name, fingerprint="")`` (``fingerprint``: TXT ``fp`` of an https advert).
     Tests use ``interfaces=["127.0.0.1"]``.
 
 ``qtclient.config`` — ``DeviceConfig.load(path, defaults) / .save()`` (TOML, atomic, mode 600);
-    ``url`` (``"discover"`` or ``http://host:port``), ``discover``, ``token``, ``enrolled``,
+    ``url`` (``"discover"`` or ``http(s)://host:port``), ``discover``, ``token``, ``enrolled``,
     ``get(key, default)``, ``[key]``, ``update(**kw)``; ``default_config_path(app)``.
 
+``qtclient.appargs`` — ``add_common_options(parser, *, app, device)`` (``--config``, ``--url``/``--discover``,
+    ``--tls-pin HEX``, ``--token``, ``--windowed``, ``-v``), ``load_app_config(args, *, app, defaults, **overrides)``
+    (the URL and ``tls_pin`` given are laid over the config file).
+
+``qtclient.pinning`` — ``normalize_pin(text)`` (``AB:CD…`` → lowercase hex; ValueError if not SHA-256),
+    ``certificate_pin(QSslCertificate)``, ``pinned_configuration()`` (no CA trusted),
+    ``refusal(pin, peer, errors) -> str | None``.
+
 ``qtclient.enrol.EnrolmentView`` — the once-only screen asking for the URL and token; checks them
-    with GET /devices/me (optionally the role) and emits ``enrolled(url, token, device)``.
+    with GET /devices/me (optionally the role) and emits ``enrolled(url, token, device)``; ``tls_pin``
+    for an https URL.
 
 ``qtclient.i18n`` — ``Translator(packages)`` with ``set_language("zh"|"en")``, ``toggle()``,
     ``language``, signal ``languageChanged(str)``; installs ``<pkg>/i18n/<pkg>_zh_CN.qm`` of each
@@ -72,8 +91,9 @@ Public API
 ``qtclient.backoff.Backoff(initial=0.5, cap=10, factor=2, jitter=0.5, rand=random.random)`` —
     ``next_delay()``, ``reset()``. Tests pass ``Backoff(0.05, cap=0.3)``.
 
-``qtclient.testing`` — ``LiveDispatcher(data_dir, port=None)``: the real dispatcher under uvicorn on
-    127.0.0.1 in a thread: ``start()``, ``stop()``, ``restart()`` (same port and data), ``url``,
+``qtclient.testing`` — ``LiveDispatcher(data_dir, port=None, tls=False)``: the real dispatcher under uvicorn on
+    127.0.0.1 in a thread (with ``tls``: HTTPS with `fairq serve --tls`'s certificate, ``pin``):
+    ``start()``, ``stop()``, ``restart()`` (same port and data), ``url``,
     ``service``, ``add_device(role, name, counter=None) -> token``, ``add_officer(...)``.
 """
 

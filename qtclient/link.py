@@ -674,12 +674,14 @@ class DispatcherLink(QObject):
         except ValueError:
             log.warning("advert of %s has a malformed fp; ignored", found.url)
             pin = None
-        if pin is not None:
+        new_pin = pin is not None and pin != self._advert_pins.get(found.url)
+        if new_pin:
             self._advert_pins[found.url] = pin
+            self._nam.clearConnectionCache()  # connections accepted under another pin are not reused
         known = found.url in self._urls
         self._adverts[found.url] = found
         self._follow_adverts()
-        if not known and self._running and not self._up:
+        if (new_pin or not known) and self._running and not self._up:
             self.reconnect()  # a (new) candidate: try now rather than after the backoff
 
     def _lost(self, url: str) -> None:
