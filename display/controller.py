@@ -64,6 +64,7 @@ class DisplayController(QObject):
         link.linkUp.connect(self._up)
         link.linkDown.connect(self._down)
         link.authFailed.connect(self._auth_failed)
+        link.tlsRefused.connect(self._tls_refused)
 
     def start(self) -> None:
         log.info("display of %s starting (%s)", self.link.url or "a discovered dispatcher", self.zone.describe())
@@ -114,6 +115,10 @@ class DisplayController(QObject):
             return
         log.warning("link down: %s", reason)
         self.window.show_banner("link_lost" if self.was_up else "connecting", reason)
+
+    def _tls_refused(self, reason: str) -> None:
+        log.error("dispatcher refused: %s", reason)
+        self.window.show_banner("tls_refused", reason)
 
     def _auth_failed(self, message: str) -> None:
         log.error("token refused: %s", message)

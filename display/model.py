@@ -31,6 +31,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "link_lost": ("与调度服务器的连接已中断，显示最后已知状态", "Link to the dispatcher lost: last known state shown"),
     "connecting": ("正在连接调度服务器…", "Connecting to the dispatcher..."),
     "auth_failed": ("本屏幕未获授权，请重新登记", "This screen's token was refused - enrol it again"),
+    "tls_refused": ("调度服务器证书与登记的指纹不符", "The dispatcher's certificate is not the pinned one"),
     "day_closed": ("今日业务已结束", "Today's business is closed"),
 }
 

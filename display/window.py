@@ -76,7 +76,7 @@ class DisplayWindow(QWidget):
         self.grid.flash(call.counter, self.flash_s)
 
     def show_banner(self, key: str | None, detail: str = "") -> None:
-        """``link_lost``, ``connecting`` or ``auth_failed``; None hides it."""
+        """``link_lost``, ``connecting``, ``auth_failed`` or ``tls_refused``; None hides it."""
         if key is None:
             self.banner.hide()
         else:

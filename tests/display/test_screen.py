@@ -163,3 +163,9 @@ def test_calls_replayed_after_a_lost_link_are_shown_but_old_ones_not_said(qtbot,
     qtbot.waitUntil(lambda: display.window.latest.call.label == missed, timeout=10000)
     qtbot.waitUntil(lambda: skipped == [missed], timeout=10000)
     assert [p.label for p in sink.played] == [first]
+
+
+def test_a_refused_certificate_is_said_on_screen(qtbot, make_display):
+    display = make_display()
+    display.link.tlsRefused.emit("certificate does not match the pinned fingerprint")
+    assert display.window.banner_shown and display.window.banner.key == "tls_refused"
