@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from qtclient.theme import apply_theme
 from .controller import CounterController
 from .devices import CounterDevices, DeviceLine
 from .session import CounterSession
-from .window import SIZES, CounterWindow
+from .window import LAYOUT_SIZE, SIZES, CounterWindow, scale_for
 
 log = logging.getLogger("fairq.counter")
 
@@ -46,12 +47,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="serial URL of the counter's RS-485 line (LED, keypad, evaluator); addresses from the config",
     )
     p.add_argument("--lang", choices=["zh", "en"], help="start language (default zh)")
+    p.add_argument("--size", choices=sorted(SIZES), help="the counter PC's screen (default 1080p)")
     return p.parse_args(argv)
 
 
 def load_config(args: argparse.Namespace) -> DeviceConfig:
     """The config file with the command line's options laid over it (a given token is saved)."""
-    return load_app_config(args, app="counter", defaults=DEFAULTS, devices=args.devices, language=args.lang)
+    return load_app_config(
+        args, app="counter", defaults=DEFAULTS, devices=args.devices, language=args.lang, size=args.size
+    )
 
 
 @dataclass
@@ -141,11 +145,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run the counter client until its window is closed."""
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
+    config = load_config(args)
+    scale = scale_for(str(config.get("size", "1080p")))
+    if scale != 1 and not QApplication.instance():  # a smaller screen shows the same layout, smaller
+        os.environ.setdefault("QT_SCALE_FACTOR", f"{scale:.4f}")
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     apply_theme(qapp)
-    config = load_config(args)
     app = build(config)
-    width, height = SIZES.get(str(config.get("size", "1080p")), SIZES["1080p"])
+    width, height = LAYOUT_SIZE
     if args.windowed:
         screen = qapp.primaryScreen().availableGeometry()
         app.window.resize(min(width, screen.width()), min(height, screen.height() - 40))

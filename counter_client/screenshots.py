@@ -37,13 +37,17 @@ def render(outdir: Path, *, size: str = "1080p", language: str = "zh") -> list[P
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
+    from .window import LAYOUT_SIZE, scale_for
+
+    if not QApplication.instance():
+        os.environ["QT_SCALE_FACTOR"] = f"{scale_for(size):.4f}"
+
     from hardware import EvaluatorSim, KeypadSim, LedSim, LineSimulator
     from qtclient import Backoff, DeviceConfig
     from qtclient.testing import LiveDispatcher
     from qtclient.theme import apply_theme
 
     from .app import build
-    from .window import SIZES
 
     qapp = QApplication.instance() or QApplication([])
     apply_theme(qapp)
@@ -66,7 +70,7 @@ def render(outdir: Path, *, size: str = "1080p", language: str = "zh") -> list[P
             config = DeviceConfig(Path(tmp) / "counter.toml", values)
             app = build(config, link_options={"backoff": Backoff(0.05, cap=0.3), "refresh_ms": 50})
             window = app.window
-            window.resize(*SIZES[size])
+            window.resize(*LAYOUT_SIZE)  # logical pixels; the scale factor makes it the screen's size
             window.show()
             app.start()
 

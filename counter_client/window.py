@@ -9,8 +9,14 @@ from qtclient.theme import COLORS
 
 from .views import Banner, LoginView, ServiceView, StatusBar
 
-#: Window sizes of counter PCs the layout is made for.
+#: Screen sizes of counter PCs. The layout is made for 1920×1080; smaller screens scale it down whole.
 SIZES = {"1080p": (1920, 1080), "768p": (1366, 768)}
+LAYOUT_SIZE = SIZES["1080p"]
+
+
+def scale_for(size: str) -> float:
+    """Qt's scale factor that makes the 1080p layout fill a screen of this size."""
+    return SIZES.get(size, LAYOUT_SIZE)[1] / LAYOUT_SIZE[1]
 
 
 class CounterWindow(QWidget):

@@ -6,13 +6,20 @@ import os
 import subprocess
 import sys
 
+import pytest
 from PySide6.QtGui import QImage
 
 
-def test_screenshot_script(tmp_path):
+@pytest.mark.parametrize(
+    "size,suffix,pixels",
+    [("1080p", "", (1920, 1080)), ("768p", "-768p", (1366, 768))],
+)
+def test_screenshot_script(tmp_path, size, suffix, pixels):
+    """At 1366×768 the same layout is scaled down whole, so nothing runs off the screen."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("QT_SCALE_FACTOR", None)
     done = subprocess.run(
-        [sys.executable, "-m", "counter_client.screenshots", str(tmp_path)],
+        [sys.executable, "-m", "counter_client.screenshots", str(tmp_path), "--size", size],
         env=env,
         capture_output=True,
         text=True,
@@ -20,7 +27,8 @@ def test_screenshot_script(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     names = sorted(p.name for p in tmp_path.glob("*.png"))
-    assert names == ["counter-link-lost.png", "counter-login.png", "counter-paused.png", "counter-serving.png"]
+    screens = ["link-lost", "login", "paused", "serving"]
+    assert names == [f"counter-{s}{suffix}.png" for s in screens]
     for name in names:
         image = QImage(str(tmp_path / name))
-        assert (image.width(), image.height()) == (1920, 1080)
+        assert abs(image.width() - pixels[0]) <= 1 and image.height() == pixels[1], (name, image.size())
