@@ -257,6 +257,12 @@ class KioskController(QObject):
             if result.code == "day_closed":
                 self.link.refresh_snapshot()
             return
+        if not result.reached:  # no answer although the link is up: tell the trader, do not go back silently
+            self.request = None
+            self._set_phase("print_failed")
+            self.window.show_print_failed()
+            self.failed_timer.start()
+            return
         if not request.needs_entry:
             self.home()
             return

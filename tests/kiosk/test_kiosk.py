@@ -194,6 +194,8 @@ def test_a_ticket_whose_reply_was_lost_is_found_and_voided(qtbot, hall, kiosk, p
     kiosk.link.request_timeout_ms = 200
     tap(qtbot, kiosk.window.start.buttons["C"])
     qtbot.waitUntil(lambda: bool(kiosk.controller.unanswered), timeout=10000)
+    assert kiosk.controller.phase == "print_failed"  # the trader is told no ticket was issued
+    assert "another kiosk" in kiosk.window.message.body.text()
     monkeypatch.setattr(core, "issue_ticket", original)
     kiosk.link.request_timeout_ms = 5000
     qtbot.waitUntil(lambda: ticket_in_dispatcher(hall, "C001").state == TicketState.CANCELLED, timeout=10000)
