@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from qtclient import DISCOVER, DeviceConfig, DispatcherLink
 from qtclient.appargs import add_common_options, load_app_config
-from qtclient.discovery import DiscoveryBrowser
+from qtclient.discovery import browser_for
 from qtclient.enrol import EnrolmentView
 from qtclient.i18n import Translator
 from qtclient.theme import apply_theme
@@ -128,7 +128,7 @@ def build(
     discovery = None
     url = None if config.discover else config.url
     if url is None:
-        discovery = DiscoveryBrowser(interfaces=interfaces or config.get("zeroconf_interfaces"))
+        discovery = browser_for(config, interfaces=interfaces)
     link = DispatcherLink(
         url, config.token, discovery=discovery, parent=window, tls_pin=config.get("tls_pin"), **(link_kw or {})
     )

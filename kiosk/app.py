@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from qtclient import DISCOVER, DeviceConfig, DispatcherLink
 from qtclient.appargs import add_common_options, load_app_config
-from qtclient.discovery import DiscoveryBrowser
+from qtclient.discovery import browser_for
 from qtclient.enrol import EnrolmentView
 from qtclient.i18n import Translator
 from qtclient.theme import apply_theme
@@ -98,7 +98,7 @@ def build(config: DeviceConfig, *, interfaces: list[str] | None = None) -> Kiosk
     discovery = None
     url = None if config.discover else config.url
     if url is None:
-        discovery = DiscoveryBrowser(interfaces=interfaces or config.get("zeroconf_interfaces"))
+        discovery = browser_for(config, interfaces=interfaces)
     link = DispatcherLink(url, config.token, discovery=discovery, tls_pin=config.get("tls_pin"))
     printer = PrinterService(config.get("printer"), poll_ms=int(config.get("printer_poll_ms", 3000)))
     controller = KioskController(
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         enrol = EnrolmentView(url=config.url, role="kiosk", tls_pin=config.get("tls_pin"))
         holder["enrol"] = enrol
         if config.discover:  # offer the dispatcher found on the LAN
-            browser = DiscoveryBrowser(interfaces=config.get("zeroconf_interfaces"), parent=enrol)
+            browser = browser_for(config, parent=enrol)
             browser.found.connect(lambda url: setattr(enrol, "discovered_url", url))
             browser.start()
             holder["browser"] = browser

@@ -18,11 +18,12 @@ def _pin(text: str) -> str | None:
 
 
 def add_common_options(parser: argparse.ArgumentParser, *, app: str, device: str) -> None:
-    """--config, --url/--discover, --tls-pin, --token, --windowed and -v, worded for this app."""
+    """--config, --url/--discover, --hall, --tls-pin, --token, --windowed and -v, worded for this app."""
     parser.add_argument("--config", type=Path, help=f"config file (default ~/.config/fairq/{app}.toml)")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--url", help="dispatcher URL, e.g. http://10.0.0.5:8470 (a standby pair: URL,URL)")
     where.add_argument("--discover", action="store_true", help="find the dispatcher by zeroconf")
+    parser.add_argument("--hall", metavar="HALL_ID", help="with --discover: only this hall's dispatcher (a shared LAN)")
     parser.add_argument(
         "--tls-pin",
         type=_pin,
@@ -39,6 +40,7 @@ def load_app_config(args: argparse.Namespace, *, app: str, defaults: dict[str, A
     config = DeviceConfig.load(args.config or default_config_path(app), defaults)
     overrides["url"] = DISCOVER if args.discover else args.url
     overrides["tls_pin"] = getattr(args, "tls_pin", None)
+    overrides["hall_id"] = getattr(args, "hall", None)
     config.update(**{k: v for k, v in overrides.items() if v is not None})
     if args.token:
         config["token"] = args.token

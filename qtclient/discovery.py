@@ -6,6 +6,7 @@ import contextlib
 import logging
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from zeroconf import IPVersion, ServiceBrowser, ServiceStateChange, Zeroconf
@@ -151,3 +152,10 @@ def discover(timeout: float = 3.0, *, interfaces: list[str] | None = None, hall_
     finally:
         zc.close()
     return result[0] if result else None
+
+
+def browser_for(config: Any, *, interfaces: list[str] | None = None, parent: QObject | None = None) -> DiscoveryBrowser:
+    """A browser as a device's config asks: its zeroconf interfaces and, if set, its hall only."""
+    return DiscoveryBrowser(
+        interfaces=interfaces or config.get("zeroconf_interfaces"), hall_id=config.get("hall_id"), parent=parent
+    )

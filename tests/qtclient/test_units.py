@@ -93,3 +93,19 @@ def test_hallstate_puts_snapshot_calls_oldest_first():
     later = call(3, "2024-05-01T01:00:09Z")
     s.apply_event(event(11, "ticket.called", ticket=ticket(3, counter=1), counter=1, call=later))
     assert s.recent_calls[-1]["label"] == "A003"
+
+
+def test_a_device_can_be_kept_to_its_own_hall(tmp_path, qapp):
+    """`--hall` is kept in the config and the app's discovery then accepts that hall only."""
+    import argparse
+
+    from qtclient.appargs import add_common_options, load_app_config
+    from qtclient.discovery import browser_for
+
+    parser = argparse.ArgumentParser()
+    add_common_options(parser, app="display", device="display")
+    args = parser.parse_args(["--config", str(tmp_path / "d.toml"), "--discover", "--hall", "pudong-2"])
+    config = load_app_config(args, app="display", defaults={})
+    assert config.get("hall_id") == "pudong-2" and config.discover
+    browser = browser_for(config, interfaces=["127.0.0.1"])
+    assert browser.hall_id == "pudong-2" and browser.interfaces == ["127.0.0.1"]
