@@ -19,6 +19,7 @@ from qtclient.i18n import Translator
 from qtclient.theme import apply_theme
 
 from .controller import KioskController
+from .pending import PendingWork
 from .printing import PrinterService
 from .window import SIZES, KioskWindow
 
@@ -108,6 +109,7 @@ def build(config: DeviceConfig, *, interfaces: list[str] | None = None) -> Kiosk
         translator=translator,
         idle_timeout_s=float(config.get("idle_timeout", 60)),
         ticket_timeout_s=float(config.get("ticket_timeout", 15)),
+        pending=PendingWork(config.path.with_name(config.path.stem + "-pending.json")),
     )
     translator.set_language(config.get("language", "zh"))
     window.set_language(translator.language)

@@ -19,6 +19,7 @@ from qtclient import ApiResult, DispatcherLink
 from qtclient.i18n import Translator
 
 from .model import TicketRequest, category_for_code, service_problem
+from .pending import PendingWork
 from .printing import PrinterService
 from .window import KioskWindow
 
@@ -46,6 +47,7 @@ class KioskController(QObject):
         idle_timeout_s: float = 60.0,
         ticket_timeout_s: float = 15.0,
         failed_timeout_s: float = 10.0,
+        pending: PendingWork | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -54,8 +56,7 @@ class KioskController(QObject):
         self.request: TicketRequest | None = None
         self.ticket: dict[str, Any] | None = None
         self.print_job = 0
-        self.pending_cancels: list[int] = []  # tickets to void once the dispatcher answers again
-        self.unanswered: list[str] = []  # idempotency keys of requests whose answer never came
+        self.pending = pending or PendingWork()  # tickets to void, lost requests to look up
         self.reported_printer: tuple[str, str] | None = None
         self.stopped = False
         self.idle = QTimer(self, singleShot=True, interval=int(idle_timeout_s * 1000), timeout=self._idle)
@@ -123,7 +124,7 @@ class KioskController(QObject):
             return
         self.reported_printer = None
         self._report_printer()
-        for ticket_id in list(self.pending_cancels):
+        for ticket_id in list(self.pending.cancels):
             self._cancel(ticket_id)
         self._reconcile()
         self.update_service()
@@ -248,7 +249,7 @@ class KioskController(QObject):
             return
         log.warning("ticket not issued: %s %s", result.code, result.message)
         if not result.reached:  # the dispatcher may have made it: find out, and void it, once it answers
-            self.unanswered.append(request.key)
+            self.pending.add_unanswered(request.key)
             QTimer.singleShot(1000, self._reconcile)
         if (not result.reached and not self.link.is_up) or result.code == "day_closed":
             self.request = None
@@ -304,35 +305,38 @@ class KioskController(QObject):
         ticket, self.ticket = self.ticket, None
         log.warning("ticket %s not printed (%s): %s", ticket["label"], state, message)
         if not ticket.get("reprint"):  # a reprinted ticket was printed once already: it stays valid
-            self.pending_cancels.append(ticket["id"])
+            self.pending.add_cancel(ticket["id"])
             self._cancel(ticket["id"])
         self._set_phase("print_failed")
         self.window.show_print_failed()
         self.failed_timer.start()
 
+    @property
+    def unanswered(self) -> list[str]:
+        return self.pending.unanswered
+
     def _reconcile(self) -> None:
         """Ask what each unanswered request got; a ticket it made was never printed, so it is voided."""
         if self.stopped or not self.link.is_up:
             return
-        for key in list(self.unanswered):
+        for key in list(self.pending.unanswered):
 
             def done(result: ApiResult, key: str = key) -> None:
                 if not result.reached:
                     return  # ask again when the link is back
-                self.unanswered.remove(key)
                 ticket = result.data if result.ok else None
                 if ticket and not ticket.get("reprint") and ticket.get("state") in ("waiting", "called"):
                     log.warning("ticket %s was issued but its reply was lost: voiding it", ticket.get("label"))
-                    self.pending_cancels.append(ticket["id"])
+                    self.pending.add_cancel(ticket["id"])
                     self._cancel(ticket["id"])
+                self.pending.drop_unanswered(key)
 
             self.link.get(f"/tickets/by-key/{key}", done)
 
     def _cancel(self, ticket_id: int) -> None:
         def done(result: ApiResult) -> None:
             if result.ok or result.reached:  # done, or refused for good (e.g. already called)
-                if ticket_id in self.pending_cancels:
-                    self.pending_cancels.remove(ticket_id)
+                self.pending.drop_cancel(ticket_id)
                 if not result.ok:
                     log.warning("cancel of ticket %s refused: %s", ticket_id, result.message)
 

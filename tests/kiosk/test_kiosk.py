@@ -202,3 +202,18 @@ def test_a_ticket_whose_reply_was_lost_is_found_and_voided(qtbot, hall, kiosk, p
     assert ticket_in_dispatcher(hall, "C001").outcome == "print failed"
     assert printed() == 0 and not kiosk.controller.unanswered
     assert len(hall.service.hall.tickets) == 1  # the retries made no second ticket
+
+
+def test_work_owed_to_the_dispatcher_survives_a_kiosk_restart(qtbot, hall, make_kiosk, tmp_path):
+    """A ticket to void and a lost request, written down before a restart, are done after it."""
+    import json
+
+    never_printed, _ = hall.service.run(lambda h: h.issue_ticket(category="C", kiosk="kiosk-1"))
+    lost, _ = hall.service.run(lambda h: h.issue_ticket(category="C", kiosk="kiosk-1", idempotency_key="kiosk-1:k9"))
+    pending = tmp_path / "kiosk0-pending.json"
+    pending.write_text(json.dumps({"cancels": [never_printed.id], "unanswered": ["k9"]}), encoding="utf-8")
+    make_kiosk()  # its config is kiosk0.toml, so it reads kiosk0-pending.json
+    qtbot.waitUntil(lambda: never_printed.state == TicketState.CANCELLED, timeout=10000)
+    qtbot.waitUntil(lambda: lost.state == TicketState.CANCELLED, timeout=10000)
+    assert never_printed.outcome == lost.outcome == "print failed"
+    qtbot.waitUntil(lambda: json.loads(pending.read_text()) == {"cancels": [], "unanswered": []}, timeout=5000)

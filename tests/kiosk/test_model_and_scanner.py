@@ -40,3 +40,20 @@ def test_serial_scanner_starts_the_request(qtbot, make_kiosk, tmp_path):
         assert kiosk.controller.request.category["code"] == "B"
         assert kiosk.window.entry.declaration.value.text() == "2201 2024 0 000054321"
         assert kiosk.window.entry.confirm.isEnabled()
+
+
+def test_pending_work_is_kept_on_disk_and_a_broken_file_is_not_fatal(tmp_path):
+    from kiosk.pending import PendingWork
+
+    path = tmp_path / "kiosk-pending.json"
+    work = PendingWork(path)
+    work.add_cancel(7)
+    work.add_cancel(7)
+    work.add_unanswered("k1")
+    again = PendingWork(path)
+    assert again.cancels == [7] and again.unanswered == ["k1"]
+    again.drop_cancel(7)
+    again.drop_unanswered("k1")
+    assert PendingWork(path).cancels == [] and PendingWork(path).unanswered == []
+    path.write_text("{not json", encoding="utf-8")
+    assert PendingWork(path).cancels == []
