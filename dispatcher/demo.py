@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import random
 import shutil
@@ -216,7 +217,7 @@ def start_apps(hall: Hall, procs: Processes, args: argparse.Namespace) -> None:
     kiosk = procs.start(
         "kiosk",
         fairq("kiosk", "--config", str(hall.root / "kiosk.toml"), "--token", hall.tokens["kiosk"], *common)
-        + ["--printer", f"sim://{hall.printer_dir}", "--orientation", "portrait"],
+        + ["--printer", f"sim://{hall.printer_dir}", "--orientation", "portrait", "--ticket-timeout", "6"],
     )
     display = procs.start(
         "display",
@@ -248,7 +249,7 @@ def traders(hall: Hall, procs: Processes, count: int, stop: threading.Event, rea
     ready.wait()
     windows = windows_of(procs.children["kiosk"].pid)
     for _ in range(count):
-        if stop.wait(rng.uniform(4, 9)):
+        if stop.wait(rng.uniform(2, 6)):
             return
         category = rng.choice("ABC")
         if not windows:  # no X tools: take the ticket straight from the dispatcher
@@ -266,7 +267,7 @@ def traders(hall: Hall, procs: Processes, count: int, stop: threading.Event, rea
             subprocess.run(["xdotool", "windowfocus", "--sync", window], check=False)
             subprocess.run(["xdotool", "type", "--delay", "20", declaration_number(category, rng)], check=False)
             subprocess.run(["xdotool", "key", "Return"], check=False)  # a keyboard-wedge scanner ends with Enter
-        if stop.wait(3):
+        if stop.wait(4):  # the ticket prints
             return
         click(x + w // 2, y + int(h * 0.945))  # "完成": the trader takes the ticket and goes
 
@@ -287,12 +288,25 @@ def officers(hall: Hall, procs: Processes, stop: threading.Event, ready: threadi
                 f.write(line + "\n")
             return stop.wait(then)
 
-        if press("press next", rng.uniform(3, 6)):
-            return
-        while True:
+        def called() -> bool:
+            """The LED above the counter blinks while a ticket is called."""
+            with contextlib.suppress(OSError, ValueError, KeyError):
+                led = json.loads(hall.device_state(n).read_text())["devices"]["1"]
+                return bool(led["text"]) and bool(led["blinking"])
+            return False
+
+        idle_since = 0.0
+        while not stop.is_set():
+            if not called():
+                if time.monotonic() - idle_since > 10:  # ready for the next trader (again, if a key was lost)
+                    press("press next", 0)
+                    idle_since = time.monotonic()
+                stop.wait(0.5)
+                continue
             rating = rng.choice(["very_satisfied", "very_satisfied", "satisfied", "unsatisfied"])
             steps = [("press start", rng.uniform(8, 25)), ("press done", 1.5), (f"rate {rating}", 1.5)]
-            steps.append(("press next", rng.uniform(3, 6)))
+            steps.append(("press next", 2))
+            time.sleep(rng.uniform(2, 5))  # the trader walks to the counter
             for line, then in steps:
                 if press(line, then):
                     return
@@ -309,14 +323,20 @@ def window_geometry(window: str) -> tuple[int, int, int, int]:
 
 
 def click(x: int, y: int) -> None:
-    subprocess.run(["xdotool", "mousemove", "--sync", str(x), str(y), "click", "1"], check=False)
+    # no --sync: it waits for a pointer motion that never comes when the pointer is already there
+    subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", "1"], check=False)
 
 
-def screenshot(path: Path) -> bool:
-    """The whole virtual screen as a PNG (needs ImageMagick's import)."""
+def screenshots(root: Path, procs: Processes) -> bool:
+    """The whole screen as screen.png and each app's window as <app>.png (needs ImageMagick's import)."""
     if not shutil.which("import"):
         return False
-    return subprocess.run(["import", "-window", "root", str(path)], check=False).returncode == 0
+    ok = subprocess.run(["import", "-window", "root", str(root / "screen.png")], check=False).returncode == 0
+    for name, proc in procs.children.items():
+        if name.startswith(("kiosk", "counter-", "display")):
+            for window in windows_of(proc.pid, seconds=2)[:1]:
+                subprocess.run(["import", "-window", window, str(root / f"{name}.png")], check=False)
+    return ok
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -327,7 +347,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--traders", type=int, default=0, help="simulated traders who take tickets by themselves")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--quiet", action="store_true", help="no voice announcements")
-    p.add_argument("--screenshot-after", type=float, help="after this many seconds save screen.png in the demo dir")
+    p.add_argument(
+        "--screenshot-after", type=float, help="after this many seconds save screen.png and each window's PNG"
+    )
     p.add_argument("--duration", type=float, help="stop by itself after this many seconds")
     return p.parse_args(argv)
 
@@ -358,8 +380,8 @@ def main(argv: list[str] | None = None) -> int:
         while not stop.wait(0.5):
             elapsed = time.monotonic() - started
             if args.screenshot_after and not shot_taken and elapsed >= args.screenshot_after:
-                shot_taken = screenshot(hall.root / "screen.png")
-                print(f"fairq demo: screenshot {'saved' if shot_taken else 'failed'}: {hall.root / 'screen.png'}")
+                shot_taken = screenshots(hall.root, procs)
+                print(f"fairq demo: screenshots {'saved' if shot_taken else 'failed'} in {hall.root}")
             if args.duration and elapsed >= args.duration:
                 break
             dead = [name for name in procs.dead() if name != "xvfb"]
