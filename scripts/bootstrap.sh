@@ -9,7 +9,7 @@ debs=(python3 python3-venv python3-pip
       libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libpulse0
       libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-render-util0
       libxcb-image0 libxcb-xinerama0 libxcb-randr0
-      fonts-wqy-microhei xvfb xdotool x11-apps espeak-ng sox)
+      fonts-wqy-microhei xvfb xdotool x11-apps imagemagick espeak-ng sox)
 if [ "$want" = test ]; then
   debs+=(postgresql)
 fi
