@@ -23,8 +23,8 @@ from pymodbus.pdu.register_message import (
 
 from protocol import Rating
 
-from ..ptyport import PtyPort
 from ..simctl import ControlFile, write_state
+from ..simthread import PtySimulator
 from .registers import (
     KEY_CODES,
     RATING_CODES,
@@ -223,8 +223,10 @@ class EvaluatorSim(DeviceSim):
 KINDS: dict[str, type[DeviceSim]] = {"led": LedSim, "keypad": KeypadSim, "evaluator": EvaluatorSim}
 
 
-class LineSimulator:
+class LineSimulator(PtySimulator):
     """One RS-485 line on a pseudo-terminal with simulated devices on it, run by a thread."""
+
+    thread_name = "line-sim"
 
     def __init__(
         self,
@@ -234,22 +236,15 @@ class LineSimulator:
         state_file: str | Path | None = None,
         control_file: str | Path | None = None,
     ) -> None:
+        super().__init__(link)
         self.devices = {device.address: device for device in devices}
-        self.port = PtyPort(link)
         self.state_file = Path(state_file) if state_file else None
         self.control = ControlFile(control_file) if control_file else None
         self.split_replies = 0  # >0: send replies in chunks of this many bytes
         self.corrupt_replies = 0  # replies still to send with a broken CRC
         self.garbage_before_reply = b""  # sent in front of every reply
         self.requests = 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._written_state: dict[str, Any] | None = None
-
-    @property
-    def path(self) -> str:
-        """The serial port path a bus opens."""
-        return self.port.path
 
     def device(self, address: int) -> DeviceSim:
         """The simulated device at an address."""
@@ -258,22 +253,7 @@ class LineSimulator:
     def start(self) -> LineSimulator:
         """Answer requests in a daemon thread."""
         self._write_state()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="line-sim")
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop answering and close the terminal."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-        self.port.close()
-
-    def __enter__(self) -> LineSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        return super().start()
 
     # -- faults a test can inject ------------------------------------------------------
 

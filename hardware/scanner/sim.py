@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 
-from ..ptyport import PtyPort
 from ..simctl import ControlFile
+from ..simthread import PtySimulator
 
 log = logging.getLogger(__name__)
 
 
-class ScannerSimulator:
+class ScannerSimulator(PtySimulator):
     """``scan(code)`` sends a code as a real scanner does (code + CR LF by default)."""
 
+    thread_name = "scanner-sim"
+
     def __init__(self, *, link: str | Path | None = None, control_file: str | Path | None = None) -> None:
-        self.port = PtyPort(link)
+        super().__init__(link)
         self.control = ControlFile(control_file) if control_file else None
         self.terminator = b"\r\n"
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    @property
-    def path(self) -> str:
-        """The serial port path a scanner driver opens."""
-        return self.port.path
 
     def scan(self, code: str) -> None:
         """A code is read off a declaration form."""
@@ -56,25 +50,6 @@ class ScannerSimulator:
             self.replug()
         else:
             log.warning("scanner sim: unknown command %r", line)
-
-    def start(self) -> ScannerSimulator:
-        """Take control-file commands (and swallow what the driver writes) in a thread."""
-        self._thread = threading.Thread(target=self._run, daemon=True, name="scanner-sim")
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop and close the terminal."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-        self.port.close()
-
-    def __enter__(self) -> ScannerSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def _run(self) -> None:
         while not self._stop.is_set():
