@@ -51,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one admin action and print its result."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["install-service"]:  # its own module: it needs no database
+        from dispatcher.install_service import main as install_service
+
+        return install_service(argv[1:])
     args = _parser().parse_args(argv)
     overrides = {"data_dir": args.data_dir, "database_url": args.database_url, "config": args.config}
     svc = build_service(Settings(**{k: v for k, v in overrides.items() if v is not None}))
