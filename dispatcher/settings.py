@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -84,6 +85,11 @@ class Settings(BaseSettings):
     tick_s: float = 5.0  # how often the day is opened/closed and silent counters are freed
     leader_poll_s: float = 0.5  # PostgreSQL pairs: how often a standby tries to take over
     tls: bool = False  # serve HTTPS with a certificate made on first start (data_dir/tls)
+    metrics_token: str | None = None  # bearer token a Prometheus server scrapes /metrics with (else loopback only)
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object per line
+    log_file: Path | None = None  # log here too, rotated by size
+    log_max_bytes: int = 10 * 1024 * 1024
+    log_backups: int = 5
 
     def is_postgres(self) -> bool:
         return self.db_url().startswith("postgresql")

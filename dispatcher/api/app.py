@@ -23,6 +23,7 @@ from protocol import API_PREFIX
 
 from . import routes_admin, routes_counters, routes_read, routes_reports, routes_tickets, stream
 from .errors import BodyLimit, install_error_handlers
+from .metrics import install_metrics
 from .standby import StandbyGate
 
 log = logging.getLogger("fairq.dispatcher")
@@ -91,6 +92,7 @@ def create_app(
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(StandbyGate, service=svc)
+    install_metrics(app, svc, settings)
     return app
 
 
