@@ -10,6 +10,7 @@ import uvicorn
 
 from dispatcher.api import create_app
 from dispatcher.discovery import advertised
+from dispatcher.logs import configure_logging
 from dispatcher.settings import Settings
 from dispatcher.tls import ensure_certificate, fingerprint
 
@@ -26,6 +27,8 @@ def parse(argv: list[str] | None) -> Settings:
     p.add_argument("--no-zeroconf", action="store_true", help="do not advertise on the LAN")
     p.add_argument("--zeroconf-interface", action="append", help="advertise on this address only (repeatable)")
     p.add_argument("--tls", action="store_true", help="HTTPS with a self-signed certificate kept in DATA_DIR/tls")
+    p.add_argument("--log-json", action="store_true", help="log JSON lines (FAIRQ_LOG_FORMAT=json)")
+    p.add_argument("--log-file", type=Path, help="log to this file too, rotated by size (FAIRQ_LOG_FILE)")
     args = p.parse_args(argv)
     overrides = {
         "data_dir": args.data_dir,
@@ -34,6 +37,8 @@ def parse(argv: list[str] | None) -> Settings:
         "host": args.host,
         "port": args.port,
         "zeroconf_interfaces": args.zeroconf_interface,
+        "log_file": args.log_file,
+        "log_format": "json" if args.log_json else None,
     }
     settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
     if args.no_zeroconf:
@@ -46,7 +51,12 @@ def parse(argv: list[str] | None) -> Settings:
 def main(argv: list[str] | None = None) -> int:
     """Serve until interrupted."""
     settings = parse(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(
+        fmt=settings.log_format,
+        file=settings.log_file,
+        max_bytes=settings.log_max_bytes,
+        backups=settings.log_backups,
+    )
     tls: dict[str, str] = {}
     pin = None
     if settings.tls:
@@ -66,5 +76,5 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     app = create_app(settings, advertise=advertise if settings.zeroconf else None)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", ws_max_size=65536, **tls)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, ws_max_size=65536, **tls)
     return 0
