@@ -8,11 +8,11 @@ import sys
 import time
 from datetime import timedelta
 
+from devtools.hall_file import write_hall
+from devtools.procs import Enrolment, ServeProcess, login
 from dispatcher.api import build_service
 from dispatcher.settings import Settings
 from tests.dispatcher.core_helpers import FakeClock
-from tests.support.hall_file import write_hall
-from tests.support.procs import Enrolment, ServeProcess, login
 
 
 def wait_until(predicate, seconds: float = 20) -> bool:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
+from devtools.hall_file import write_hall
+from devtools.procs import Enrolment, ServeProcess, login
 from tests.support.follower import Follower
-from tests.support.hall_file import write_hall
-from tests.support.procs import Enrolment, ServeProcess, login
 
 from .workload import Workload, check_acknowledged, stored, verify_log
 

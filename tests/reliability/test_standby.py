@@ -10,9 +10,9 @@ from sqlalchemy import text
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+from devtools.hall_file import write_hall
+from devtools.procs import Enrolment, ServeProcess, login
 from tests.support.follower import Follower
-from tests.support.hall_file import write_hall
-from tests.support.procs import Enrolment, ServeProcess, login
 
 from .workload import Workload, check_acknowledged, stored, verify_log
 

@@ -1,4 +1,4 @@
-"""Screenshots of the hall screen against a temporary dispatcher: ``python -m display.screenshots OUTDIR``.
+"""Screenshots of the hall screen against a temporary dispatcher: ``python -m devtools.screenshots.display OUTDIR``.
 
 Renders offscreen: list mode at 1920x1080, grid mode with 20 counters, portrait 1080x1920, link lost.
 """
@@ -33,20 +33,19 @@ def settle(app, seconds: float = 0.3) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m display.screenshots", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m devtools.screenshots.display", description=__doc__.splitlines()[0])
     p.add_argument("outdir", type=Path)
     args = p.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from PySide6.QtWidgets import QApplication
 
+    from devtools.halldriver import HallDriver, hall_toml
+    from devtools.live import LiveDispatcher
+    from display.announcer import NullSink
+    from display.app import DEFAULTS, build
     from qtclient import Backoff, DeviceConfig
-    from qtclient.testing import LiveDispatcher
     from qtclient.theme import apply_theme
-
-    from .announcer import NullSink
-    from .app import DEFAULTS, build
-    from .demo import HallDriver, hall_toml
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_theme(app)

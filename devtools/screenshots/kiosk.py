@@ -1,4 +1,4 @@
-"""Render the kiosk's screens to PNG against a temporary dispatcher: ``python -m kiosk.screenshots OUTDIR``.
+"""Render the kiosk's screens to PNG against a temporary dispatcher: ``python -m devtools.screenshots.kiosk OUTDIR``.
 
 Start screen, number entry with an error, the ticket screen and out of service; Chinese and English;
 portrait 1080×1920 and landscape 1920×1080. Runs offscreen; nothing is left behind but the PNGs.
@@ -17,12 +17,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QCoreApplication, QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from devtools.live import LiveDispatcher  # noqa: E402
+from kiosk.app import DEFAULTS, build  # noqa: E402
+from kiosk.window import SIZES  # noqa: E402
 from qtclient import Backoff, DeviceConfig  # noqa: E402
-from qtclient.testing import LiveDispatcher  # noqa: E402
 from qtclient.theme import apply_theme  # noqa: E402
-
-from .app import DEFAULTS, build  # noqa: E402
-from .window import SIZES  # noqa: E402
 
 IMPORT_NO = "220120241000012345"
 
