@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dispatcher import demo
+from demo import cli as demo
 
 
 def wait_for(what: str, check, seconds: float = 60, every: float = 0.2):
