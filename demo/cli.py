@@ -133,7 +133,7 @@ def type_login(window: str, staff_id: str, pin: str) -> None:
     subprocess.run(["xdotool", "key", "Return"], check=False)
 
 
-class Hall:
+class DemoHall:
     """The running demo: where it lives, its URL and tokens."""
 
     def __init__(self, root: Path, port: int, counters: list[int]):
@@ -158,7 +158,7 @@ class Hall:
         return self.root / f"counter-{counter}.control"
 
 
-def make_admin_token(hall: Hall) -> None:
+def make_admin_token(hall: DemoHall) -> None:
     """The first admin token, made on the fresh data directory with `fairq admin`."""
     admin_out = subprocess.run(
         fairq("admin", "--data-dir", str(hall.data), "device", "add", "--role", "admin", "--name", "demo-admin"),
@@ -169,7 +169,7 @@ def make_admin_token(hall: Hall) -> None:
     hall.tokens["admin"] = admin_out.stdout.strip().splitlines()[-1]
 
 
-def enrol(hall: Hall) -> None:
+def enrol(hall: DemoHall) -> None:
     """Devices, officers and the notice, through the real admin API."""
     with hall.api(hall.tokens["admin"]) as admin:
 
@@ -188,14 +188,14 @@ def enrol(hall: Hall) -> None:
         admin.put("/admin/notice", json={"text": "欢迎光临 · 请凭号码到窗口办理 · Welcome: please watch the screen"})
 
 
-def start_hall(args: argparse.Namespace, procs: Processes) -> Hall:
+def start_hall(args: argparse.Namespace, procs: Processes) -> DemoHall:
     root = Path(args.dir).resolve() if args.dir else Path(tempfile.mkdtemp(prefix="fairq-demo-"))
     root.mkdir(parents=True, exist_ok=True)
     if any((root / "data").glob("*")):
         raise SystemExit(f"fairq demo: {root / 'data'} is not empty; give a fresh --dir")
     (root / "logs").mkdir(exist_ok=True)
     procs.log_dir = root / "logs"
-    hall = Hall(root, args.port or free_port(), args.counters)
+    hall = DemoHall(root, args.port or free_port(), args.counters)
     make_admin_token(hall)
     serve = fairq("serve", "--data-dir", str(hall.data), "--port", str(hall.port), "--host", "127.0.0.1")
     serve += ["--zeroconf-interface", "127.0.0.1"]
@@ -212,7 +212,7 @@ def start_hall(args: argparse.Namespace, procs: Processes) -> Hall:
     return hall
 
 
-def start_apps(hall: Hall, procs: Processes, args: argparse.Namespace) -> None:
+def start_apps(hall: DemoHall, procs: Processes, args: argparse.Namespace) -> None:
     common = ["--url", hall.url, "--windowed", "--lang", args.lang, "-v"]
     kiosk = procs.start(
         "kiosk",
@@ -243,7 +243,7 @@ def declaration_number(category: str, rng: random.Random) -> str:
     return f"2201{time.localtime().tm_year}{flag}{rng.randrange(10**9):09d}"
 
 
-def traders(hall: Hall, procs: Processes, count: int, stop: threading.Event, ready: threading.Event) -> None:
+def traders(hall: DemoHall, procs: Processes, count: int, stop: threading.Event, ready: threading.Event) -> None:
     """Simulated traders use the kiosk as a person would: touch C, or scan a declaration form (A, B)."""
     rng = random.Random()
     ready.wait()
@@ -272,7 +272,7 @@ def traders(hall: Hall, procs: Processes, count: int, stop: threading.Event, rea
         click(x + w // 2, y + int(h * 0.945))  # "完成": the trader takes the ticket and goes
 
 
-def officers(hall: Hall, procs: Processes, stop: threading.Event, ready: threading.Event) -> None:
+def officers(hall: DemoHall, procs: Processes, stop: threading.Event, ready: threading.Event) -> None:
     """Simulated officers log in at their screens; then their keypads call, serve and finish tickets."""
     for (staff_id, _), n in zip(OFFICERS, hall.counters, strict=False):
         for window in windows_of(procs.children[f"counter-{n}"].pid)[:1]:

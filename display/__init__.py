@@ -12,7 +12,7 @@ Public API
 ``display.model`` — ``ScreenModel(zone)`` (``note_event``, ``refresh(HallState)``; ``latest``, ``history``,
     ``tiles``, ``queues``, ``notice``, ``short_commitment``), ``CallItem``, ``CounterTile``, ``QueueItem``, ``TEXTS``.
 ``display.zones`` — ``Zone.parse(categories="A,B", counters="1-8,12")``, ``accepts(category, counter)``.
-``display.announce`` — ``plan_call(label, counter, *, recall, repeat, languages) -> Plan`` (segments of clip names
+``display.phrases`` — ``plan_call(label, counter, *, recall, repeat, languages) -> Plan`` (segments of clip names
     and text per language), ``zh_number``, ``en_number``, ``clip_catalogue()``.
 ``display.announcer`` — ``Announcer(sink, *, repeat, stale_after_s, watchdog_s, clock)`` (in order, no overlap,
     stale ones skipped; signals ``started``, ``done``, ``skipped``, ``idle``), ``AudioSink``, ``NullSink``.

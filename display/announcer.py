@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from .announce import LANGUAGES, Plan, plan_call
+from .phrases import LANGUAGES, Plan, plan_call
 
 log = logging.getLogger("fairq.display.voice")
 

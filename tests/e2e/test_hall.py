@@ -37,7 +37,7 @@ def window_of(pid: int) -> str:
     return wait_for(f"a window of pid {pid}", lambda: xdo("search", "--onlyvisible", "--pid", str(pid)).split()[:1])[0]
 
 
-def log_text(hall: demo.Hall, name: str) -> str:
+def log_text(hall: demo.DemoHall, name: str) -> str:
     path = hall.root / "logs" / f"{name}.log"
     return path.read_text(errors="replace") if path.exists() else ""
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer
 
-from display.announce import Plan
 from display.announcer import AudioSink
+from display.phrases import Plan
 
 
 class FakeSink(AudioSink):
