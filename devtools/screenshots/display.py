@@ -13,16 +13,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from devtools.wait import wait_until
+
 NOTICE = "今日下午 14:00–14:30 系统维护，请提前取号。 Counters pause for maintenance 14:00–14:30 today."
 
 
-def wait_until(app, condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise RuntimeError("screenshot set-up timed out")
-        app.processEvents()
-        time.sleep(0.01)
+def until_shown(app, condition: Callable[[], bool]) -> None:
+    """Pump Qt until the screen shows what the shot needs."""
+    if not wait_until(condition, 15.0, every=0.01, pump=app.processEvents):
+        raise RuntimeError("screenshot set-up timed out")
 
 
 def settle(app, seconds: float = 0.3) -> None:
@@ -74,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                 display.window.resize(*size)
                 display.window.show()
                 display.start()
-                wait_until(app, lambda: display.link.is_up and display.window.latest.call is not None)
+                until_shown(app, lambda: display.link.is_up and display.window.latest.call is not None)
                 settle(app, 1.5)  # the refreshed snapshot (queues, estimates) comes a moment later
                 display.window.flash_call(display.window.latest.call)  # as it looks just after a call
                 ticker = display.window.ticker
@@ -94,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(args.outdir / name)
             lost = displays[0]
             live.stop()
-            wait_until(app, lambda: lost.window.banner_shown and lost.window.banner.key == "link_lost")
+            until_shown(app, lambda: lost.window.banner_shown and lost.window.banner.key == "link_lost")
             lost.window.latest.flasher.stop()
             lost.window.ticker.offset = lost.window.ticker.width() * 0.5 - lost.window.ticker.height() * 0.3
             lost.window.grab().save(str(args.outdir / "display-link-lost.png"))
