@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from dispatcher import admin
-from dispatcher.api import build_service
 from dispatcher.api.deps import resolve_token
 from dispatcher.core import Changes, CoreEvent
 from dispatcher.service import HallService
 from dispatcher.settings import Settings
 from dispatcher.store import Store
+from dispatcher.wiring import build_service
 from protocol.models import DeviceCreate, OfficerCreate
 from tests.reliability.workload import verify_log
 from tests.support.hall_file import write_hall

@@ -7,9 +7,9 @@ import json
 
 from zeroconf import IPVersion, ServiceInfo, Zeroconf
 
-from dispatcher.api.app import build_service
 from dispatcher.discovery import service_info
 from dispatcher.settings import Settings
+from dispatcher.wiring import build_service
 from protocol.discovery import SERVICE_TYPE
 from qtclient import ApiResult, Backoff
 from qtclient.discovery import DiscoveryBrowser

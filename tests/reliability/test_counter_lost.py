@@ -8,8 +8,8 @@ import sys
 import time
 from datetime import timedelta
 
-from dispatcher.api import build_service
 from dispatcher.settings import Settings
+from dispatcher.wiring import build_service
 from tests.dispatcher.core_helpers import FakeClock
 from tests.support.hall_file import write_hall
 from tests.support.procs import Enrolment, ServeProcess, login
