@@ -68,8 +68,8 @@ def test_the_log_file_rotates_by_size(tmp_path):
 def _enrol(data) -> tuple[str, str]:
     """A counter PC and a display enrolled, officer O1 with PIN, on the data directory; their tokens."""
     from dispatcher import admin
-    from dispatcher.api import build_service
     from dispatcher.settings import Settings
+    from dispatcher.wiring import build_service
     from protocol.models import DeviceCreate, OfficerCreate
 
     svc = build_service(Settings(data_dir=data))
