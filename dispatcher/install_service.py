@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,56 @@ ENV_TEMPLATE = """\
 # FAIRQ_LOG_FORMAT=json
 # FAIRQ_DATABASE_URL=postgresql+psycopg://fairq@dbhost/fairq
 """
+
+
+def parse_unit(text: str) -> dict[str, dict[str, list[str]]]:
+    """section -> key -> values (systemd keys may repeat); comments and blank lines dropped."""
+    sections: dict[str, dict[str, list[str]]] = {}
+    current: dict[str, list[str]] = {}
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], {})
+            continue
+        key, _, value = line.partition("=")
+        current.setdefault(key.strip(), []).append(value.strip())
+    return sections
+
+
+def unit_environment(service: dict[str, list[str]]) -> dict[str, str]:
+    """The variables of a [Service] section's Environment= lines (later ones win, as in systemd)."""
+    env = {}
+    for line in service.get("Environment", []):
+        for assignment in shlex.split(line):
+            key, _, value = assignment.partition("=")
+            env[key] = value
+    return env
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of an EnvironmentFile= (comments and blank lines skipped)."""
+    env = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, _, value = line.partition("=")
+            env[key.strip()] = value.strip().strip("\"'")
+    return env
+
+
+def service_environment(unit: Path = Path("/etc/systemd/system/fairq-dispatcher.service")) -> dict[str, str]:
+    """The FAIRQ_* settings the installed dispatcher service runs with: its unit's, then its settings file's."""
+    env: dict[str, str] = {}
+    if unit.exists():
+        service = parse_unit(unit.read_text(encoding="utf-8")).get("Service", {})
+        env.update(unit_environment(service))
+        for name in service.get("EnvironmentFile", []):
+            path = Path(name.lstrip("-"))
+            if path.exists():
+                env.update(read_env_file(path))
+    return env
 
 
 def shipped(name: str) -> str:

@@ -11,7 +11,7 @@ debs=(python3 python3-venv python3-pip
       libxcb-image0 libxcb-xinerama0 libxcb-randr0
       fonts-wqy-microhei xvfb xdotool x11-apps imagemagick espeak-ng sox)
 if [ "$want" = test ]; then
-  debs+=(postgresql systemd)  # systemd: systemd-analyze verifies the shipped units
+  debs+=(postgresql systemd pulseaudio)  # systemd-analyze verifies the units; pulseaudio: a sound server for `fairq doctor`'s audio check
 fi
 
 missing=()

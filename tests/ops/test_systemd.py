@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from dispatcher import install_service
-from tests.ops.unitrun import UnitRunner, parse_unit, should_restart
+from dispatcher.install_service import parse_unit
+from tests.ops.unitrun import UnitRunner, should_restart
 from tests.support.live import free_port
 
 FAIRQ = str(Path(sys.executable).with_name("fairq"))

@@ -14,23 +14,9 @@ import threading
 import time
 from pathlib import Path
 
+from dispatcher.install_service import parse_unit, unit_environment
+
 CLEAN_SIGNALS = {signal.SIGHUP, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE}
-
-
-def parse_unit(text: str) -> dict[str, dict[str, list[str]]]:
-    """section -> key -> values (systemd keys may repeat); comments and blank lines dropped."""
-    sections: dict[str, dict[str, list[str]]] = {}
-    current: dict[str, list[str]] = {}
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line[0] in "#;":
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            current = sections.setdefault(line[1:-1], {})
-            continue
-        key, _, value = line.partition("=")
-        current.setdefault(key.strip(), []).append(value.strip())
-    return sections
 
 
 def seconds(value: str) -> float:
@@ -39,16 +25,6 @@ def seconds(value: str) -> float:
         if value.endswith(suffix):
             return float(value[: -len(suffix)]) * factor
     return float(value)
-
-
-def unit_environment(service: dict[str, list[str]]) -> dict[str, str]:
-    """The variables of every Environment= line (later ones win, as in systemd)."""
-    env = {}
-    for line in service.get("Environment", []):
-        for assignment in shlex.split(line):
-            key, _, value = assignment.partition("=")
-            env[key] = value
-    return env
 
 
 def should_restart(policy: str, returncode: int) -> bool:
