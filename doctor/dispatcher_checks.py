@@ -15,12 +15,12 @@ from pathlib import Path
 
 import httpx
 from cryptography import x509
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 from zeroconf import IPVersion, ServiceBrowser, ServiceStateChange, Zeroconf
 
 from dispatcher.settings import Settings
-from dispatcher.store import make_engine
-from dispatcher.store.tables import SCHEMA_VERSION, SchemaRow
+from dispatcher.store import SchemaError, make_engine
+from dispatcher.store.migrate import plan
 from dispatcher.tls import CERT_FILE, fingerprint
 from protocol import API_PREFIX, SERVICE_TYPE
 
@@ -78,7 +78,7 @@ def _mode(st: os.stat_result) -> str:
 
 
 def database(settings: Settings) -> list[Check]:
-    """The database answers and has this fairq's schema."""
+    """The database answers and is at this fairq's schema revision (Alembic head)."""
     url = settings.db_url()
     shown = url.split("@")[-1] if "@" in url else url  # never the password
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
@@ -89,10 +89,10 @@ def database(settings: Settings) -> list[Check]:
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-            tables = set(inspect(conn).get_table_names())
-            version = None
-            if SchemaRow.__tablename__ in tables:
-                version = conn.execute(text(f"SELECT version FROM {SchemaRow.__tablename__}")).scalar()
+            try:
+                schema = plan(conn)
+            except SchemaError as err:
+                return [passed(ROLE, "database", f"{shown} answers"), failed(ROLE, "schema", str(err), _SCHEMA_FIX)]
     except Exception as err:  # any driver's error: the point is to say it does not answer
         first = str(err).splitlines()[0]
         return [
@@ -106,31 +106,26 @@ def database(settings: Settings) -> list[Check]:
     finally:
         engine.dispose()
     checks = [passed(ROLE, "database", f"{shown} answers")]
-    if version == SCHEMA_VERSION:
-        checks.append(passed(ROLE, "schema", f"version {version}, as this fairq expects"))
-    elif version is None:
+    if schema.up_to_date and schema.current is not None:
+        checks.append(passed(ROLE, "schema", f"at revision {schema.current}, this fairq's"))
+    elif schema.current is None:
         checks.append(
             failed(ROLE, "schema", "no fairq schema in the database", "start the dispatcher once: it creates it")
         )
-    elif version < SCHEMA_VERSION:
-        checks.append(
-            failed(
-                ROLE,
-                "schema",
-                f"version {version}, this fairq needs {SCHEMA_VERSION}",
-                "restart the dispatcher: it backs up and upgrades the database on start",
-            )
-        )
     else:
+        pending = ", ".join(schema.pending) or "the Alembic stamp"
         checks.append(
             failed(
                 ROLE,
                 "schema",
-                f"version {version} is newer than this fairq's {SCHEMA_VERSION}",
-                "install the fairq release that made this database",
+                f"at {schema.current}, needs {pending}",
+                "restart the dispatcher: it backs up and upgrades the database on start (or `fairq admin migrate`)",
             )
         )
     return checks
+
+
+_SCHEMA_FIX = "install the fairq release that made this database, or restore the backup made before the upgrade"
 
 
 def certificate(settings: Settings) -> Check:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import struct
 import subprocess
@@ -273,3 +274,17 @@ def test_the_text_report_lists_each_check_and_its_fix(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "[FAIL] kiosk      config:" in out and "       fix: start `fairq kiosk` here once" in out
     assert "checks passed, 1 failed" in out.splitlines()[-1]
+
+
+def test_a_database_from_an_older_fairq_is_reported_as_not_migrated(tmp_path, capsys, monkeypatch):
+    data = tmp_path / "old"
+    data.mkdir(mode=0o700)
+    shutil.copy(Path(__file__).parents[1] / "fixtures" / "v1-hall" / "fairq.sqlite3", data / "fairq.sqlite3")
+    monkeypatch.setenv("FAIRQ_PORT", str(free_port()))
+    code, checks = run_doctor(
+        capsys, "--role", "dispatcher", "--data-dir", str(data), "--zeroconf-interface", "127.0.0.1"
+    )
+    assert code == 1
+    assert checks["database"]["status"] == "pass"
+    assert checks["schema"]["status"] == "fail" and "needs" in checks["schema"]["detail"]
+    assert "upgrades the database on start" in checks["schema"]["fix"]
