@@ -24,7 +24,7 @@ from dispatcher.store.migrate import plan
 from dispatcher.tls import CERT_FILE, fingerprint
 from protocol import API_PREFIX, SERVICE_TYPE
 
-from .report import Check, failed, passed
+from .report import Check, failed, passed, warned
 from .tlspin import peer_pin
 
 ROLE = "dispatcher"
@@ -131,8 +131,11 @@ _SCHEMA_FIX = "install the fairq release that made this database, or restore the
 def certificate(settings: Settings) -> Check:
     """With TLS: the certificate exists, is valid today, and its pin is what devices must be given."""
     if not settings.tls:
-        return failed(
-            ROLE, "TLS", "the dispatcher serves plain HTTP", "set FAIRQ_TLS=true in /etc/fairq/dispatcher.env"
+        return warned(
+            ROLE,
+            "TLS",
+            "the dispatcher serves plain HTTP: devices cannot tell it from another",
+            "set FAIRQ_TLS=true in /etc/fairq/dispatcher.env, then give the devices the pin",
         )
     path = settings.data_dir / "tls" / CERT_FILE
     if not path.exists():

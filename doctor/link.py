@@ -12,7 +12,7 @@ from protocol import API_PREFIX
 from qtclient.config import DeviceConfig
 
 from .machine import MAX_CLOCK_OFFSET_S
-from .report import Check, failed, passed
+from .report import Check, failed, passed, warned
 from .tlspin import peer_pin
 
 
@@ -44,11 +44,21 @@ def check_link(
         return checks, None, None
     checks.append(passed(role, "config", f"{where}, enrolled"))
 
-    url = _dispatcher_url(role, config, interfaces, checks)
+    url, advertised_pin = _dispatcher_url(role, config, interfaces, checks)
     if url is None:
         return checks, None, None
     if url.startswith("https://"):
         pin = _normal_pin(config.get("tls_pin"))
+        if not pin and advertised_pin:
+            pin = _normal_pin(advertised_pin)
+            checks.append(
+                warned(
+                    role,
+                    "TLS pin",
+                    "no tls_pin configured: the pin comes from the zeroconf advert, which anyone on the LAN can send",
+                    f"set tls_pin in {where} to the pin `fairq doctor` shows on the dispatcher host",
+                )
+            )
         try:
             got = peer_pin(url)
         except OSError as err:
@@ -78,7 +88,7 @@ def check_link(
         checks.append(passed(role, "TLS pin", f"{url} presents the pinned certificate {pin[:16]}…"))
     else:
         checks.append(
-            failed(
+            warned(
                 role,
                 "TLS pin",
                 f"{url} is plain HTTP: nothing proves it is the hall's dispatcher",
@@ -133,9 +143,12 @@ def _start_fix(url: str) -> str:
     return f"start the dispatcher (systemctl status fairq-dispatcher on its host) and check the network to {url}"
 
 
-def _dispatcher_url(role: str, config: DeviceConfig, interfaces: list[str] | None, checks: list[Check]) -> str | None:
+def _dispatcher_url(
+    role: str, config: DeviceConfig, interfaces: list[str] | None, checks: list[Check]
+) -> tuple[str | None, str]:
+    """The URL to check (the first of a standby pair) and the pin the advert carries, if found by zeroconf."""
     if not config.discover:
-        return config.url.split(",")[0].strip().rstrip("/")
+        return config.url.split(",")[0].strip().rstrip("/"), ""
     from qtclient.discovery import discover
 
     found = discover(3.0, interfaces=interfaces, hall_id=config.get("hall_id") or None)
@@ -148,9 +161,9 @@ def _dispatcher_url(role: str, config: DeviceConfig, interfaces: list[str] | Non
                 "start the dispatcher; allow UDP 5353 (mDNS) between the machines, or set url = https://HOST:8470",
             )
         )
-        return None
+        return None, ""
     checks.append(passed(role, "zeroconf", f"found {found.hall_name or found.name} at {found.url}"))
-    return found.url
+    return found.url, found.fingerprint
 
 
 def _clock(role: str, url: str, date: str | None, local: float) -> Check:

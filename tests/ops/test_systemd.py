@@ -149,3 +149,26 @@ def test_the_dispatcher_units_exec_start_comes_back_after_kill_9(tmp_path):
         runner.stop()
     assert runner.exits[-1] == 0 or runner.exits[-1] == -signal.SIGTERM  # a clean stop is not restarted
     assert len(runner.pids) == 2
+
+
+def test_the_display_units_exec_start_comes_back_after_kill_9(tmp_path):
+    """The user unit's ExecStart as written (full screen, offscreen here), under the same supervisor: Restart=always.
+
+    Its dispatcher is away (nothing listens on the URL): the app keeps running and retrying meanwhile."""
+    config_home = tmp_path / "config"
+    (config_home / "fairq").mkdir(parents=True)
+    url = f"http://127.0.0.1:{free_port()}"
+    (config_home / "fairq" / "display.toml").write_text(f'url = "{url}"\ntoken = "t"\nvoice = "off"\n')
+    env = {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(config_home), "HOME": str(tmp_path)}
+    runner = UnitRunner(_render(tmp_path, "fairq-display.service"), env_file=env, log=tmp_path / "display.log")
+    runner.start()
+    try:
+        first = runner.wait_for_start(1)
+        time.sleep(3)
+        assert not runner.exits, (tmp_path / "display.log").read_text()  # it stays up with no dispatcher
+        os.kill(first, signal.SIGKILL)
+        second = runner.wait_for_start(2, timeout=30)
+        time.sleep(2)
+        assert runner.exits == [-signal.SIGKILL] and second != first
+    finally:
+        runner.stop()
