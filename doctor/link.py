@@ -149,9 +149,10 @@ def _dispatcher_url(
     """The URL to check (the first of a standby pair) and the pin the advert carries, if found by zeroconf."""
     if not config.discover:
         return config.url.split(",")[0].strip().rstrip("/"), ""
-    from qtclient.discovery import discover
-
-    found = discover(3.0, interfaces=interfaces, hall_id=config.get("hall_id") or None)
+    pin = _normal_pin(config.get("tls_pin"))
+    seen = _discover_all(3.0, interfaces, config.get("hall_id") or None)
+    # Several halls may advertise on one LAN: the one with this device's pin is its own.
+    found = next((f for f in seen if pin and _normal_pin(f.fingerprint) == pin), seen[0] if seen else None)
     if found is None:
         checks.append(
             failed(
@@ -175,3 +176,30 @@ def _clock(role: str, url: str, date: str | None, local: float) -> Check:
     if abs(offset) <= MAX_CLOCK_OFFSET_S + 0.5:
         return passed(role, "clock", detail)
     return failed(role, "clock", detail, "sync the clock: timedatectl set-ntp true, with the hall's NTP server")
+
+
+def _discover_all(timeout: float, interfaces: list[str] | None, hall_id: str | None) -> list:
+    """Every fairq dispatcher advertised within `timeout` seconds (of this hall, if one is named)."""
+    from zeroconf import IPVersion, ServiceBrowser, ServiceStateChange, Zeroconf
+
+    from protocol import SERVICE_TYPE
+    from qtclient.discovery import found_from_info
+
+    found = []
+
+    def handler(zeroconf: Zeroconf, service_type: str, name: str, state_change: ServiceStateChange) -> None:
+        if state_change is ServiceStateChange.Removed:
+            return
+        info = zeroconf.get_service_info(service_type, name, timeout=int(timeout * 1000))
+        one = found_from_info(info) if info is not None else None
+        if one is not None and (not hall_id or one.hall_id == hall_id):
+            found.append(one)
+
+    zc = Zeroconf(interfaces=interfaces or ["0.0.0.0"], ip_version=IPVersion.V4Only)
+    try:
+        browser = ServiceBrowser(zc, SERVICE_TYPE, handlers=[handler])
+        time.sleep(timeout)
+        browser.cancel()
+    finally:
+        zc.close()
+    return found

@@ -288,3 +288,29 @@ def test_a_database_from_an_older_fairq_is_reported_as_not_migrated(tmp_path, ca
     assert checks["database"]["status"] == "pass"
     assert checks["schema"]["status"] == "fail" and "needs" in checks["schema"]["detail"]
     assert "upgrades the database on start" in checks["schema"]["fix"]
+
+
+def test_a_kiosk_set_to_discover_finds_the_advertised_dispatcher(served, tmp_path, capsys):
+    from dispatcher import admin
+    from dispatcher.settings import Settings
+    from dispatcher.tls import fingerprint
+    from dispatcher.wiring import build_service
+    from protocol.models import DeviceCreate
+
+    svc = build_service(Settings(data_dir=served))
+    try:
+        token = admin.add_device(svc, DeviceCreate(name="kiosk-z", role="kiosk"), by="test").token
+    finally:
+        svc.store.engine.dispose()
+    printer = PrinterSimulator(tmp_path / "printer").start()
+    try:
+        config = tmp_path / "kiosk.toml"
+        pin = fingerprint(served / "tls" / "cert.pem")
+        DeviceConfig(config, {"url": "discover", "tls_pin": pin, "token": token, "printer": printer.url}).save()
+        code, checks = run_doctor(
+            capsys, "--role", "kiosk", "--config", str(config), "--zeroconf-interface", "127.0.0.1"
+        )
+    finally:
+        printer.stop()
+    assert_all_pass(checks)
+    assert code == 0 and "found" in checks["zeroconf"]["detail"]
