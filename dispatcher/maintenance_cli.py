@@ -11,7 +11,7 @@ from dispatcher.maintenance import MaintenanceError
 from dispatcher.settings import Settings
 from dispatcher.store import SchemaError
 
-COMMANDS = ("migrate", "backup", "restore")
+COMMANDS = ("migrate", "backup", "restore", "archive")
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -22,6 +22,9 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     backup.add_argument("dest", type=Path, help="a new directory for the copy")
     restore = subparsers.add_parser("restore", help="put a backup back (the dispatcher must be stopped)")
     restore.add_argument("src", type=Path, help="a directory written by `fairq admin backup`")
+    archive = subparsers.add_parser("archive", help="move closed days into day bundles and out of the database")
+    archive.add_argument("--before", required=True, metavar="DAY", help="archive closed days before this YYYY-MM-DD")
+    archive.add_argument("dir", type=Path, help="directory for the day bundles")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -46,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"restored {done.database} from {args.src} (+{len(done.files)} other files)")
             print("check it: fairq audit verify; it is upgraded, if need be, when the dispatcher starts")
             return 0
-        raise AssertionError(args.what)
+        return _archive(settings, args)
     except (MaintenanceError, SchemaError) as err:
         print(f"fairq admin {args.what}: {err}", file=sys.stderr)
         return 2
@@ -61,4 +64,19 @@ def _migrate(settings: Settings, dry_run: bool) -> int:
         print("the schema is up to date")
     else:
         print(f"upgraded to {done.target}")
+    return 0
+
+
+def _archive(settings: Settings, args: argparse.Namespace) -> int:
+    from dispatcher.archive import archive_days
+
+    done = archive_days(settings, args.before, args.dir)
+    for day in done.days:
+        print(f"archived {day.day}: {day.records} records, {day.tickets} tickets, {day.draws} draws -> {day.bundle}")
+    if not done.days:
+        print(f"no closed day before {args.before} to archive")
+    for note in done.notes:
+        print(f"  note: {note}")
+    if done.days:
+        print(f"database {done.size_before} -> {done.size_after} bytes" if done.size_before else "database compacted")
     return 0

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, delete, select
 from dispatcher.core import Category, Changes, CoreEvent, Counter, Day, Draw, Officer, Ticket
 from protocol.models import CategoryConfig, CounterConfig, Event
 
-from . import codec
+from . import archive, codec
 from .chain import GENESIS, event_hash
 from .tables import (
     CategoryRow,
@@ -112,7 +112,8 @@ class Store:
                 q = select(TicketRow).where(TicketRow.hall_id == h, TicketRow.day == day.day)
                 tickets = [codec.row_to_ticket(r) for r in s.exec(q)]
             max_id = s.exec(select(func.max(TicketRow.id)).where(TicketRow.hall_id == h)).one() or 0
-            last = s.exec(select(EventRow).where(EventRow.hall_id == h).order_by(col(EventRow.seq).desc())).first()
+            max_id = max(max_id, archive.archived_max_ticket_id(s, h))  # ids never go back after an archive
+            last_seq, last_hash = self._tail(s)
             recent, transfers_by = [], {}
             if day and day.opened_at:
                 q = select(EventRow.data).where(
@@ -140,8 +141,8 @@ class Store:
                 day=day,
                 tickets=tickets,
                 next_ticket_id=max_id + 1,
-                last_seq=last.seq if last else 0,
-                last_hash=last.hash if last else GENESIS,
+                last_seq=last_seq,
+                last_hash=last_hash,
                 recent_calls=recent,
                 transfers_by=transfers_by,
             )
@@ -187,10 +188,16 @@ class Store:
     def refresh_tail(self) -> None:
         """Read the last event's seq and hash (another process may have appended)."""
         with self.session() as s:
-            last = s.exec(
-                select(EventRow).where(EventRow.hall_id == self.hall_id).order_by(col(EventRow.seq).desc())
-            ).first()
-        self.last_seq, self.last_hash = (last.seq, last.hash) if last else (0, GENESIS)
+            self.last_seq, self.last_hash = self._tail(s)
+
+    def _tail(self, s: Session) -> tuple[int, str]:
+        """The last record's seq and hash; with every record archived, the last checkpoint's."""
+        q = select(EventRow).where(EventRow.hall_id == self.hall_id).order_by(col(EventRow.seq).desc())
+        last = s.exec(q).first()
+        if last:
+            return last.seq, last.hash
+        checkpoint = archive.last_checkpoint(s, self.hall_id)
+        return (checkpoint.last_seq, checkpoint.last_hash) if checkpoint else (0, GENESIS)
 
     def _write_counter_state(self, s: Session, counter: Counter) -> None:
         row = s.get(CounterRow, (self.hall_id, counter.number))
