@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from dispatcher.api import build_service
 from dispatcher.integrity.records import (
     DayLog,
     archived_days,
@@ -27,8 +26,9 @@ from dispatcher.integrity.verify import verify_day
 from dispatcher.maintenance import MaintenanceError
 from dispatcher.settings import Settings
 from dispatcher.store import Store, archive
-from dispatcher.store.chain import GENESIS
+from dispatcher.store.hashchain import GENESIS
 from dispatcher.store.tables import ArchivedDayRow
+from dispatcher.wiring import build_service
 
 
 @dataclass

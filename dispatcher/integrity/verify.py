@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dispatcher.store import Store
-from dispatcher.store.chain import GENESIS
+from dispatcher.store.hashchain import GENESIS
 from dispatcher.store.tables import ArchivedDayRow
 
-from .chain import verify_chain
+from .chain_check import verify_chain
 from .proof import verify_draws
 from .records import DayLog, archived_days, closed_days, load_day, load_records
 from .replay import Replay

@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 from alembic import command
 from sqlalchemy import inspect
 
-from dispatcher.api import build_service
 from dispatcher.integrity.verify import verify_store
 from dispatcher.settings import Settings
 from dispatcher.store import make_engine
 from dispatcher.store.migrate import BASELINE, alembic_config, plan, upgrade
+from dispatcher.wiring import build_service
 
 ROOT = Path(__file__).parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "v1-hall"
