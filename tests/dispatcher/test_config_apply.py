@@ -11,14 +11,14 @@ import time
 import httpx
 import pytest
 
+from devtools.hall_file import write_hall
+from devtools.procs import ServeProcess
 from dispatcher import admin, admin_cli
 from dispatcher.config_diff import HallNow, HallShape, plan
 from dispatcher.integrity import cli as audit_cli
 from dispatcher.settings import Settings
 from dispatcher.wiring import build_service
 from protocol.models import CategoryConfig, CounterConfig, DeviceCreate
-from tests.support.hall_file import write_hall
-from tests.support.procs import ServeProcess
 
 
 def _shape(codes: str, counters: dict[int, str]) -> HallShape:

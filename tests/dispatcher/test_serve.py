@@ -9,8 +9,8 @@ import time
 import httpx
 from zeroconf import IPVersion, ServiceBrowser, ServiceListener, Zeroconf
 
+from devtools.hall_file import write_hall
 from protocol.discovery import SERVICE_TYPE
-from tests.support.hall_file import write_hall
 from tests.support.live import free_port
 
 
