@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from protocol import CounterState, TicketState, declaration_problem, enterprise_problem
@@ -55,7 +56,7 @@ class Hall:
         self._open: dict[int, Ticket] = {}  # waiting, called or serving: the only ones dispatch looks at
         self.day: Day | None = None
         self.next_ticket_id = 1
-        self.recent_calls: deque[dict] = deque(maxlen=RECENT_CALLS)
+        self.recent_calls: deque[dict[str, Any]] = deque(maxlen=RECENT_CALLS)
         self._idempotency: dict[str, int] = {}
         self._service_times: dict[str, deque[float]] = {}
         self.transfers_by: dict[str, int] = {}  # today's transfers per officer
@@ -70,7 +71,7 @@ class Hall:
         tickets: Iterable[Ticket],
         counters: Iterable[Counter] = (),
         next_ticket_id: int = 1,
-        recent_calls: Iterable[dict] = (),
+        recent_calls: Iterable[dict[str, Any]] = (),
         transfers_by: dict[str, int] | None = None,
     ) -> None:
         """Put back state read from the store (after a restart)."""
@@ -158,7 +159,7 @@ class Hall:
         self._emit("day.opened", {"day": today, "commitment": self.day.commitment, "hall": self._opening()})
         return self.day
 
-    def _opening(self) -> dict:
+    def _opening(self) -> dict[str, Any]:
         """The dispatch inputs at the day's start, so the day's draws can be re-checked from its log alone."""
         return {
             "k": self.k,
@@ -630,10 +631,10 @@ class Hall:
     def _touch(self, ticket: Ticket) -> None:
         self._changes.tickets[ticket.id] = ticket
 
-    def _emit(self, kind: str, data: dict) -> None:
+    def _emit(self, kind: str, data: dict[str, Any]) -> None:
         self._changes.events.append(CoreEvent(kind=kind, at=self.clock(), data=data))
 
-    def _call_record(self, ticket: Ticket, counter_no: int, *, recall: bool) -> dict:
+    def _call_record(self, ticket: Ticket, counter_no: int, *, recall: bool) -> dict[str, Any]:
         call = {
             "ticket_id": ticket.id,
             "label": ticket.label,
