@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from devtools.hall_file import write_hall
+from devtools.pg import fresh_database
+from devtools.procs import Enrolment, ServeProcess
 from dispatcher.settings import Settings
-from tests.support.hall_file import write_hall
-from tests.support.pg import fresh_database
-from tests.support.procs import Enrolment, ServeProcess
 
 
 def fairq(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
