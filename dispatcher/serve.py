@@ -61,9 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         lock = serving_lock(settings)
     except MaintenanceError as err:
         fail(PROG, str(err))
-    svc = open_service(settings, PROG, purpose=SERVE)  # upgrades the schema (after a copy of it, on SQLite)
-    app = create_app(settings, advertise=advertise if settings.zeroconf else None, service=svc)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", ws_max_size=65536, **tls)
-    if lock:
-        lock.release()  # held while serving: `fairq admin restore` refuses to replace a running hall
+    try:  # the lock is held while serving: `fairq admin restore` refuses to replace a running hall
+        svc = open_service(settings, PROG, purpose=SERVE)  # upgrades the schema (after a copy of it, on SQLite)
+        app = create_app(settings, advertise=advertise if settings.zeroconf else None, service=svc)
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", ws_max_size=65536, **tls)
+    finally:
+        if lock:
+            lock.release()
     return 0
