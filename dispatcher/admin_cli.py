@@ -10,6 +10,8 @@ from pathlib import Path
 from dispatcher import admin
 from dispatcher.api import build_service
 from dispatcher.core import DomainError
+from dispatcher.filemodes import UnsafeFiles, private_umask
+from dispatcher.seedkey import SeedKeyError
 from dispatcher.settings import Settings
 from protocol import OfficerRole, Role
 from protocol.models import DeviceCreate, OfficerCreate
@@ -52,8 +54,13 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one admin action and print its result."""
     args = _parser().parse_args(argv)
+    private_umask()  # what this command writes (a new database, its key) is the dispatcher's user's only
     overrides = {"data_dir": args.data_dir, "database_url": args.database_url, "config": args.config}
-    svc = build_service(Settings(**{k: v for k, v in overrides.items() if v is not None}))
+    try:
+        svc = build_service(Settings(**{k: v for k, v in overrides.items() if v is not None}))
+    except (SeedKeyError, UnsafeFiles) as err:
+        print(f"fairq admin: {err}", file=sys.stderr)
+        return 2
     try:
         result = _run(svc, args)
     except DomainError as err:

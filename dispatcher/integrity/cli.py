@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from dispatcher.api import build_service
+from dispatcher.filemodes import UnsafeFiles, private_umask
+from dispatcher.seedkey import SeedKeyError
 from dispatcher.settings import Settings
 
 from .html import render_html
@@ -39,9 +41,14 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one audit command; exit status 1 when verification fails."""
     args = _parser().parse_args(argv)
+    private_umask()  # exports and reports are readable by this user only
     overrides = {"data_dir": args.data_dir, "database_url": args.database_url, "config": args.config}
     settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
-    svc = build_service(settings)
+    try:
+        svc = build_service(settings)
+    except (SeedKeyError, UnsafeFiles) as err:
+        print(f"fairq audit: {err}", file=sys.stderr)
+        return 2
     try:
         if args.what == "verify":
             return _verify(svc, args)
