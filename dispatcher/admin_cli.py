@@ -10,6 +10,7 @@ from pathlib import Path
 from dispatcher import admin
 from dispatcher.api import build_service
 from dispatcher.core import DomainError
+from dispatcher.enrolqr import enrolment_for, qr_text, write_qr_png
 from dispatcher.filemodes import UnsafeFiles, private_umask
 from dispatcher.seedkey import SeedKeyError
 from dispatcher.settings import Settings
@@ -33,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=[r.value for r in Role if r != Role.OFFICER])
     add.add_argument("--name", required=True)
     add.add_argument("--counter", type=int, help="counter number, for --role counter")
+    add.add_argument("--url", help="the address devices use, in the enrolment code (default: discover)")
+    add.add_argument("--qr", type=Path, metavar="PNG", help="also write the enrolment QR code to this PNG file")
     dev.add_parser("list", help="list devices")
     revoke = dev.add_parser("revoke", help="revoke a device's token")
     revoke.add_argument("id", type=int)
@@ -56,13 +59,18 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     private_umask()  # what this command writes (a new database, its key) is the dispatcher's user's only
     overrides = {"data_dir": args.data_dir, "database_url": args.database_url, "config": args.config}
+    settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
     try:
-        svc = build_service(Settings(**{k: v for k, v in overrides.items() if v is not None}))
+        svc = build_service(settings)
     except (SeedKeyError, UnsafeFiles) as err:
         print(f"fairq admin: {err}", file=sys.stderr)
         return 2
     try:
         result = _run(svc, args)
+        if args.what == "device" and args.action == "add":  # the pin goes with the token
+            result.update(enrolment_for(settings, hall_id=svc.config.hall_id, token=result["token"], url=args.url))
+            if args.qr:
+                write_qr_png(result["enrolment"], args.qr)
     except DomainError as err:
         print(f"fairq admin: {err.message} ({err.code})", file=sys.stderr)
         return 1
@@ -102,6 +110,13 @@ def _print_human(args, result) -> None:
         d = result["device"]
         print(f"enrolled device {d['id']} {d['name']!r} as {d['role']}")
         print(result["token"])
+        if result["pin"]:
+            print(f"certificate pin (--tls-pin): {result['pin']}")
+            print("serve with `fairq serve --tls`: a device holding this pin talks to no other dispatcher")
+        print(f"enrolment code (the device's enrolment screen takes it): {result['enrolment']}")
+        print(qr_text(result["enrolment"]), end="")
+        if args.qr:
+            print(f"QR code written to {args.qr}")
     elif isinstance(result, list):
         for row in result:
             print("  ".join(f"{k}={v}" for k, v in row.items()))

@@ -75,3 +75,13 @@ def ensure_certificate(directory: Path, hosts: list[str]) -> tuple[Path, Path]:
     write_private(cert_path, cert.public_bytes(serialization.Encoding.PEM))
     check_private_file(key_path)
     return cert_path, key_path
+
+
+def pin_of(directory: Path, *, create: bool, hosts: list[str] | None = None) -> str | None:
+    """The pin of the certificate in `directory` (made first if `create`), None if there is none."""
+    cert = directory / CERT_FILE
+    if not (cert.exists() and (directory / KEY_FILE).exists()):
+        if not create:
+            return None
+        cert, _ = ensure_certificate(directory, hosts or [])
+    return fingerprint(cert)
