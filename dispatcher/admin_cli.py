@@ -109,7 +109,6 @@ def _print_human(args, result) -> None:
     if args.what == "device" and args.action == "add":
         d = result["device"]
         print(f"enrolled device {d['id']} {d['name']!r} as {d['role']}")
-        print(result["token"])
         if result["pin"]:
             print(f"certificate pin (--tls-pin): {result['pin']}")
             print("serve with `fairq serve --tls`: a device holding this pin talks to no other dispatcher")
@@ -117,6 +116,8 @@ def _print_human(args, result) -> None:
         print(qr_text(result["enrolment"]), end="")
         if args.qr:
             print(f"QR code written to {args.qr}")
+        print("token (shown once; scripts read this last line):")
+        print(result["token"])
     elif isinstance(result, list):
         for row in result:
             print("  ".join(f"{k}={v}" for k, v in row.items()))

@@ -46,7 +46,7 @@ def test_device_add_prints_the_token_with_the_pin_a_code_and_a_qr(real, tmp_path
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    token = lines[1]  # the token stays on its own second line, as scripts read it
+    token = lines[-1]  # the token stays the last line, as scripts read it
     assert f"certificate pin (--tls-pin): {real.pin}" in lines
     code_line = next(line for line in lines if line.startswith("enrolment code"))
     code = code_line.split(": ", 1)[1]
