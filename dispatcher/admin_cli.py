@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 from dispatcher import admin
-from dispatcher.api import build_service
 from dispatcher.core import DomainError
 from dispatcher.enrolqr import enrolment_for, qr_text, write_qr_png
 from dispatcher.filemodes import UnsafeFiles, private_umask
 from dispatcher.seedkey import SeedKeyError
 from dispatcher.settings import Settings
+from dispatcher.wiring import build_service
 from protocol import OfficerRole, Role
 from protocol.models import DeviceCreate, OfficerCreate
 

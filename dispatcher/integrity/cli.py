@@ -7,10 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from dispatcher.api import build_service
 from dispatcher.filemodes import UnsafeFiles, private_umask
 from dispatcher.seedkey import SeedKeyError
 from dispatcher.settings import Settings
+from dispatcher.wiring import build_service
 
 from .html import render_html
 from .records import closed_days, load_day

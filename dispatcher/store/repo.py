@@ -17,7 +17,7 @@ from dispatcher.seedkey import SeedSealer, default_key_path, is_sealed, sealer_f
 from protocol.models import CategoryConfig, CounterConfig, Event
 
 from . import codec
-from .chain import GENESIS, event_hash
+from .hashchain import GENESIS, event_hash
 from .tables import (
     CategoryRow,
     CounterRow,

@@ -11,10 +11,10 @@ import sys
 import pytest
 
 from dispatcher import filemodes, serve
-from dispatcher.api import build_service
+from dispatcher.wiring import build_service
 from dispatcher.filemodes import UnsafeFiles
 from dispatcher.settings import Settings
-from tests.support.procs import Enrolment, ServeProcess
+from devtools.procs import Enrolment, ServeProcess
 
 
 def mode(path) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dispatcher.api import build_service
+from dispatcher.wiring import build_service
 from dispatcher.core import commitment, draw_index
 from dispatcher.integrity.records import load_day
 from dispatcher.integrity.verify import verify_store
