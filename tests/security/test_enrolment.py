@@ -14,10 +14,10 @@ import httpx  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from devtools.live import LiveDispatcher  # noqa: E402
 from dispatcher.enrolqr import _qr, qr_text  # noqa: E402
 from protocol.enrolment import Enrolment, enrolment_code, parse_enrolment_code  # noqa: E402
 from qtclient import Backoff, DeviceConfig  # noqa: E402
-from devtools.live import LiveDispatcher  # noqa: E402
 
 SCREENSHOTS = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "screenshots")
 

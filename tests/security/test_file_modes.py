@@ -10,11 +10,11 @@ import sys
 
 import pytest
 
+from devtools.procs import Enrolment, ServeProcess
 from dispatcher import filemodes, serve
-from dispatcher.wiring import build_service
 from dispatcher.filemodes import UnsafeFiles
 from dispatcher.settings import Settings
-from devtools.procs import Enrolment, ServeProcess
+from dispatcher.wiring import build_service
 
 
 def mode(path) -> int:

@@ -19,11 +19,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
+from devtools.live import LiveDispatcher, free_port  # noqa: E402
 from dispatcher.tls import ensure_certificate, fingerprint  # noqa: E402
 from kiosk.app import DEFAULTS as KIOSK_DEFAULTS  # noqa: E402
 from kiosk.app import build as build_kiosk  # noqa: E402
 from qtclient import Backoff, DeviceConfig  # noqa: E402
-from devtools.live import LiveDispatcher, free_port  # noqa: E402
 from tests.qtclient.test_link import advertised_on_loopback, call  # noqa: E402
 
 PIN = "246810"

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from dispatcher.wiring import build_service
 from dispatcher.core import commitment, draw_index
 from dispatcher.integrity.records import load_day
 from dispatcher.integrity.verify import verify_store
 from dispatcher.seedkey import PREFIX, SeedKeyError, is_sealed
 from dispatcher.settings import Settings
+from dispatcher.wiring import build_service
 from tests.integrity.helpers import service_day
 
 DB_FILES = ("fairq.sqlite3", "fairq.sqlite3-wal", "fairq.sqlite3-shm")
