@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from dispatcher import admin
+from dispatcher import admin, maintenance_cli
 from dispatcher.core import DomainError
 from dispatcher.enrolqr import enrolment_for, qr_text, write_qr_png
 from dispatcher.filemodes import UnsafeFiles, private_umask
@@ -51,13 +51,16 @@ def _parser() -> argparse.ArgumentParser:
     off.add_parser("list", help="list officers")
     remove = off.add_parser("remove", help="deactivate an officer")
     remove.add_argument("staff_id")
+    maintenance_cli.add_commands(what)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one admin action and print its result."""
     args = _parser().parse_args(argv)
-    private_umask()  # what this command writes (a new database, its key) is the dispatcher's user's only
+    private_umask()  # what this command writes (a new database, its key, a backup) is this user's only
+    if args.what in maintenance_cli.COMMANDS:
+        return maintenance_cli.run(args)
     overrides = {"data_dir": args.data_dir, "database_url": args.database_url, "config": args.config}
     settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
     try:

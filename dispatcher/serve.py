@@ -13,8 +13,10 @@ import uvicorn
 from dispatcher.api import create_app
 from dispatcher.discovery import advertised
 from dispatcher.filemodes import UnsafeFiles, private_umask
+from dispatcher.maintenance import MaintenanceError, serving_lock
 from dispatcher.seedkey import SeedKeyError
 from dispatcher.settings import Settings
+from dispatcher.store import SchemaError
 from dispatcher.tls import ensure_certificate, fingerprint
 
 log = logging.getLogger("fairq.serve")
@@ -75,11 +77,14 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     try:
-        app = create_app(settings, advertise=advertise if settings.zeroconf else None)
-    except (SeedKeyError, UnsafeFiles) as err:
+        lock = serving_lock(settings)
+        app = create_app(settings, advertise=advertise if settings.zeroconf else None)  # upgrades the schema
+    except (MaintenanceError, SchemaError, SeedKeyError, UnsafeFiles) as err:
         print(f"fairq serve: {err}", file=sys.stderr)
         return 2
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", ws_max_size=65536, **tls)
+    if lock:
+        lock.release()  # held while serving: `fairq admin restore` refuses to replace a running hall
     return 0
 
 
