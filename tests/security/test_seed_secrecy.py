@@ -197,3 +197,20 @@ def test_another_key_cannot_open_the_day_and_says_what_to_do(open_day, tmp_path)
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "sealed with another seed key" in done.stderr
+
+
+def test_fairq_admin_backup_of_the_open_day_holds_no_seed_and_no_key(open_day, tmp_path):
+    svc, clock, data = open_day
+    seed, day = svc.hall.day.seed, svc.hall.day.day
+    dest = tmp_path / "backup"
+    cmd = [sys.executable, "-m", "dispatcher.cli", "admin", "--data-dir", str(data), "backup", str(dest)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    files = [p for p in dest.rglob("*") if p.is_file()]
+    assert dest / "fairq.sqlite3" in files and not (dest / "seed.key").exists()
+    for path in files:
+        assert leaks(path.read_bytes(), seed) == [], f"the seed is readable in the backup's {path.name}"
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    assert dest.stat().st_mode & 0o777 == 0o700
+    draws = draws_of(dest / "fairq.sqlite3", day)
+    assert draws and [k for k in every_value(dest / "fairq.sqlite3") if reproduces(k, draws)] == []
