@@ -114,6 +114,8 @@ class DispatcherLink(QObject):
     every one is asked GET /health and the one saying ``"role": "active"`` is used.
     An ``https`` dispatcher is trusted only with a pin (``tls_pin``, or the ``fp`` of its zeroconf
     advert): exactly the certificate with that SHA-256 fingerprint, for REST and the stream alike.
+    With a configured pin nothing at all goes over plain ``http``, and an advert's ``fp`` never
+    replaces the pin: a rogue advert gets no token and no PIN (tests/security/test_rogue_dispatcher.py).
     """
 
     linkUp = Signal()
