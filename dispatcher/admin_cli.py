@@ -12,6 +12,8 @@ from pydantic import ValidationError
 from dispatcher import admin, maintenance_cli
 from dispatcher.cli_args import Parser, fail, open_service, settings_from, store_options_parent
 from dispatcher.core import DomainError, Invalid, NotFound
+from dispatcher.enrolqr import enrolment_for, qr_text, write_qr_png
+from dispatcher.filemodes import private_umask
 from dispatcher.settings import ConfigError, load_hall_config, validation_message
 from dispatcher.wiring import ADMIN, APPLY
 from protocol import OfficerRole, Role
@@ -34,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=[r.value for r in Role if r != Role.OFFICER])
     add.add_argument("--name", required=True)
     add.add_argument("--counter", type=int, help="counter number, for --role counter")
+    add.add_argument("--url", help="the address devices use, in the enrolment code (default: discover)")
+    add.add_argument("--qr", type=Path, metavar="PNG", help="also write the enrolment QR code to this PNG file")
     dev.add_parser("list", help="list devices", parents=[store])
     revoke = dev.add_parser("revoke", help="revoke a device's token", parents=[store])
     revoke.add_argument("id", type=int)
@@ -62,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one admin action and print its result; a mistake is one line on stderr and exit status 2."""
     args = _parser().parse_args(argv)
+    private_umask()  # what this command writes (a new database, its key, a backup) is this user's only
     if args.what in maintenance_cli.COMMANDS:
         return maintenance_cli.run(args)
     settings = settings_from(args, PROG)
@@ -71,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     svc = open_service(settings, PROG, purpose=ADMIN)
     try:
         result = _run(svc, args, body)
+        if args.what == "device" and args.action == "add":  # the pin goes with the token
+            result.update(enrolment_for(settings, hall_id=svc.config.hall_id, token=result["token"], url=args.url))
+            if args.qr:
+                write_qr_png(result["enrolment"], args.qr)
     except DomainError as err:
         print(f"{PROG}: {err.message} ({err.code})", file=sys.stderr)
         return 2 if isinstance(err, Invalid | NotFound) else 1
@@ -162,6 +171,14 @@ def _print_human(args, result) -> None:
     if args.what == "device" and args.action == "add":
         d = result["device"]
         print(f"enrolled device {d['id']} {d['name']!r} as {d['role']}")
+        if result["pin"]:
+            print(f"certificate pin (--tls-pin): {result['pin']}")
+            print("serve with `fairq serve --tls`: a device holding this pin talks to no other dispatcher")
+        print(f"enrolment code (the device's enrolment screen takes it): {result['enrolment']}")
+        print(qr_text(result["enrolment"]), end="")
+        if args.qr:
+            print(f"QR code written to {args.qr}")
+        print("token (shown once; scripts read this last line):")
         print(result["token"])
     elif isinstance(result, list):
         for row in result:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+from pathlib import Path
 
 import uvicorn
 
 from dispatcher.api import create_app
 from dispatcher.cli_args import Parser, add_store_options, fail, open_service, settings_from
 from dispatcher.discovery import advertised
+from dispatcher.filemodes import private_umask
 from dispatcher.maintenance import MaintenanceError, serving_lock
 from dispatcher.settings import Settings
 from dispatcher.tls import ensure_certificate, fingerprint
@@ -26,8 +29,16 @@ def parse(argv: list[str] | None) -> Settings:
     p.add_argument("--no-zeroconf", action="store_true", help="do not advertise on the LAN")
     p.add_argument("--zeroconf-interface", action="append", help="advertise on this address only (repeatable)")
     p.add_argument("--tls", action="store_true", help="HTTPS with a self-signed certificate kept in DATA_DIR/tls")
+    p.add_argument("--seed-key", type=Path, help="key file sealing the open day's seed (default DATA_DIR/seed.key)")
     args = p.parse_args(argv)
-    settings = settings_from(args, PROG, host=args.host, port=args.port, zeroconf_interfaces=args.zeroconf_interface)
+    settings = settings_from(
+        args,
+        PROG,
+        host=args.host,
+        port=args.port,
+        zeroconf_interfaces=args.zeroconf_interface,
+        seed_key_file=args.seed_key,
+    )
     if args.no_zeroconf:
         settings.zeroconf = False
     if args.tls:
@@ -38,7 +49,10 @@ def parse(argv: list[str] | None) -> Settings:
 def main(argv: list[str] | None = None) -> int:
     """Serve until interrupted."""
     settings = parse(argv)
+    private_umask()  # the database, its WAL, backups and TLS files: readable by this user only
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not settings.tls and not is_loopback(settings.host):
+        log.warning(plain_http_warning(settings.host))
     tls: dict[str, str] = {}
     pin = None
     if settings.tls:
@@ -69,3 +83,25 @@ def main(argv: list[str] | None = None) -> int:
         if lock:
             lock.release()
     return 0
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach the address."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def plain_http_warning(host: str) -> str:
+    """The loud warning of a LAN dispatcher without TLS."""
+    return (
+        f"\n{'!' * 78}\n"
+        f"!! fairq serve listens on {host} WITHOUT TLS: device tokens, officers' PINs and tickets\n"
+        "!! cross the LAN in the clear, and any machine can pose as this dispatcher.\n"
+        "!! Turn TLS on: restart with --tls (or FAIRQ_TLS=1); enrol devices with\n"
+        "!! `fairq admin device add`, which prints the certificate pin with the token.\n"
+        f"{'!' * 78}"
+    )

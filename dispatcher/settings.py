@@ -149,6 +149,18 @@ class Settings(BaseSettings):
     tick_s: float = 5.0  # how often the day is opened/closed and silent counters are freed
     leader_poll_s: float = 0.5  # PostgreSQL pairs: how often a standby tries to take over
     tls: bool = False  # serve HTTPS with a certificate made on first start (data_dir/tls)
+    seed_key_file: Path | None = None  # default data_dir/seed.key; both dispatchers of a pair share one
+
+    def seed_key_path(self) -> Path:
+        """The 0600 file holding the key that seals the open day's seed."""
+        return self.seed_key_file or self.data_dir / "seed.key"
+
+    def sqlite_path(self) -> Path | None:
+        """The SQLite database file, None for PostgreSQL or an in-memory database."""
+        url = self.db_url()
+        if not url.startswith("sqlite") or ":memory:" in url:
+            return None
+        return Path(url.split("///", 1)[-1])
 
     def is_postgres(self) -> bool:
         return self.db_url().startswith("postgresql")

@@ -90,7 +90,7 @@ class DayRow(SQLModel, table=True):
     __tablename__ = "business_day"
     hall_id: str = Field(primary_key=True)
     day: str = Field(primary_key=True)
-    seed: str  # hex; published only once the day is closed
+    seed: str  # open day: sealed ("sealed-v1:…", dispatcher.seedkey); closed: revealed hex
     commitment: str
     is_open: bool = True
     draws: int = 0
