@@ -9,6 +9,7 @@ from pathlib import Path
 import uvicorn
 
 from dispatcher.api import create_app
+from dispatcher.api.server import server_config
 from dispatcher.discovery import advertised
 from dispatcher.settings import Settings
 from dispatcher.tls import ensure_certificate, fingerprint
@@ -66,5 +67,5 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     app = create_app(settings, advertise=advertise if settings.zeroconf else None)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", ws_max_size=65536, **tls)
+    uvicorn.Server(server_config(app, settings, **tls)).run()
     return 0

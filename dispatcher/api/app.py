@@ -13,16 +13,18 @@ from datetime import datetime
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
-from dispatcher.auth import LoginLimiter
 from dispatcher.hub import EventHub
 from dispatcher.leader import Leadership
 from dispatcher.service import ACTIVE, HallService, utc_now
+from dispatcher.sessions import Limits
 from dispatcher.settings import Settings, load_hall_config
 from dispatcher.store import Store, init_schema, make_engine
 from protocol import API_PREFIX
 
 from . import routes_admin, routes_counters, routes_read, routes_reports, routes_tickets, stream
 from .errors import BodyLimit, install_error_handlers
+from .headers import SecurityHeaders
+from .report_cache import ReportCache
 from .standby import StandbyGate
 
 log = logging.getLogger("fairq.dispatcher")
@@ -41,9 +43,8 @@ def build_service(
     store = Store(engine, config.hall_id)
     if not store.is_configured():
         store.seed_config(config.categories, config.counters)
-    svc = HallService(store, config, hub=EventHub(), clock=clock, entropy=entropy)
-    svc.login_limiter = LoginLimiter(attempts=settings.login_attempts, window_s=settings.login_lockout_s, clock=clock)
-    return svc
+    limits = Limits.from_settings(settings)
+    return HallService(store, config, hub=EventHub(), clock=clock, entropy=entropy, limits=limits)
 
 
 def create_app(
@@ -86,11 +87,13 @@ def create_app(
     app.state.service = svc
     app.state.settings = settings
     app.state.leadership = leadership
+    app.state.reports = ReportCache()
     install_error_handlers(app)
     for module in (routes_read, routes_tickets, routes_counters, routes_admin, routes_reports, stream):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(StandbyGate, service=svc)
+    app.add_middleware(SecurityHeaders)
     return app
 
 
