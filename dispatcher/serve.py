@@ -9,6 +9,7 @@ from pathlib import Path
 import uvicorn
 
 from dispatcher.api import create_app
+from dispatcher.api.server import server_config
 from dispatcher.cli_args import Parser, add_store_options, fail, open_service, settings_from
 from dispatcher.discovery import advertised
 from dispatcher.filemodes import private_umask
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     try:  # the lock is held while serving: `fairq admin restore` refuses to replace a running hall
         svc = open_service(settings, PROG, purpose=SERVE)  # upgrades the schema (after a copy of it, on SQLite)
         app = create_app(settings, advertise=advertise if settings.zeroconf else None, service=svc)
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", ws_max_size=65536, **tls)
+        uvicorn.Server(server_config(app, settings, **tls)).run()
     finally:
         if lock:
             lock.release()

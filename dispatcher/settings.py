@@ -144,8 +144,15 @@ class Settings(BaseSettings):
     zeroconf: bool = True
     zeroconf_interfaces: list[str] | None = None  # None = all interfaces
     max_body_bytes: int = 64 * 1024
-    login_attempts: int = 5
-    login_lockout_s: int = 300
+    login_attempts: int = 5  # wrong PINs per (staff id, counter PC) before delays start
+    login_delay_s: int = 30  # the first delay after those; it doubles with each further wrong PIN…
+    login_lockout_s: int = 300  # …up to this
+    login_alert_attempts: int = 10  # wrong PINs for one staff id across the hall in an hour: the supervisor is alerted
+    session_idle_s: int = 7200  # an officer session with no request for this long ends (0: never)
+    issue_per_minute: int = 30  # tickets one kiosk may issue per minute (0: no limit)
+    stream_max_replay: int = 2000  # a stream further behind than this many events gets a snapshot instead
+    header_timeout_s: float = 10.0  # a connection whose request headers take longer is closed
+    keep_alive_s: float = 5.0  # an idle keep-alive connection is closed after this
     tick_s: float = 5.0  # how often the day is opened/closed and silent counters are freed
     leader_poll_s: float = 0.5  # PostgreSQL pairs: how often a standby tries to take over
     tls: bool = False  # serve HTTPS with a certificate made on first start (data_dir/tls)

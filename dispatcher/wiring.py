@@ -10,11 +10,11 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from dispatcher import admin
-from dispatcher.auth import LoginLimiter
 from dispatcher.filemodes import secure_sqlite, secure_tree
 from dispatcher.hub import EventHub
 from dispatcher.seedkey import sealer_from_file
 from dispatcher.service import HallService, stored_hall_config, utc_now
+from dispatcher.sessions import Limits
 from dispatcher.settings import ConfigError, HallConfig, Settings, load_hall_config, sample_hall
 from dispatcher.store import Store, hall_ids, init_schema, make_engine
 
@@ -110,10 +110,8 @@ def build_service(
             config = stored
         else:
             config = file or stored
-        svc = HallService(store, config, hub=EventHub(), clock=clock, entropy=entropy)
-        svc.login_limiter = LoginLimiter(
-            attempts=settings.login_attempts, window_s=settings.login_lockout_s, clock=clock
-        )
+        limits = Limits.from_settings(settings)
+        svc = HallService(store, config, hub=EventHub(), clock=clock, entropy=entropy, limits=limits)
         if file is not None and (purpose == SERVE or (purpose == ADMIN and stored is None)):
             plan = admin.apply_config(svc, file, by="hall.toml", source=str(settings.config or "built-in sample"))
             for line in plan.lines():

@@ -21,6 +21,8 @@ from protocol import API_PREFIX
 
 from . import routes_admin, routes_counters, routes_read, routes_reports, routes_tickets, stream
 from .errors import BodyLimit, install_error_handlers
+from .headers import SecurityHeaders
+from .report_cache import ReportCache
 from .standby import StandbyGate
 
 log = logging.getLogger("fairq.dispatcher")
@@ -67,11 +69,13 @@ def create_app(
     app.state.service = svc
     app.state.settings = settings
     app.state.leadership = leadership
+    app.state.reports = ReportCache()
     install_error_handlers(app)
     for module in (routes_read, routes_tickets, routes_counters, routes_admin, routes_reports, stream):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(StandbyGate, service=svc)
+    app.add_middleware(SecurityHeaders)
     return app
 
 

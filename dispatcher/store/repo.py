@@ -368,15 +368,19 @@ class Store:
             row = s.get(SessionRow, token_hash)
             return row if row and row.hall_id == self.hall_id else None
 
-    def revoke_sessions(self, counter: int) -> list[SessionRow]:
-        """Rows that end every officer session at a counter (written with the logout)."""
+    def open_sessions(self, counter: int | None = None, *, staff_id: str | None = None) -> list[SessionRow]:
+        """Officer sessions not revoked: at a counter, of an officer, or all of them."""
         with self.session() as s:
-            q = select(SessionRow).where(
-                SessionRow.hall_id == self.hall_id,
-                SessionRow.counter == counter,
-                col(SessionRow.revoked).is_(False),
-            )
-            rows = list(s.exec(q))
+            q = select(SessionRow).where(SessionRow.hall_id == self.hall_id, col(SessionRow.revoked).is_(False))
+            if counter is not None:
+                q = q.where(SessionRow.counter == counter)
+            if staff_id is not None:
+                q = q.where(SessionRow.staff_id == staff_id)
+            return list(s.exec(q))
+
+    def revoke_sessions(self, counter: int | None = None, *, staff_id: str | None = None) -> list[SessionRow]:
+        """Rows that end the open sessions at a counter or of an officer (written with the command that ends them)."""
+        rows = self.open_sessions(counter, staff_id=staff_id)
         for r in rows:
             r.revoked = True
         return rows
