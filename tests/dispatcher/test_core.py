@@ -202,28 +202,29 @@ def test_counter_draw_is_uniform_over_ready_counters():
 
 
 @pytest.mark.parametrize("k", [1, 3, 5])
-def test_ticket_draw_is_among_k_oldest_and_uniform(k):
+def test_tickets_are_called_in_blocks_of_k_each_in_uniformly_random_order(k):
     clock = FakeClock()
     hall = make_hall(counters=1, k=k, seed=7, clock=clock)
-    for _ in range(1300):
-        hall.issue_ticket(category="A")
+    tickets = []
+    for _ in range(1200):
+        tickets.append(hall.issue_ticket(category="A")[0])
         clock.advance(1)
     hall.login(1, "O1")
-    positions: Tally[int] = Tally()
-    for _ in range(1200):
-        waiting = sorted(
-            (t for t in hall.tickets.values() if t.state == TicketState.WAITING),
-            key=lambda t: (t.issued_at, t.id),
-        )
-        got = hall.next(1)
-        position = waiting.index(got)
-        assert position < k
-        positions[position] += 1
+    orders: Tally[tuple[int, ...]] = Tally()
+    for start in range(0, 1200, k):
+        block = [t.id for t in tickets[start : start + k]]
+        called = [hall.next(1).id for _ in block]
+        assert sorted(called) == block  # a block is done before the next one starts
+        orders[tuple(block.index(i) for i in called)] += 1
         hall.take_changes()
     if k == 1:
-        assert positions == {0: 1200}
+        assert orders == {(0,): 1200}
+    elif k == 3:
+        assert len(orders) == 6  # every order of three occurs, and equally often
+        assert chi_square(list(orders.values())) < CHI2_CRITICAL_P001[5], orders
     else:
-        assert chi_square([positions[i] for i in range(k)]) < CHI2_CRITICAL_P001[k - 1]
+        first: Tally[int] = Tally(order[0] for order in orders.elements())
+        assert chi_square([first[i] for i in range(k)]) < CHI2_CRITICAL_P001[k - 1], first
 
 
 def test_strict_fifo_with_k1():
