@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from dispatcher import admin
-from dispatcher.api import build_service
 from dispatcher.core import DomainError
 from dispatcher.settings import Settings
+from dispatcher.wiring import build_service
 from protocol import OfficerRole, Role
 from protocol.models import DeviceCreate, OfficerCreate
 
