@@ -8,12 +8,12 @@ It checks, and names the first thing that fails:
   2. the commitment: SHA-256(seed) is the commitment published when the day opened;
   3. every draw: the draw table agrees with the chained log, the chosen ticket and counter are
      among the candidates, and HMAC-SHA256(seed, draw) chooses exactly them;
-  4. the candidates themselves: replaying the day's events, the oldest eligible waiting ticket of
-     the best priority class (a lower class counts as the top one once it waited past the ageing
-     limit) decided the category, the ticket candidates were the k oldest eligible waiting tickets
-     of that category, and the counter candidates exactly the ready counters allowed to serve the
-     chosen ticket; the category, head ticket, its class and the aged tickets the draw records
-     are the ones this gives.
+  4. the candidates themselves: replaying the day's events, the head (the oldest eligible waiting
+     ticket of the best priority class; a lower class counts as the top one once it waited past the
+     ageing limit) decided the category; the category's tickets of the day, in issue order, form
+     blocks of k, and the ticket candidates were the eligible waiting tickets of that class in the
+     head's block; the counter candidates exactly the ready counters allowed to serve the chosen
+     ticket; and the category, head, class and aged tickets the draw records are the ones this gives.
 Exit status 0 when the day verifies, 1 when it does not, 2 when the file cannot be read.
 
 This file deliberately repeats the dispatcher's rules instead of importing them: an outsider can
@@ -167,27 +167,18 @@ class ShadowHall:
         eligible = [(i, t, self.klass(t, now)) for i, t in waiting if any(self.eligible(c, t) for c in ready)]
         if not eligible:
             return [], [], None
+        best = min(c for _, _, c in eligible)
+        same = [e for e in eligible if e[2] == best]
+        head_id, head, _ = same[0]  # the oldest eligible ticket of the best class: what FIFO would call
         if self.rule == "category":
-            # each category's FIFO head: of all its tickets today, in issue order, the n-th newest, n = waiting
-            issued = {}
-            for i, t in sorted(self.tickets.items(), key=lambda t: (t[1]["issued_at"], t[0])):
-                issued.setdefault(t["category"], []).append((t["issued_at"], i))
-            counts = {}
-            for _, t in waiting:
-                counts[t["category"]] = counts.get(t["category"], 0) + 1
-            contest = []
-            for code in dict.fromkeys(t["category"] for _, t, _ in eligible):
-                head_at, head_id = issued[code][-counts[code]]
-                contest.append((min(c for _, t, c in eligible if t["category"] == code), head_at, head_id, code))
-            best, _, head_id, code = min(contest)
-            group = [e for e in eligible if e[1]["category"] == code and e[2] == best]
-            position = {i: n for n, (_, i) in enumerate(issued[code])}
-            block = position[group[0][0]] // self.k  # tickets in blocks of k by issue order: the oldest open block
-            chosen_ = [e for e in group if position[e[0]] // self.k == block]
+            code = head["category"]
+            issued = [i for i, t in sorted(self.tickets.items(), key=lambda t: (t[1]["issued_at"], t[0]))
+                      if t["category"] == code]  # fmt: skip
+            position = {i: n for n, i in enumerate(issued)}
+            block = position[head_id] // self.k  # its category's tickets today, in blocks of k by issue order
+            chosen_ = [e for e in same if e[1]["category"] == code and position[e[0]] // self.k == block]
         else:
-            best = min(c for _, _, c in eligible)
-            chosen_ = [e for e in eligible if e[2] == best][: self.k]
-            head_id = chosen_[0][0]
+            chosen_ = same[: self.k]
         aged = sorted(i for i, t, c in chosen_ if c < self.priority.get(t["category"], 0))
         reasons = {
             "category": code if self.rule == "category" else None,

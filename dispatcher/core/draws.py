@@ -34,7 +34,7 @@ class Pool:
 
     tickets: tuple[int, ...]
     category: str | None  # None under the mixed rule
-    head: int  # by category: the chosen category's FIFO head; mixed: the oldest candidate
+    head: int  # the oldest eligible ticket of the best class: what strict FIFO would call now
     head_class: int  # the class the candidates are drawn in, after ageing
     aged: tuple[int, ...]  # candidates that waited past the ageing limit, so count as the top class
 
@@ -66,16 +66,6 @@ def ticket_class(ticket: Queued, priorities: Mapping[str, int], now: datetime, a
     return own
 
 
-def fifo_head(issued: Sequence[Queued], waiting: int) -> Queued:
-    """The ticket strict FIFO would call next in a category: the `waiting`-th newest of all its tickets today.
-
-    FIFO leaves exactly the newest tickets waiting, so this is the oldest waiting one under FIFO, and the
-    same whichever of its tickets the draws happened to call: choosing the category by it keeps each
-    category's share of the counters what FIFO gives it.
-    """
-    return issued[-waiting]
-
-
 def ticket_pool(
     eligible: Sequence[Queued],
     *,
@@ -85,40 +75,34 @@ def ticket_pool(
     ageing: timedelta | None = None,
     rule: str = BY_CATEGORY,
     issued: Mapping[str, Sequence[Queued]] | None = None,
-    waiting: Mapping[str, int] | None = None,
 ) -> Pool | None:
     """The draw's ticket candidates among `eligible` (waiting tickets a ready counter may serve, oldest first).
 
-    By category: each category with an eligible ticket competes with its best class (after ageing) and
-    its FIFO head (`issued`: all today's tickets of the category in issue order, `waiting`: how many of
-    them wait); the best class, then the oldest head, wins, and the candidates are the k oldest eligible
-    tickets of that category in that class. Mixed: the k oldest eligible tickets of the best class.
+    The head is the oldest eligible ticket of the best class (after ageing): the one strict FIFO would call.
+    By category: the head's category is served; its tickets today (`issued`, in issue order) form blocks
+    of k, and the candidates are the head's block's eligible waiting tickets of that class, so that a
+    ticket is passed over at most k - 1 times and a scarce category is never passed over for another.
+    Mixed: the k oldest eligible tickets of the best class, whatever their category.
     """
     if not eligible:
         return None
     classes = [ticket_class(t, priorities, now, ageing) for t in eligible]
+    best = min(classes)
+    head = eligible[classes.index(best)]
+    same = [(t, c) for t, c in zip(eligible, classes, strict=True) if c == best]
     if rule == MIXED:
-        best = min(classes)
-        chosen = [(t, c) for t, c in zip(eligible, classes, strict=True) if c == best][:k]
-        head = chosen[0][0]
+        chosen = same[:k]
         category = None
     elif rule == BY_CATEGORY:
-        if issued is None or waiting is None:
-            raise ValueError("the category rule needs each category's tickets and waiting count")
-        groups: dict[str, list[tuple[Queued, int]]] = {}
-        for t, c in zip(eligible, classes, strict=True):
-            groups.setdefault(t.category, []).append((t, c))
-        contest = []
-        for code, group in groups.items():
-            head = fifo_head(issued[code], waiting[code])
-            contest.append((min(c for _, c in group), head.issued_at, head.id, code, head))
-        best, _, _, category, head = min(contest)
-        group = [(t, c) for t, c in groups[category] if c == best]
-        block = _position(issued[category], group[0][0]) // k
-        chosen = [(t, c) for t, c in group if _position(issued[category], t) // k == block]
+        if issued is None:
+            raise ValueError("the category rule needs each category's tickets of the day")
+        category = head.category
+        order = issued[category]
+        block = _position(order, head) // k
+        chosen = [(t, c) for t, c in same if t.category == category and _position(order, t) // k == block]
     else:
         raise ValueError(f"unknown dispatch rule {rule!r}; choose from {', '.join(RULES)}")
-    aged = sorted({t.id for t, c in chosen if c < priorities.get(t.category, 0)})
+    aged = sorted(t.id for t, c in chosen if c < priorities.get(t.category, 0))
     return Pool(
         tickets=tuple(t.id for t, _ in chosen),
         category=category,

@@ -543,9 +543,6 @@ class Hall:
     def _pool(self, ready: list[Counter], now: datetime) -> Pool | None:
         waiting = self._sorted(t for t in self._open.values() if t.state == TicketState.WAITING)
         eligible = [t for t in waiting if any(self.eligible(c, t) for c in ready)]
-        counts: dict[str, int] = {}
-        for t in waiting:
-            counts[t.category] = counts.get(t.category, 0) + 1
         priorities = {code: c.priority for code, c in self.categories.items()}
         return ticket_pool(
             eligible,
@@ -555,7 +552,6 @@ class Hall:
             ageing=self.ageing,
             rule=self.rule,
             issued=self._issued,
-            waiting=counts,
         )
 
     def eligible(self, counter: Counter, ticket: Ticket) -> bool:

@@ -314,9 +314,6 @@ class Replay:
         issued: dict[str, list[TicketLife]] = {}
         for t in sorted(self.tickets.values(), key=lambda t: (t.issued_at, t.id)):
             issued.setdefault(t.category, []).append(t)
-        counts: dict[str, int] = {}
-        for t in waiting:
-            counts[t.category] = counts.get(t.category, 0) + 1
         pool = ticket_pool(
             eligible,
             priorities=self.priorities,
@@ -325,7 +322,6 @@ class Replay:
             ageing=self.ageing,
             rule=self.rule,
             issued=issued,
-            waiting=counts,
         )
         if pool is None:
             return [], [], None
