@@ -10,6 +10,8 @@ from .scenario import Scenario
 from .workload import draw_traders
 
 RANDOM_POLICIES = ("pooled", "mixed")
+NOISE = "fifo again"  # FIFO once more on the same traders, only the ready counter drawn differently
+NOISE_SEED_OFFSET = 1_000_003
 
 
 @dataclass(frozen=True)
@@ -79,13 +81,18 @@ def measure_fairness(
         raise ValueError(f"fairness compares {', '.join(RANDOM_POLICIES)} with FIFO, not {', '.join(sorted(unknown))}")
     numbers = [scenario.seed + i for i in range(seeds)]
     counters = [c.number for c in scenario.counters]
-    waits: dict[str, dict[str, list[float]]] = {p: {} for p in ("fifo", *policies)}
+    waits: dict[str, dict[str, list[float]]] = {p: {} for p in ("fifo", NOISE, *policies)}
     attempts: dict[tuple[str, bool], list[Attempt]] = {(p, patient): [] for p in policies for patient in (False, True)}
     for i, seed in enumerate(numbers):
         day = replace(scenario, seed=seed)
         traders = draw_traders(day)
         for policy in waits:
-            for v in run_day(day, policy, traders).visits:
+            run = (
+                run_day(replace(day, seed=seed + NOISE_SEED_OFFSET), "fifo", traders)
+                if policy == NOISE
+                else run_day(day, policy, traders)
+            )
+            for v in run.visits:
                 if v.wait_s is not None:
                     waits[policy].setdefault(v.trader.category, []).append(v.wait_s)
         if attack:
@@ -95,7 +102,7 @@ def measure_fairness(
     categories = []
     for cat in scenario.categories:
         fifo = WaitStats.of(waits["fifo"].get(cat.code, []))
-        stats = {p: WaitStats.of(waits[p].get(cat.code, [])) for p in policies}
+        stats = {p: WaitStats.of(waits[p].get(cat.code, [])) for p in (*policies, NOISE)}
         categories.append(
             CategoryFairness(
                 code=cat.code,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .engine import HUNT_LIMIT_S
-from .fairness import Fairness
+from .fairness import NOISE, Fairness
 from .metrics import WAIT_MARK_S, Summary, WaitStats
 from .plan import PlanRow
 from .scenario import Scenario
@@ -172,17 +172,18 @@ def _pct(share: float | None) -> str:
 def format_fairness(f: Fairness) -> str:
     """Per category: FIFO's waits, and each random policy's as a ratio to them; then the timing attack."""
     s = f.scenario
-    names = {p: POLICY_NAMES[p].format(k=f.k).split(" (")[0] for p in f.policies}
+    names = {p: POLICY_NAMES[p].format(k=f.k).split(" (")[0] for p in f.policies} | {NOISE: NOISE}
+    columns = [*f.policies, NOISE]
     lines = [
         f"{s.name}: {len(f.seeds)} seeds ({f.seeds[0]}–{f.seeds[-1]}), the same traders under each policy.",
-        "Waits ticket to call over all seeds; ratios to strict FIFO (1.00 = no cost, below 1 = shorter).",
+        "Waits ticket to call over all seeds; ratios to strict FIFO (1.000 = no cost, below 1 = shorter);",
+        f"'{NOISE}': FIFO with the ready counters drawn from another seed, the noise in these ratios.",
         "",
-        f"{'':<28}{'':>8}{'FIFO (min)':>14}" + "".join(f"{names[p] + ' / FIFO':>22}" for p in f.policies),
-        f"{'category':<28}{'tickets':>8}{'mean':>7}{'p90':>7}"
-        + "".join(f"{'mean':>11}{'p90':>11}" for _ in f.policies),
+        f"{'':<28}{'':>8}{'FIFO (min)':>14}" + "".join(f"{names[p] + ' / FIFO':>22}" for p in columns),
+        f"{'category':<28}{'tickets':>8}{'mean':>7}{'p90':>7}" + "".join(f"{'mean':>11}{'p90':>11}" for _ in columns),
     ]
     for c in f.categories:
-        ratios = "".join(f"{_x(c.mean_ratio[p]):>11}{_x(c.p90_ratio[p]):>11}" for p in f.policies)
+        ratios = "".join(f"{_x(c.mean_ratio[p]):>11}{_x(c.p90_ratio[p]):>11}" for p in columns)
         lines.append(
             f"{c.code + ' ' + c.name:<28}{c.fifo.count:>8}{_min(c.fifo.mean_s):>7}{_min(c.fifo.p90_s):>7}{ratios}"
         )

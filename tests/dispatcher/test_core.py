@@ -1,14 +1,15 @@
 """The pure domain core: states, numbering, and the pooled random draw."""
 
+import random
 from collections import Counter as Tally
 
 import pytest
 
-from dispatcher.core import Conflict, Invalid, Officer, draw_index
+from dispatcher.core import Category, Conflict, CounterSpec, Hall, Invalid, Officer, draw_index
 from protocol import CounterState, TicketState
 from protocol.validation import uscc_check_char
 
-from .core_helpers import FakeClock, make_hall
+from .core_helpers import CATEGORIES, FakeClock, make_hall
 
 CHI2_CRITICAL_P001 = {1: 10.83, 2: 13.82, 3: 16.27, 4: 18.47, 5: 20.52, 7: 24.32}
 
@@ -301,3 +302,86 @@ def test_draws_replay_from_seed():
 def test_uscc_check_char_known_code():
     # A published example of a unified social credit code.
     assert uscc_check_char("91350100M000100Y4") == "3"
+
+
+def shared_counter_hall(rule: str, seed: int) -> tuple[Hall, FakeClock]:
+    """Counter 1 serves A and C; C's ticket is the oldest, five A tickets wait behind it."""
+    clock = FakeClock()
+    rng = random.Random(seed)
+    hall = Hall(
+        categories=CATEGORIES,
+        counters=[CounterSpec(1, frozenset({"A", "C"}))],
+        officers=[Officer("O1", "Officer 1")],
+        clock=clock,
+        entropy=lambda n: rng.randbytes(n),
+        rule=rule,
+    )
+    hall.open_day()
+    hall.issue_ticket(category="C")
+    for _ in range(5):
+        clock.advance(10)
+        hall.issue_ticket(category="A")
+    hall.login(1, "O1")
+    hall.take_changes()
+    return hall, clock
+
+
+def test_a_scarce_category_whose_ticket_is_oldest_is_never_passed_over():
+    for seed in range(30):
+        hall, _ = shared_counter_hall("category", seed)
+        got = hall.next(1)
+        assert got.category == "C"
+        draw = hall.take_changes().draws[0]
+        assert (draw.category, draw.head, draw.ticket_candidates) == ("C", got.id, (got.id,))
+    passed_over = sum(shared_counter_hall("mixed", seed)[0].next(1).category == "A" for seed in range(30))
+    assert passed_over > 10  # the old rule drew among C and two A tickets
+
+
+def test_a_lower_class_ages_into_the_top_class_after_the_limit():
+    clock = FakeClock()
+    rng = random.Random(3)
+    categories = [Category("A", "进口报关", "Import", priority=0), Category("C", "其他业务", "Other", priority=1)]
+    hall = Hall(
+        categories=categories,
+        counters=[CounterSpec(1, frozenset({"A", "C"}))],
+        officers=[Officer("O1", "Officer 1")],
+        clock=clock,
+        entropy=lambda n: rng.randbytes(n),
+        ageing_s=600,
+    )
+    hall.open_day()
+    assert hall.take_changes().events[0].data["hall"]["ageing_s"] == 600
+    hall.login(1, "O1")
+    waiting_c, _ = hall.issue_ticket(category="C")
+    served = []
+    for _ in range(12):  # an A ticket a minute, each served in a minute: C's class keeps it back ...
+        hall.issue_ticket(category="A")
+        clock.advance(60)
+        served.append(hall.next(1))
+    draws = hall.take_changes().draws
+    aged_at = next(i for i, t in enumerate(served) if t.id == waiting_c.id)
+    assert all(t.category == "A" for t in served[:aged_at])
+    assert (clock.now - waiting_c.issued_at).total_seconds() >= 600  # ... until it waited ten minutes
+    draw = draws[aged_at]
+    assert (draw.category, draw.head_class, draw.aged) == ("C", 0, (waiting_c.id,))
+    assert draws[aged_at - 1].aged == ()
+
+
+def test_without_ageing_a_lower_class_waits_behind_a_steady_top_class():
+    clock = FakeClock()
+    rng = random.Random(3)
+    categories = [Category("A", "进口报关", "Import", priority=0), Category("C", "其他业务", "Other", priority=1)]
+    hall = Hall(
+        categories=categories,
+        counters=[CounterSpec(1, frozenset({"A", "C"}))],
+        officers=[Officer("O1", "Officer 1")],
+        clock=clock,
+        entropy=lambda n: rng.randbytes(n),
+    )
+    hall.open_day()
+    hall.login(1, "O1")
+    hall.issue_ticket(category="C")
+    for _ in range(30):
+        hall.issue_ticket(category="A")
+        clock.advance(60)
+        assert hall.next(1).category == "A"
