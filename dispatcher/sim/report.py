@@ -175,7 +175,8 @@ def format_fairness(f: Fairness) -> str:
     names = {p: POLICY_NAMES[p].format(k=f.k).split(" (")[0] for p in f.policies} | {NOISE: NOISE}
     columns = [*f.policies, NOISE]
     lines = [
-        f"{s.name}: {len(f.seeds)} seeds ({f.seeds[0]}–{f.seeds[-1]}), the same traders under each policy.",
+        f"{s.name}: {len(f.seeds)} seed{'s' if len(f.seeds) > 1 else ''} ({f.seeds[0]}–{f.seeds[-1]}), "
+        "the same traders under each policy.",
         "Waits ticket to call over all seeds; ratios to strict FIFO (1.000 = no cost, below 1 = shorter);",
         f"'{NOISE}': FIFO with the ready counters drawn from another seed, the noise in these ratios.",
         "",
