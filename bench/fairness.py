@@ -27,12 +27,10 @@ def table(f: Fairness) -> str:
             f"{c.mean_ratio['mixed']:>13.3f}{c.mean_ratio['pooled']:>7.3f}"
             f"{c.p90_ratio['mixed']:>12.3f}{c.p90_ratio['pooled']:>7.3f}"
         )
-    for a in f.attacks:
-        if a.policy == "pooled":
-            lines.append(
-                f"timing attack after, {'patient' if a.patient else 'eager'}: caught {_pct(a.busy_rate)} of targets "
-                f"chosen with >= k waiting, {_pct(a.full_rate)} per press among >= k candidates (1/k = {1 / f.k:.0%})"
-            )
+    lines.append(f"timing attack, targets chosen with >= k waiting caught (1/k = {1 / f.k:.0%}):")
+    for policy, label in (("mixed", "before"), ("pooled", "after")):
+        rates = {a.patient: a.busy_rate for a in f.attacks if a.policy == policy}
+        lines.append(f"  {label:<7} eager {_pct(rates.get(False))}, patient {_pct(rates.get(True))}")
     return "\n".join(lines)
 
 
