@@ -69,6 +69,8 @@ def ageing_service_day(tmp_path):
             svc.run(lambda h: h.issue_ticket(category="A"))
         if n % 4 == 0:
             svc.run(lambda h: h.issue_ticket(category="C"))
+        if n == 20:
+            svc.reload()  # a restart: the hall is read back from the store and draws on alike
         clock.advance(60)
         for counter in (1, 2, 3):
             svc.run(lambda h, c=counter: h.next(c))
