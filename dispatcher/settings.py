@@ -25,7 +25,10 @@ class HallConfig(BaseModel):
     timezone: str = "Asia/Shanghai"
     open_at: str = Field("00:00", description="Business day opens (local HH:MM).")
     close_at: str = Field("24:00", description="Business day closes (local HH:MM; 24:00 = midnight).")
-    k: int = Field(3, ge=1, le=50, description="Draw the ticket among the k oldest eligible tickets.")
+    k: int = Field(3, ge=1, le=50, description="Draw each ticket among a block of k, the oldest of its category.")
+    priority_ageing_min: float | None = Field(
+        None, gt=0, description="A ticket of a lower priority class that waited this long counts as the top class."
+    )
     counter_lost_after_s: int = Field(300, description="A called ticket returns to the queue after this silence.")
     categories: list[CategoryConfig]
     counters: list[CounterConfig]
