@@ -81,6 +81,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = 64 * 1024
     login_attempts: int = 5
     login_lockout_s: int = 300
+    console_idle_s: int = 1800  # a browser console session ends after this long without a request
     tick_s: float = 5.0  # how often the day is opened/closed and silent counters are freed
     leader_poll_s: float = 0.5  # PostgreSQL pairs: how often a standby tries to take over
     tls: bool = False  # serve HTTPS with a certificate made on first start (data_dir/tls)

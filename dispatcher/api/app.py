@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from dispatcher.auth import LoginLimiter
+from dispatcher.console import install as install_console
 from dispatcher.hub import EventHub
 from dispatcher.leader import Leadership
 from dispatcher.service import ACTIVE, HallService, utc_now
@@ -89,6 +90,7 @@ def create_app(
     install_error_handlers(app)
     for module in (routes_read, routes_tickets, routes_counters, routes_admin, routes_reports, stream):
         app.include_router(module.router, prefix=API_PREFIX)
+    install_console(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(StandbyGate, service=svc)
     return app

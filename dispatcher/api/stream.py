@@ -10,6 +10,8 @@ from collections.abc import Callable
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 
+from dispatcher.console.accounts import principal_for as console_principal
+from dispatcher.console.security import SESSION_COOKIE
 from dispatcher.hub import stream_message
 from dispatcher.service import HallService
 
@@ -22,7 +24,7 @@ MAX_BAD_MESSAGES = 20
 MAX_REPLAY = 20000
 PAGE = 1000
 # After these events a stream checks that its own token still holds, and closes if it was revoked.
-REVOKING = frozenset({"admin.device_revoked", "counter.logout"})
+REVOKING = frozenset({"admin.device_revoked", "counter.logout", "console.logout"})
 
 
 @router.websocket("/stream")
@@ -31,7 +33,14 @@ async def stream(ws: WebSocket, since: int | None = None, token: str | None = No
     svc: HallService = ws.app.state.service
     header = ws.headers.get("authorization", "")
     token = token or (header[7:].strip() if header.lower().startswith("bearer ") else None)
-    who = await run_in_threadpool(resolve_token, svc, token)
+    cookie = ws.cookies.get(SESSION_COOKIE) if not token and _same_origin(ws) else None
+
+    def resolve():
+        if cookie:  # the browser console: its session cookie, never a cross-site page's
+            return console_principal(svc, cookie, idle_s=ws.app.state.settings.console_idle_s)
+        return resolve_token(svc, token)
+
+    who = await run_in_threadpool(resolve)
     if who is None:
         await ws.close(code=4401, reason="a valid token is required")
         return
@@ -55,7 +64,7 @@ async def stream(ws: WebSocket, since: int | None = None, token: str | None = No
                 continue
             await ws.send_text(item.text)
             last = item.seq
-            if item.kind in REVOKING and await run_in_threadpool(resolve_token, svc, token) is None:
+            if item.kind in REVOKING and await run_in_threadpool(resolve) is None:
                 await ws.close(code=4401, reason="token revoked")
                 return
     except (WebSocketDisconnect, RuntimeError):
@@ -66,6 +75,12 @@ async def stream(ws: WebSocket, since: int | None = None, token: str | None = No
         reader.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await reader
+
+
+def _same_origin(ws: WebSocket) -> bool:
+    """A cookie-borne stream must be opened by a page of this dispatcher (no cross-site WebSocket hijacking)."""
+    origin, host = ws.headers.get("origin"), ws.headers.get("host", "")
+    return origin is not None and origin.split("://", 1)[-1] == host
 
 
 async def _catch_up(ws: WebSocket, svc: HallService, since: int | None) -> int:

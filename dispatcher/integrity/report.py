@@ -149,7 +149,7 @@ def _queue(hall: Replay, tz: ZoneInfo, codes: list[str]) -> list[dict[str, Any]]
 def report_csv(report: dict[str, Any]) -> str:
     """The report flattened to rows of section, subject, metric, value (one file, any spreadsheet)."""
     out = io.StringIO()
-    w = csv.writer(out)
+    w = _SafeWriter(csv.writer(out))
     w.writerow(["section", "subject", "metric", "value"])
     for key in ("hall_id", "day", "commitment", "seed", "head"):
         w.writerow(["day", report["day"], key, report[key]])
@@ -178,6 +178,19 @@ def report_csv(report: dict[str, Any]) -> str:
         text = f"{' '.join(warning['tickets'])} | {warning['evidence']}"
         w.writerow(["warning", warning["staff_id"], warning["rule"], text])
     return out.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _SafeWriter:
+    """A CSV writer that keeps a spreadsheet from running a cell as a formula (a name like `=HYPERLINK(…)`)."""
+
+    def __init__(self, writer):
+        self.writer = writer
+
+    def writerow(self, row: list[Any]) -> None:
+        self.writer.writerow([f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in row])
 
 
 def _round(value: float | None) -> float | None:
