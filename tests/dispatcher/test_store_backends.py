@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from devtools.hall_file import write_hall
+from devtools.pg import fresh_database
 from dispatcher import admin
 from dispatcher.api import build_service
 from dispatcher.api.deps import resolve_token
@@ -14,8 +16,6 @@ from dispatcher.settings import Settings
 from dispatcher.store import Store
 from protocol.models import DeviceCreate, OfficerCreate
 from tests.reliability.workload import verify_log
-from tests.support.hall_file import write_hall
-from tests.support.pg import fresh_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
