@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dispatcher import admin
@@ -36,6 +36,16 @@ def add_people(svc: HallService, *, admin_name: str = "王管理", supervisor_na
         accounts.set_password(svc, staff_id, PASSWORD, by="test")
 
 
+def add_officers(settings: Settings, names: dict[str, str]) -> None:
+    """Counter officers (PIN 1234) in the settings' database."""
+    svc = build_service(settings)
+    try:
+        for staff_id, name in names.items():
+            admin.add_officer(svc, OfficerCreate(staff_id=staff_id, name=name, pin="1234"), by="test")
+    finally:
+        svc.store.engine.dispose()
+
+
 def yesterday() -> str:
     return (datetime.now(TZ).date() - timedelta(days=1)).isoformat()
 
@@ -43,7 +53,7 @@ def yesterday() -> str:
 def closed_yesterday(settings: Settings, tickets: int = 3) -> str:
     """Yesterday as a served and closed business day in the settings' database; returns the day."""
     day = datetime.now(TZ).date() - timedelta(days=1)
-    clock = Clock(datetime.combine(day, time(9, 0), TZ))
+    clock = Clock(datetime.combine(day, time(9, 0), TZ).astimezone(UTC))  # the store keeps UTC
     svc = build_service(settings, clock=clock)
     try:
         svc.tick()  # opens yesterday

@@ -60,7 +60,7 @@
       cell(tr, text(c.state_text), "state");
       cell(tr, c.staff_id ? c.staff_id + " " + (c.officer_name || "") : null);
       cell(tr, c.ticket ? c.ticket + " · " + text(c.ticket_state) : null, "ticket");
-      cell(tr, clock(c.ticket ? c.ticket_for_s : c.for_s), "n");
+      cell(tr, c.state === "closed" ? null : clock(c.ticket ? c.ticket_for_s : c.for_s), "n");
       cell(tr, c.served, "n");
       cell(tr, clock(c.mean_service_s), "n");
       cell(tr, c.ratings.join(" / "), "n");
