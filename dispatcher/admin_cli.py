@@ -7,10 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from dispatcher import admin
-from dispatcher.api import build_service
+from dispatcher import admin, maintenance_cli
 from dispatcher.core import DomainError
 from dispatcher.settings import Settings
+from dispatcher.wiring import build_service
 from protocol import OfficerRole, Role
 from protocol.models import DeviceCreate, OfficerCreate
 
@@ -46,12 +46,15 @@ def _parser() -> argparse.ArgumentParser:
     off.add_parser("list", help="list officers")
     remove = off.add_parser("remove", help="deactivate an officer")
     remove.add_argument("staff_id")
+    maintenance_cli.add_commands(what)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one admin action and print its result."""
     args = _parser().parse_args(argv)
+    if args.what in maintenance_cli.COMMANDS:
+        return maintenance_cli.run(args)
     overrides = {"data_dir": args.data_dir, "database_url": args.database_url, "config": args.config}
     svc = build_service(Settings(**{k: v for k, v in overrides.items() if v is not None}))
     try:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from pathlib import Path
 
 import uvicorn
 
 from dispatcher.api import create_app
 from dispatcher.discovery import advertised
+from dispatcher.maintenance import MaintenanceError, serving_lock
 from dispatcher.settings import Settings
+from dispatcher.store import SchemaError
 from dispatcher.tls import ensure_certificate, fingerprint
 
 log = logging.getLogger("fairq.serve")
@@ -65,6 +68,13 @@ def main(argv: list[str] | None = None) -> int:
             fingerprint=pin,
         )
 
-    app = create_app(settings, advertise=advertise if settings.zeroconf else None)
+    try:
+        lock = serving_lock(settings)
+        app = create_app(settings, advertise=advertise if settings.zeroconf else None)  # upgrades the schema
+    except (MaintenanceError, SchemaError) as err:
+        print(f"fairq serve: {err}", file=sys.stderr)
+        return 2
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", ws_max_size=65536, **tls)
+    if lock:
+        lock.release()  # held while serving: `fairq admin restore` refuses to replace a running hall
     return 0

@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from dispatcher.api import build_service
 from dispatcher.settings import Settings
+from dispatcher.wiring import build_service
 
 from .html import render_html
 from .records import closed_days, load_day

@@ -5,8 +5,8 @@ import random
 from datetime import UTC, datetime
 
 from dispatcher import admin
-from dispatcher.api import build_service
 from dispatcher.settings import Settings
+from dispatcher.wiring import build_service
 from protocol.models import OfficerCreate
 from tests.dispatcher.core_helpers import FakeClock
 
