@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from dispatcher import admin, maintenance_cli
+from dispatcher.console import accounts
+from dispatcher.console import cli as console_cli
 from dispatcher.core import DomainError
 from dispatcher.settings import Settings
 from dispatcher.wiring import build_service
@@ -43,9 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--pin", required=True)
     add.add_argument("--role", default="officer", choices=[r.value for r in OfficerRole])
     add.add_argument("--recuse", nargs="*", default=[], metavar="CODE", help="enterprise codes to recuse from")
+    console_cli.add_password_option(add)
     off.add_parser("list", help="list officers")
     remove = off.add_parser("remove", help="deactivate an officer")
     remove.add_argument("staff_id")
+    console_cli.add_commands(off)
     maintenance_cli.add_commands(what)
     return p
 
@@ -79,7 +83,10 @@ def _run(svc, args) -> object:
         if args.action == "list":
             return [d.model_dump(mode="json") for d in admin.list_devices(svc)]
         return admin.revoke_device(svc, args.id, by=BY).model_dump(mode="json")
+    if args.action == "password":
+        return console_cli.reset_password(svc, args, by=BY)
     if args.action == "add":
+        password = console_cli.password_of(args)
         body = OfficerCreate(
             staff_id=args.staff_id,
             name=args.name,
@@ -87,7 +94,10 @@ def _run(svc, args) -> object:
             role=OfficerRole(args.role),
             recusals=args.recuse,
         )
-        return admin.add_officer(svc, body, by=BY).model_dump(mode="json")
+        added = admin.add_officer(svc, body, by=BY).model_dump(mode="json")
+        if password is not None:
+            accounts.set_password(svc, body.staff_id, password, by=BY)
+        return added
     if args.action == "list":
         return [o.model_dump(mode="json") for o in admin.list_officers(svc)]
     return admin.remove_officer(svc, args.staff_id, by=BY).model_dump(mode="json")

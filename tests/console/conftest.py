@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from dispatcher.api import build_service, create_app
+from dispatcher.api import create_app
 from dispatcher.settings import Settings
+from dispatcher.wiring import build_service
 
 from .hall import ADMIN, PASSWORD, SUPERVISOR, Clock, add_people, csrf_of
 

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dispatcher import admin
-from dispatcher.api import build_service
 from dispatcher.console import accounts
 from dispatcher.service import HallService
 from dispatcher.settings import Settings
+from dispatcher.wiring import build_service
 from protocol.models import DeviceCreate, OfficerCreate
 
 ADMIN, SUPERVISOR, OFFICER = "A001", "S001", "O001"
