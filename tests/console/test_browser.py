@@ -247,6 +247,17 @@ def test_screenshots_fit_1366x768_in_chinese_and_english(hall, browser):
             browser.save_screenshot(str(png))
             if keep:
                 shutil.copy(png, Path(keep) / png.name)
+    tablet = {"width": 800, "height": 1280, "deviceScaleFactor": 1, "mobile": True}
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", tablet)
+    for name, path in shots.items():
+        browser.get(f"{hall.base}{path}")
+        assert fits_the_width(browser), f"{name} runs off the right edge of an 800 px tablet"
+    browser.get(f"{hall.base}/console/hall")
+    wait_for(browser, live)
+    png = browser.downloads / "console-hall-tablet-en.png"
+    browser.save_screenshot(str(png))
+    if keep:
+        shutil.copy(png, Path(keep) / png.name)
 
 
 def test_hostile_names_are_text_in_the_browser(hall, browser):
