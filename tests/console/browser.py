@@ -43,9 +43,12 @@ def chrome(downloads: Path, size: tuple[int, int] = SIZE):
 
 
 def wait_for(driver, condition, seconds: float = 30):
+    """Until the condition holds; rows redrawn by the live page under the condition are simply looked up again."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, seconds, poll_frequency=0.1).until(condition)
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(driver, seconds, poll_frequency=0.1, ignored_exceptions=ignored).until(condition)
 
 
 def by_css(driver, selector: str):
