@@ -156,6 +156,7 @@ class Settings(BaseSettings):
     stream_max_replay: int = 2000  # a stream further behind than this many events gets a snapshot instead
     header_timeout_s: float = 10.0  # a connection whose request headers take longer is closed
     keep_alive_s: float = 5.0  # an idle keep-alive connection is closed after this
+    console_idle_s: int = 1800  # a browser console session ends after this long without a request
     tick_s: float = 5.0  # how often the day is opened/closed and silent counters are freed
     leader_poll_s: float = 0.5  # PostgreSQL pairs: how often a standby tries to take over
     tls: bool = False  # serve HTTPS with a certificate made on first start (data_dir/tls)
