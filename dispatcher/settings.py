@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -172,6 +173,12 @@ class Settings(BaseSettings):
         if not url.startswith("sqlite") or ":memory:" in url:
             return None
         return Path(url.split("///", 1)[-1])
+
+    metrics_token: str | None = None  # bearer token a Prometheus server scrapes /metrics with (else loopback only)
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object per line
+    log_file: Path | None = None  # log here too, rotated by size
+    log_max_bytes: int = 10 * 1024 * 1024
+    log_backups: int = 5
 
     def is_postgres(self) -> bool:
         return self.db_url().startswith("postgresql")
