@@ -12,6 +12,7 @@ debs=(python3 python3-venv python3-pip
       fonts-wqy-microhei xvfb xdotool x11-apps imagemagick espeak-ng sox)
 if [ "$want" = test ]; then
   debs+=(postgresql systemd pulseaudio)  # systemd-analyze verifies the units; pulseaudio: a sound server for `fairq doctor`'s audio check
+  debs+=(chromium chromium-driver)  # the console's browser tests (tests/console, Selenium)
 fi
 
 missing=()
