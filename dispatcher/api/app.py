@@ -22,6 +22,8 @@ from protocol import API_PREFIX
 
 from . import routes_admin, routes_counters, routes_read, routes_reports, routes_tickets, stream
 from .errors import BodyLimit, install_error_handlers
+from .headers import SecurityHeaders
+from .report_cache import ReportCache
 from .standby import StandbyGate
 
 log = logging.getLogger("fairq.dispatcher")
@@ -33,9 +35,10 @@ def create_app(
     clock: Callable[[], datetime] = utc_now,
     entropy: Callable[[int], bytes] = secrets.token_bytes,
     advertise: Callable[[HallService], contextlib.AbstractAsyncContextManager] | None = None,
+    service: HallService | None = None,
 ) -> FastAPI:
-    """The dispatcher app on the settings' store; `advertise` (zeroconf) runs while the app is up."""
-    svc = build_service(settings, clock=clock, entropy=entropy)
+    """The dispatcher app on the settings' store (or on `service`); `advertise` (zeroconf) runs while it is up."""
+    svc = service or build_service(settings, clock=clock, entropy=entropy)
     leadership = Leadership(svc) if settings.is_postgres() else None
     if leadership:
         leadership.step()
@@ -67,12 +70,14 @@ def create_app(
     app.state.service = svc
     app.state.settings = settings
     app.state.leadership = leadership
+    app.state.reports = ReportCache()
     install_error_handlers(app)
     for module in (routes_read, routes_tickets, routes_counters, routes_admin, routes_reports, stream):
         app.include_router(module.router, prefix=API_PREFIX)
     install_console(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(StandbyGate, service=svc)
+    app.add_middleware(SecurityHeaders)
     return app
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from dispatcher import admin
-from dispatcher.auth import Principal, hash_pin, new_token, token_hash, verify_pin
+from dispatcher.auth import Principal, Throttled, hash_pin, new_token, token_hash, verify_pin
 from dispatcher.core import Invalid, NotFound
 from dispatcher.service import HallService
 from dispatcher.store import codec
@@ -134,18 +134,21 @@ class NewSession:
 
 def login(svc: HallService, staff_id: str, password: str, *, source: str) -> NewSession:
     """Check a password under the PIN logins' throttle; every attempt is in the audit log."""
-    limiter = svc.login_limiter
-    keys = (f"staff:{staff_id}", f"console:{source}")
-    wait = limiter.retry_after_s(*keys)
-    if wait:
-        raise LoginRefused("throttled", wait)
+    guard, device = svc.sessions.guard, f"console:{source}"  # the PIN logins' guard: per staff id and place
+    try:
+        guard.begin(staff_id, device)
+    except Throttled as err:
+        raise LoginRefused("throttled", err.retry_after_s) from None
     row = svc.store.officer(staff_id)
     ok = verify_pin(row.password_hash if row else None, password)
     if not ok or row is None or not row.active or row.role not in CONSOLE_ROLES:
-        limiter.failed(*keys)
-        svc.run(lambda hall: None, audit=[("console.login_failed", {"staff_id": staff_id, "from": source})])
+        alert = guard.failed(staff_id, device)
+        audit = [("console.login_failed", {"staff_id": staff_id, "from": source})]
+        if alert:
+            audit.append(("officer.login_alert", alert.as_event()))
+        svc.run(lambda hall: None, audit=audit)
         raise LoginRefused("bad_login")
-    limiter.succeeded(*keys)
+    guard.succeeded(staff_id, device)
     token, csrf, now = new_token(), secrets.token_urlsafe(24), svc.clock()
     session = ConsoleSessionRow(
         token_hash=token_hash(token), hall_id=svc.store.hall_id, staff_id=staff_id, csrf=csrf,

@@ -21,7 +21,33 @@ if TYPE_CHECKING:
     from dispatcher.service import HallService
 
 QUEUE_STEP = timedelta(minutes=10)
+CONFIG_KINDS = (
+    "admin.config",
+    "admin.setting",
+    "admin.category",
+    "admin.category_removed",
+    "admin.counter",
+    "admin.counter_removed",
+)
 RATINGS = ("very_satisfied", "satisfied", "unsatisfied")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would take for a formula gets a leading quote; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+class _SafeWriter:
+    """csv.writer whose every text cell goes through `csv_cell`."""
+
+    def __init__(self, out: io.StringIO):
+        self._w = csv.writer(out)
+
+    def writerow(self, row: list[Any]) -> None:
+        self._w.writerow([csv_cell(v) for v in row])
 
 
 @dataclass
@@ -56,7 +82,48 @@ def build_report(log: DayLog, info: HallInfo, thresholds: Thresholds | None = No
         "ratings": {r: sum(1 for t in hall.tickets.values() if t.rating == r) for r in RATINGS},
         "queue": _queue(hall, tz, list(info.categories)),
         "warnings": [w.as_dict() for w in warnings],
+        "configuration": _configuration(log, tz),
     }
+
+
+def _configuration(log: DayLog, tz: ZoneInfo) -> list[dict[str, Any]]:
+    """The day's configuration changes (hall.toml applied, or the admin API), in log order."""
+    rows = []
+    for r in log.records:
+        if r.kind not in CONFIG_KINDS:
+            continue
+        e = r.event()
+        rows.append(
+            {
+                "seq": r.seq,
+                "at": e.at.astimezone(tz).strftime("%H:%M:%S"),
+                "kind": r.kind,
+                "by": e.data.get("by") or "",
+                "text": config_text(r.kind, e.data),
+            }
+        )
+    return rows
+
+
+def config_text(kind: str, data: dict[str, Any]) -> str:
+    """One configuration event in words (Chinese, then English)."""
+    verb = {"added": "新增 added", "changed": "修改 changed"}.get(data.get("change", ""), "设置 set")
+    if kind == "admin.config":
+        refused = data.get("refused") or []
+        n = len(data.get("changes", []))
+        text = f"配置修订 revision {data.get('revision')}（{data.get('source') or '?'}）: {n} 项变更 changes"
+        return text + (f"，拒绝 refused {len(refused)}: " + "; ".join(refused) if refused else "")
+    if kind == "admin.setting":
+        return f"大厅设置 setting {data.get('key')}: {data.get('before')!r} → {data.get('after')!r}"
+    if kind == "admin.category":
+        c = data.get("category", {})
+        return f"业务类型 category {c.get('code')} {verb}: {c.get('name_zh')} / {c.get('name_en')}"
+    if kind == "admin.category_removed":
+        return f"业务类型 category {data.get('code')} 删除 removed"
+    if kind == "admin.counter":
+        c = data.get("counter", {})
+        return f"窗口 counter {c.get('number')} {verb}: 办理 serves {', '.join(c.get('categories', []))}"
+    return f"窗口 counter {data.get('number')} 删除 removed"
 
 
 def _categories(hall: Replay, info: HallInfo) -> list[dict[str, Any]]:
@@ -149,7 +216,7 @@ def _queue(hall: Replay, tz: ZoneInfo, codes: list[str]) -> list[dict[str, Any]]
 def report_csv(report: dict[str, Any]) -> str:
     """The report flattened to rows of section, subject, metric, value (one file, any spreadsheet)."""
     out = io.StringIO()
-    w = _SafeWriter(csv.writer(out))
+    w = _SafeWriter(out)
     w.writerow(["section", "subject", "metric", "value"])
     for key in ("hall_id", "day", "commitment", "seed", "head"):
         w.writerow(["day", report["day"], key, report[key]])
@@ -177,20 +244,9 @@ def report_csv(report: dict[str, Any]) -> str:
     for warning in report["warnings"]:
         text = f"{' '.join(warning['tickets'])} | {warning['evidence']}"
         w.writerow(["warning", warning["staff_id"], warning["rule"], text])
+    for change in report.get("configuration", []):
+        w.writerow(["configuration", change["at"], change["kind"], change["text"]])
     return out.getvalue()
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-class _SafeWriter:
-    """A CSV writer that keeps a spreadsheet from running a cell as a formula (a name like `=HYPERLINK(…)`)."""
-
-    def __init__(self, writer):
-        self.writer = writer
-
-    def writerow(self, row: list[Any]) -> None:
-        self.writer.writerow([f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in row])
 
 
 def _round(value: float | None) -> float | None:

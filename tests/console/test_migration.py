@@ -1,4 +1,4 @@
-"""Revision 0002_console_accounts upgrades a database made by the revision before it, keeping its officers."""
+"""Revision 0003_console_accounts upgrades a database made by the revision before it, keeping its officers."""
 
 from __future__ import annotations
 
@@ -11,19 +11,20 @@ from sqlmodel import SQLModel
 from dispatcher.console import accounts
 from dispatcher.settings import Settings
 from dispatcher.store import init_schema, make_engine
-from dispatcher.store.migrate import BASELINE, alembic_config
+from dispatcher.store.migrate import alembic_config
 from dispatcher.wiring import build_service
 
-REVISION = "0002_console_accounts"
+REVISION = "0003_console_accounts"
+BEFORE = "0002_archived_day"
 
 
-def test_a_baseline_database_gets_console_accounts_and_keeps_its_officers(tmp_path):
+def test_the_database_before_gets_console_accounts_and_keeps_its_officers(tmp_path):
     db = tmp_path / "data" / "fairq.sqlite3"
     engine = make_engine(f"sqlite:///{db}")
     cfg = alembic_config()
     with engine.begin() as conn:  # the database as the revision before made it, with an officer in it
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, BASELINE)
+        command.upgrade(cfg, BEFORE)
         conn.execute(
             text(
                 "INSERT INTO officer (hall_id, staff_id, name, pin_hash, role, recusals, active) "

@@ -1,7 +1,7 @@
 """Console accounts: an officer's console password (apart from the PIN) and the console's sessions.
 
-Revision ID: 0002_console_accounts
-Revises: 0001_baseline
+Revision ID: 0003_console_accounts
+Revises: 0002_archived_day
 Create Date: 2026-12-01
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_console_accounts"
-down_revision = "0001_baseline"
+revision = "0003_console_accounts"
+down_revision = "0002_archived_day"
 branch_labels = None
 depends_on = None
 
