@@ -172,7 +172,7 @@ def authenticate(svc: HallService, token: str | None, *, idle_s: int) -> Viewer 
     if session is None or session.revoked:
         return None
     now = svc.clock()
-    seen, created = codec.utc(session.seen_at), codec.utc(session.created_at)
+    seen, created = codec.utc(session.seen_at) or now, codec.utc(session.created_at) or now  # never None (NOT NULL)
     if now - seen > timedelta(seconds=idle_s) or now - created > SESSION_MAX_AGE:
         return None
     row = svc.store.officer(session.staff_id)

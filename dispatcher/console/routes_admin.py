@@ -21,7 +21,7 @@ from dispatcher.service import HallService
 from dispatcher.tls import pin_of
 from protocol import OfficerRole, Role
 from protocol.enrolment import Enrolment, enrolment_code
-from protocol.models import CategoryConfig, CounterConfig, DeviceCreate, OfficerCreate
+from protocol.models import CategoryConfig, CounterConfig, DeviceCreate, DeviceToken, OfficerCreate
 
 from . import accounts
 from .accounts import Viewer
@@ -162,7 +162,7 @@ async def devices(
         request, viewer, {"enrol": enrol, "revoke": lambda f: admin.revoke_device(svc, int(f.get("id", "")), by=by)}
     )
     made = result.pop("result", None)
-    if made is not None and hasattr(made, "token"):
+    if isinstance(made, DeviceToken):
         url = f"{request.url.scheme}://{request.headers.get('host', '')}"
         pin = tls_pin(request)
         code = enrolment_code(Enrolment(token=made.token, url=url, hall_id=svc.config.hall_id, pin=pin))
