@@ -68,6 +68,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one admin action and print its result; a mistake is one line on stderr and exit status 2."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["install-service"]:  # its own module: it needs no database
+        from dispatcher.install_service import main as install_service
+
+        return install_service(argv[1:])
     args = _parser().parse_args(argv)
     private_umask()  # what this command writes (a new database, its key, a backup) is this user's only
     if args.what in maintenance_cli.COMMANDS:

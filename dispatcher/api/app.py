@@ -23,6 +23,7 @@ from protocol import API_PREFIX
 from . import routes_admin, routes_counters, routes_read, routes_reports, routes_tickets, stream
 from .errors import BodyLimit, install_error_handlers
 from .headers import SecurityHeaders
+from .metrics import install_metrics
 from .report_cache import ReportCache
 from .standby import StandbyGate
 
@@ -78,6 +79,7 @@ def create_app(
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(StandbyGate, service=svc)
     app.add_middleware(SecurityHeaders)
+    install_metrics(app, svc, settings)
     return app
 
 

@@ -44,12 +44,11 @@ async def stream(ws: WebSocket, since: int | None = Query(None, ge=0, le=MAX_ID)
         await ws.close(code=4400, reason="send the token in the Authorization header, never in the URL")
         return
     cookie = ws.cookies.get(SESSION_COOKIE) if token is None and _same_origin(ws) else None
-    idle_s = ws.app.state.settings.console_idle_s
 
     def resolve():
-        if cookie:  # a page of the browser console: its session cookie (never a cross-site page's)
-            return console_principal(svc, cookie, idle_s=idle_s)
-        return resolve_token(svc, token)
+        if cookie:  # the browser console: its session cookie, never a cross-site page's
+            return console_principal(svc, cookie, idle_s=ws.app.state.settings.console_idle_s)
+        return resolve_token(svc, token) if token else None
 
     if token is not None or cookie:
         who = await run_in_threadpool(resolve)
@@ -60,7 +59,7 @@ async def stream(ws: WebSocket, since: int | None = Query(None, ge=0, le=MAX_ID)
     else:
         await ws.accept()
         token = await _first_message_token(ws)
-        who = await run_in_threadpool(resolve_token, svc, token) if token else None
+        who = await run_in_threadpool(resolve)
         if who is None:
             await ws.close(code=4401, reason="a valid token is required")
             return

@@ -21,7 +21,7 @@ def add_password_option(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
-def add_commands(officer: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+def add_commands(officer: argparse._SubParsersAction, *, parents: list[argparse.ArgumentParser]) -> None:
     reset = officer.add_parser(
         "password", help="set or reset an officer's console password (ends their sessions)", parents=parents
     )

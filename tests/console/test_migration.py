@@ -18,7 +18,7 @@ REVISION = "0003_console_accounts"
 BEFORE = "0002_archived_day"
 
 
-def test_the_database_before_gets_console_accounts_and_keeps_its_officers(tmp_path):
+def test_a_database_of_the_revision_before_gets_console_accounts_and_keeps_its_officers(tmp_path):
     db = tmp_path / "data" / "fairq.sqlite3"
     engine = make_engine(f"sqlite:///{db}")
     cfg = alembic_config()
