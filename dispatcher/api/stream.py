@@ -96,12 +96,6 @@ async def stream(ws: WebSocket, since: int | None = Query(None, ge=0, le=MAX_ID)
             await reader
 
 
-def _same_origin(ws: WebSocket) -> bool:
-    """A cookie-borne stream must be opened by a page of this dispatcher (no cross-site WebSocket hijacking)."""
-    origin, host = ws.headers.get("origin"), ws.headers.get("host", "")
-    return origin is not None and origin.split("://", 1)[-1] == host
-
-
 async def _first_message_token(ws: WebSocket) -> str | None:
     """The token of a first `{"type": "auth", "token": …}` message, if it comes in time."""
     try:
@@ -112,6 +106,12 @@ async def _first_message_token(ws: WebSocket) -> str | None:
     if isinstance(data, dict) and data.get("type") == "auth" and isinstance(data.get("token"), str):
         return data["token"]
     return None
+
+
+def _same_origin(ws: WebSocket) -> bool:
+    """A cookie-borne stream must be opened by a page of this dispatcher (no cross-site WebSocket hijacking)."""
+    origin, host = ws.headers.get("origin"), ws.headers.get("host", "")
+    return origin is not None and origin.split("://", 1)[-1] == host
 
 
 async def _catch_up(ws: WebSocket, svc: HallService, since: int | None, aud, max_replay: int) -> int:
