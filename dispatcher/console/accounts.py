@@ -162,7 +162,7 @@ def login(svc: HallService, staff_id: str, password: str, *, source: str) -> New
     return NewSession(token=token, csrf=csrf)
 
 
-def authenticate(svc: HallService, token: str | None, *, idle_s: int) -> Viewer | None:
+def authenticate(svc: HallService, token: str | None, *, idle_s: int, activity: bool = True) -> Viewer | None:
     """The person behind a session cookie, or None: unknown, logged out, idle too long, too old, or no longer staff."""
     if not token:
         return None
@@ -178,7 +178,7 @@ def authenticate(svc: HallService, token: str | None, *, idle_s: int) -> Viewer 
     row = svc.store.officer(session.staff_id)
     if row is None or not row.active or row.role not in CONSOLE_ROLES:
         return None
-    if now - seen > TOUCH_EVERY:
+    if activity and now - seen > TOUCH_EVERY:  # a page's own refreshes are not a person at work
         store.touch(digest, now)
     return Viewer(staff_id=row.staff_id, name=row.name, role=row.role, csrf=session.csrf, token_hash=digest)
 
@@ -193,7 +193,7 @@ def logout(svc: HallService, viewer: Viewer) -> None:
 
 def principal_for(svc: HallService, token: str | None, *, idle_s: int) -> Principal | None:
     """A console session as a principal of the event stream (read-only use)."""
-    viewer = authenticate(svc, token, idle_s=idle_s)
+    viewer = authenticate(svc, token, idle_s=idle_s, activity=False)
     if viewer is None:
         return None
     return Principal(
