@@ -120,6 +120,10 @@ class ShadowHall:
             self.recusals = {o["staff_id"]: set(o["recusals"]) for o in hall["officers"]}
             for c in hall["counters"]:
                 self.counter(c["number"]).update(categories=c["categories"], state=c["state"], staff_id=c["staff_id"])
+        elif kind == "admin.setting" and data.get("key") == "k" and data.get("after") is not None:
+            self.k = data["after"]
+        elif kind == "admin.setting" and data.get("key") == "priority_ageing_min":
+            self.ageing = None if data.get("after") is None else timedelta(minutes=data["after"])
         elif kind == "admin.category":
             self.priority[data["category"]["code"]] = data["category"].get("priority", 0)
         elif kind == "admin.counter":

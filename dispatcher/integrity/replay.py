@@ -174,6 +174,15 @@ class Replay:
         self.priorities[cat["code"]] = cat.get("priority", 0)
         self._act(e, staff=None, counter=None)
 
+    def _on_admin_setting(self, e: EventLike, seq: int | None) -> None:
+        """k and the ageing limit changed by an applied hall.toml: the draws after it use them."""
+        key, value = e.data.get("key"), e.data.get("after")
+        if key == "k" and value is not None:
+            self.k = value
+        elif key == "priority_ageing_min":
+            self.ageing = None if value is None else timedelta(minutes=value)
+        self._act(e, staff=None, counter=None)
+
     def _on_admin_counter(self, e: EventLike, seq: int | None) -> None:
         spec = e.data["counter"]
         c = self._counter(spec["number"])
