@@ -236,6 +236,12 @@ class Replay:
     def _on_officer_login_failed(self, e: EventLike, seq: int | None) -> None:
         self._act(e, staff=e.data.get("staff_id"), counter=e.data.get("counter"))
 
+    def _on_officer_login_alert(self, e: EventLike, seq: int | None) -> None:
+        self._act(e, staff=e.data.get("staff_id"), counter=None)
+
+    def _on_ticket_declaration_conflict(self, e: EventLike, seq: int | None) -> None:
+        self._act(e, staff=None, counter=None, ticket=e.data.get("ticket_id"))
+
     # ---- tickets ------------------------------------------------------------------------
 
     def _on_ticket_issued(self, e: EventLike, seq: int | None) -> None:
