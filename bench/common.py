@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.procs import Enrolment, ServeProcess, login
+from devtools.procs import Enrolment, ServeProcess, login
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.hall_file import write_hall
-from tests.support.pg import fresh_database
-from tests.support.procs import Enrolment, ServeProcess
+from devtools.hall_file import write_hall
+from devtools.pg import fresh_database
+from devtools.procs import Enrolment, ServeProcess
 
 from .common import emit
 

@@ -28,6 +28,6 @@ Public API
 
 ``counter_client.controller.CounterController`` — all the wiring between session, devices and window.
 
-``python -m counter_client.screenshots OUTDIR`` — the login, serving, paused and link-lost screens, rendered
+``python -m devtools.screenshots.counter OUTDIR`` — the login, serving, paused and link-lost screens, rendered
     offscreen against a temporary dispatcher and simulated devices.
 """

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from dispatcher import admin
-from dispatcher.cli_args import Parser, fail, open_service, settings_from, store_options_parent
+from dispatcher import admin, maintenance_cli
+from dispatcher.cli_args import Parser, add_store_options, fail, open_service, settings_from, store_options_parent
 from dispatcher.core import DomainError, Invalid, NotFound
 from dispatcher.settings import ConfigError, load_hall_config, validation_message
 from dispatcher.wiring import ADMIN, APPLY
@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     apply.add_argument("file", type=Path, help="the hall.toml to apply")
     apply.add_argument("--dry-run", action="store_true", help="print the difference and change nothing")
+    maintenance_cli.add_commands(what)
+    for name in maintenance_cli.COMMANDS:  # the store options after these subcommands too
+        add_store_options(what.choices[name], config_help="hall.toml (which hall)")
     return p
 
 
@@ -62,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run one admin action and print its result; a mistake is one line on stderr and exit status 2."""
     args = _parser().parse_args(argv)
     settings = settings_from(args, PROG)
+    if args.what in maintenance_cli.COMMANDS:
+        return maintenance_cli.run(args)
     if args.what == "apply":
         return _apply(args)
     body = _body(args)  # checked before the store is opened: a bad PIN changes nothing

@@ -19,7 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "kiosk": ("kiosk.app:main", "the ticket kiosk (Qt)"),
     "counter": ("counter_client.app:main", "the officer's counter client (Qt)"),
     "display": ("display.app:main", "the hall display with voice (Qt)"),
-    "demo": ("dispatcher.demo:main", "the whole hall on this machine, simulated hardware"),
+    "demo": ("demo.cli:main", "the whole hall on this machine, simulated hardware"),
 }
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from .service import HallService
 from .settings import ConfigError, Settings, validation_message
+from .store import SchemaError
 from .wiring import build_service, where
 
 USAGE_ERROR = 2  # exit status for any mistake in a command line or a configuration file
@@ -72,7 +73,7 @@ def open_service(settings: Settings, prog: str, *, purpose: str) -> HallService:
     """The hall's service for a command; a wrong option, file or database is one line and exit 2."""
     try:
         return build_service(settings, purpose=purpose)
-    except ConfigError as err:
+    except (ConfigError, SchemaError) as err:
         fail(prog, str(err))
     except (ArgumentError, NoSuchModuleError) as err:
         fail(prog, f"--database-url {settings.database_url!r} is not a database URL this fairq can open ({err})")

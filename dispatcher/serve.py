@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 import uvicorn
 
 from dispatcher.api import create_app
 from dispatcher.cli_args import Parser, add_store_options, open_service, settings_from
 from dispatcher.discovery import advertised
+from dispatcher.maintenance import MaintenanceError, serving_lock
 from dispatcher.settings import Settings
 from dispatcher.tls import ensure_certificate, fingerprint
 from dispatcher.wiring import SERVE
@@ -56,7 +58,19 @@ def main(argv: list[str] | None = None) -> int:
             fingerprint=pin,
         )
 
-    svc = open_service(settings, PROG, purpose=SERVE)
+    try:
+        lock = serving_lock(settings)
+    except MaintenanceError as err:
+        print(f"{PROG}: {err}", file=sys.stderr)
+        return 2
+    try:
+        svc = open_service(settings, PROG, purpose=SERVE)  # upgrades the schema, then applies hall.toml
+    except BaseException:  # a refused start (one line already said) leaves the data directory free
+        if lock:
+            lock.release()
+        raise
     app = create_app(settings, advertise=advertise if settings.zeroconf else None, service=svc)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", ws_max_size=65536, **tls)
+    if lock:
+        lock.release()  # held while serving: `fairq admin restore` refuses to replace a running hall
     return 0

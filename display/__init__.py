@@ -12,14 +12,13 @@ Public API
 ``display.model`` — ``ScreenModel(zone)`` (``note_event``, ``refresh(HallState)``; ``latest``, ``history``,
     ``tiles``, ``queues``, ``notice``, ``short_commitment``), ``CallItem``, ``CounterTile``, ``QueueItem``, ``TEXTS``.
 ``display.zones`` — ``Zone.parse(categories="A,B", counters="1-8,12")``, ``accepts(category, counter)``.
-``display.announce`` — ``plan_call(label, counter, *, recall, repeat, languages) -> Plan`` (segments of clip names
+``display.phrases`` — ``plan_call(label, counter, *, recall, repeat, languages) -> Plan`` (segments of clip names
     and text per language), ``zh_number``, ``en_number``, ``clip_catalogue()``.
 ``display.announcer`` — ``Announcer(sink, *, repeat, stale_after_s, watchdog_s, clock)`` (in order, no overlap,
-    stale ones skipped; signals ``started``, ``done``, ``skipped``, ``idle``), ``AudioSink``, ``NullSink``,
-    ``FakeSink`` (for tests).
+    stale ones skipped; signals ``started``, ``done``, ``skipped``, ``idle``), ``AudioSink``, ``NullSink``.
 ``display.audio`` — ``make_sink("pack"|"tts"|"off", pack_dir=None, tts_engine=None)``, ``VoiceSink`` (pack clips via
     QAudioSink, Qt text-to-speech for what a pack lacks), ``Speaker``, ``build_parts``.
 ``display.voicepack`` — ``VoicePack.load(dir=None)`` (default: the shipped espeak-ng pack), ``default_pack_dir()``.
-``python -m display.make_voicepack [DIR]`` regenerates a pack with espeak-ng; ``python -m display.screenshots DIR``
-    renders the screenshots against a temporary dispatcher; ``display.demo.HallDriver`` drives one.
+``python -m display.make_voicepack [DIR]`` regenerates a pack with espeak-ng (the screenshots come from
+    ``python -m devtools.screenshots.display DIR``, outside the app).
 """

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QLocale, QObject, QTimer
 from PySide6.QtMultimedia import QAudio, QAudioFormat, QAudioSink, QMediaDevices
 
-from .announce import COMMON, Plan
 from .announcer import AudioSink, NullSink
+from .phrases import COMMON, Plan
 from .voicepack import VoicePack, resample
 
 log = logging.getLogger("fairq.display.voice")

@@ -19,7 +19,7 @@ import tempfile
 from array import array
 from pathlib import Path
 
-from display.announce import COMMON, EN_PHRASES, LETTERS, ZH_PINYIN, clip_catalogue
+from display.phrases import COMMON, EN_PHRASES, LETTERS, ZH_PINYIN, clip_catalogue
 from display.voicepack import PAUSE_MS, SAMPLE_RATE, default_pack_dir, read_wav, silence, write_wav
 
 ZH_WORD_PINYIN = {

@@ -90,11 +90,6 @@ Public API
 
 ``qtclient.backoff.Backoff(initial=0.5, cap=10, factor=2, jitter=0.5, rand=random.random)`` —
     ``next_delay()``, ``reset()``. Tests pass ``Backoff(0.05, cap=0.3)``.
-
-``qtclient.testing`` — ``LiveDispatcher(data_dir, port=None, tls=False)``: the real dispatcher under uvicorn on
-    127.0.0.1 in a thread (with ``tls``: HTTPS with `fairq serve --tls`'s certificate, ``pin``):
-    ``start()``, ``stop()``, ``restart()`` (same port and data), ``url``,
-    ``service``, ``add_device(role, name, counter=None) -> token``, ``add_officer(...)``.
 """
 
 from .backoff import Backoff

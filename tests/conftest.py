@@ -8,7 +8,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from qtclient.testing import LiveDispatcher as QtLiveDispatcher  # noqa: E402
+from devtools.live import LiveDispatcher as QtLiveDispatcher  # noqa: E402
 from tests.support.live import LiveDispatcher  # noqa: E402
 
 

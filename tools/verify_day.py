@@ -75,7 +75,7 @@ def check_seed(bundle: dict) -> bytes:
     return seed
 
 
-class Hall:
+class ShadowHall:
     """Just enough of the hall to know, at each draw, what it should have drawn from."""
 
     def __init__(self):
@@ -159,7 +159,7 @@ class Hall:
 
 def check_draws(bundle: dict, seed: bytes) -> int:
     table = {d["draw_no"]: d for d in bundle["draws"]}
-    hall, seen = Hall(), set()
+    hall, seen = ShadowHall(), set()
     for r in bundle["records"]:  # an admin change is logged before the draws it causes
         if r["kind"] == "ticket.called":
             check_draw(hall, seed, r, table)
@@ -170,7 +170,7 @@ def check_draws(bundle: dict, seed: bytes) -> int:
     return len(seen)
 
 
-def check_draw(hall: Hall, seed: bytes, record: dict, table: dict) -> None:
+def check_draw(hall: ShadowHall, seed: bytes, record: dict, table: dict) -> None:
     d = record["data"]["draw"]
     no = d["draw_no"]
     where = f"draw {no} (event {record['seq']})"

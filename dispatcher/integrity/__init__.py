@@ -4,7 +4,7 @@ Verification reads the store or a day bundle; the rules read a plain list of eve
 a live hall's log and on days generated with the domain core alike.
 """
 
-from .chain import verify_chain
+from .chain_check import verify_chain
 from .html import render_html
 from .proof import verify_draws
 from .records import DayLog, Record, closed_days, load_day, load_records

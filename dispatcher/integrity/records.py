@@ -12,8 +12,8 @@ from sqlmodel import col, select
 
 from dispatcher.core import CoreEvent, Draw
 from dispatcher.store import Store
-from dispatcher.store.chain import GENESIS
 from dispatcher.store.codec import canonical_json, utc
+from dispatcher.store.hashchain import GENESIS
 from dispatcher.store.repo import iso
 from dispatcher.store.tables import DayRow, EventRow
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dispatcher.store import Store
 
-from .chain import verify_chain
+from .chain_check import verify_chain
 from .proof import verify_draws
 from .records import DayLog, closed_days, load_day, load_records
 from .replay import Replay

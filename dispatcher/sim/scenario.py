@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .service import Empirical, Exponential, Lognormal, ServiceTime
+from .service_times import Empirical, Exponential, Lognormal, ServiceTime
 
 HOUR = 3600.0
 

@@ -16,7 +16,7 @@ from dispatcher.core import Category, Changes, CoreEvent, Counter, Day, Draw, Of
 from protocol.models import CategoryConfig, CounterConfig, Event
 
 from . import codec
-from .chain import GENESIS, event_hash
+from .hashchain import GENESIS, event_hash
 from .tables import (
     CategoryRow,
     CounterRow,

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, Index, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # fairq_schema.version: 1 before Alembic; 2 = see alembic_version
 
 
 def _ts(**kw) -> Field:  # type: ignore[valid-type]

@@ -8,8 +8,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
+from devtools.live import LiveDispatcher  # noqa: E402
 from hardware import EvaluatorSim, KeypadSim, LedSim, LineSimulator  # noqa: E402
-from qtclient.testing import LiveDispatcher  # noqa: E402
 
 
 @pytest.fixture

@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
+
+ROOT = Path(__file__).resolve().parents[2]  # devtools is not installed: it runs from the checkout
 
 
 @pytest.mark.parametrize(
@@ -19,8 +22,9 @@ def test_screenshot_script(tmp_path, size, suffix, pixels):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("QT_SCALE_FACTOR", None)
     done = subprocess.run(
-        [sys.executable, "-m", "counter_client.screenshots", str(tmp_path), "--size", size],
+        [sys.executable, "-m", "devtools.screenshots.counter", str(tmp_path), "--size", size],
         env=env,
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,

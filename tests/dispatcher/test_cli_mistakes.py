@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from devtools.hall_file import write_hall
 from dispatcher import cli
 from dispatcher.auth import new_token
 from dispatcher.settings import Settings
 from dispatcher.wiring import build_service
-from tests.support.hall_file import write_hall
 
 GOOD_CATEGORY = '[[categories]]\ncode = "A"\nname_zh = "进口"\nname_en = "Import"\n'
 COUNTER_1 = '[[counters]]\nnumber = 1\ncategories = ["A"]\n'

@@ -8,10 +8,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-from display.announcer import FakeSink  # noqa: E402
+from devtools.halldriver import HallDriver  # noqa: E402
 from display.app import DEFAULTS, build  # noqa: E402
-from display.demo import HallDriver  # noqa: E402
 from qtclient import Backoff, DeviceConfig  # noqa: E402
+from tests.support.fake_sink import FakeSink  # noqa: E402
 
 
 @pytest.fixture

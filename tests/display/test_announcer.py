@@ -11,10 +11,11 @@ import pytest
 from PySide6.QtMultimedia import QAudioDevice
 
 from display import audio
-from display.announce import plan_call
-from display.announcer import Announcer, FakeSink, NullSink
+from display.announcer import Announcer, NullSink
 from display.audio import VoiceSink, build_parts, make_sink
+from display.phrases import plan_call
 from display.voicepack import SAMPLE_RATE, VoicePack, default_pack_dir
+from tests.support.fake_sink import FakeSink
 
 
 class FakeClock:

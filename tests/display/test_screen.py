@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtWidgets import QApplication
 
 from display import app as display_app
-from display.announcer import FakeSink
 from display.widgets import fitted_px
+from tests.support.fake_sink import FakeSink
 
 
 def labels_shown(display):

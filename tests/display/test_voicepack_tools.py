@@ -7,9 +7,9 @@ import wave
 
 import pytest
 
-from display.announce import clip_catalogue, plan_call
 from display.audio import Speaker, build_parts
 from display.make_voicepack import main as make_voicepack
+from display.phrases import clip_catalogue, plan_call
 from display.voicepack import SAMPLE_RATE, VoicePack
 
 

@@ -16,7 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dispatcher import demo
+from demo.cli import parse
+from demo.hall import PIN, DemoHall, start_apps, start_hall
+from demo.processes import Processes
+from demo.screen import click, start_xvfb, type_login, window_geometry
 
 
 def wait_for(what: str, check, seconds: float = 60, every: float = 0.2):
@@ -37,20 +40,20 @@ def window_of(pid: int) -> str:
     return wait_for(f"a window of pid {pid}", lambda: xdo("search", "--onlyvisible", "--pid", str(pid)).split()[:1])[0]
 
 
-def log_text(hall: demo.Hall, name: str) -> str:
+def log_text(hall: DemoHall, name: str) -> str:
     path = hall.root / "logs" / f"{name}.log"
     return path.read_text(errors="replace") if path.exists() else ""
 
 
 @pytest.fixture
 def hall(tmp_path, monkeypatch):
-    procs = demo.Processes(tmp_path)
-    monkeypatch.setenv("DISPLAY", demo.start_xvfb(procs))
+    procs = Processes(tmp_path)
+    monkeypatch.setenv("DISPLAY", start_xvfb(procs))
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)  # real windows on the X server
-    args = demo.parse(["--dir", str(tmp_path / "hall"), "--counters", "7"])
+    args = parse(["--dir", str(tmp_path / "hall"), "--counters", "7"])
     try:
-        running = demo.start_hall(args, procs)
-        demo.start_apps(running, procs, args)
+        running = start_hall(args, procs)
+        start_apps(running, procs, args)
         running.procs = procs
         yield running
     finally:
@@ -64,8 +67,8 @@ def test_a_trader_takes_a_ticket_and_an_officer_calls_it(hall):
         kiosk = window_of(procs["kiosk"].pid)
         wait_for("the kiosk to link up and report its printer", lambda: _printer_reported(admin, "kiosk-1"))
         time.sleep(1)  # let the start screen settle
-        x, y, w, h = demo.window_geometry(kiosk)
-        demo.click(x + w // 2, y + int(h * 0.8))
+        x, y, w, h = window_geometry(kiosk)
+        click(x + w // 2, y + int(h * 0.8))
         ticket = wait_for("a ticket", lambda: _issued(admin))
         assert ticket["category"] == "C" and ticket["kiosk"] == "kiosk-1"
         label = ticket["label"]
@@ -73,7 +76,7 @@ def test_a_trader_takes_a_ticket_and_an_officer_calls_it(hall):
 
         # 2. the officer logs in at counter 7 with the keyboard and presses F1 (Next)
         counter = window_of(procs["counter-7"].pid)
-        demo.type_login(counter, "1001", demo.PIN)
+        type_login(counter, "1001", PIN)
         wait_for("the officer's login", lambda: _counter(admin, 7)["state"] == "idle")
         xdo("windowfocus", "--sync", counter)
         xdo("key", "F1")

@@ -10,20 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from devtools.wait import wait_until
 from hardware.bus import Evaluator, Key, Keypad, LedDisplay, SerialBus
 from hardware.cli import main
 from hardware.printer import printed_tickets, set_printer_state
 from hardware.simctl import read_state, send_command
 from protocol import Rating
-
-
-def wait_until(condition, timeout: float = 5.0) -> bool:
-    done = threading.Event()
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return True
-        done.wait(0.02)
-    return condition()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from devtools.wait import wait_until
 from hardware.bus import (
     DeviceError,
     DeviceOffline,
@@ -20,17 +21,6 @@ from hardware.bus import (
     SerialBus,
 )
 from protocol import Rating
-
-
-def wait_until(condition, timeout: float = 5.0) -> bool:
-    """Poll a condition without a timed assertion: only a hang bound."""
-    done = threading.Event()
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return True
-        done.wait(0.02)
-    return condition()
-
 
 # -- LED display ------------------------------------------------------------------------------
 

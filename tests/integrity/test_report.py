@@ -7,7 +7,7 @@ import io
 import re
 
 from dispatcher.integrity import DayLog, HallInfo, build_report, render_html, report_csv
-from dispatcher.store.chain import GENESIS
+from dispatcher.store.hashchain import GENESIS
 
 from .gen import CATEGORIES, HOURS
 

@@ -9,8 +9,8 @@ import pytest
 
 from dispatcher.core import draw_index
 from dispatcher.integrity import DayLog, verify_day
-from dispatcher.store.chain import event_hash
 from dispatcher.store.codec import canonical_json
+from dispatcher.store.hashchain import event_hash
 
 from .helpers import VERIFIER, standalone
 

@@ -7,13 +7,13 @@ import json
 
 from zeroconf import IPVersion, ServiceInfo, Zeroconf
 
+from devtools.live import LiveDispatcher, free_port
 from dispatcher.discovery import service_info
 from dispatcher.settings import Settings
 from dispatcher.wiring import build_service
 from protocol.discovery import SERVICE_TYPE
 from qtclient import ApiResult, Backoff
 from qtclient.discovery import DiscoveryBrowser
-from qtclient.testing import LiveDispatcher, free_port
 
 
 def call(qtbot, start) -> ApiResult:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 import shutil
 
+from devtools.live import LiveDispatcher
 from dispatcher.service import ACTIVE, STANDBY
 from qtclient import Backoff
 from qtclient.discovery import DiscoveryBrowser
-from qtclient.testing import LiveDispatcher
 from tests.qtclient.test_link import advertised_on_loopback
 
 

@@ -6,11 +6,11 @@ import argparse
 
 import pytest
 
+from devtools.live import LiveDispatcher
 from dispatcher.tls import fingerprint
 from qtclient.appargs import add_common_options, load_app_config
 from qtclient.discovery import DiscoveryBrowser
 from qtclient.pinning import normalize_pin
-from qtclient.testing import LiveDispatcher
 from tests.qtclient.test_link import advertised_on_loopback, call
 
 WRONG_PIN = "ab" * 32

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.pg import fresh_database
-from tests.support.procs import ServeProcess
+from devtools.pg import fresh_database
+from devtools.procs import ServeProcess
 
 
 @pytest.fixture

@@ -5,23 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from datetime import timedelta
 
+from devtools.hall_file import write_hall
+from devtools.procs import Enrolment, ServeProcess, login
+from devtools.wait import wait_until
 from dispatcher.settings import Settings
 from dispatcher.wiring import build_service
 from tests.dispatcher.core_helpers import FakeClock
-from tests.support.hall_file import write_hall
-from tests.support.procs import Enrolment, ServeProcess, login
-
-
-def wait_until(predicate, seconds: float = 20) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def start_counter_client(server: ServeProcess, token: str, counter: int) -> tuple[subprocess.Popen, dict]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 
+from devtools.hall_file import write_hall
+from devtools.procs import Enrolment, ServeProcess, login
+from devtools.wait import wait_until
 from tests.support.follower import Follower
-from tests.support.hall_file import write_hall
-from tests.support.procs import Enrolment, ServeProcess, login
 
 from .workload import Workload, check_acknowledged, stored, verify_log
 
@@ -24,15 +25,6 @@ def enrol(server: ServeProcess) -> tuple[list[str], dict[int, str], str]:
         return kiosks, pcs, e.device("display", "screen")
     finally:
         e.close()
-
-
-def wait_until(predicate, seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_kill_9_under_load_loses_nothing(tmp_path, spawn):

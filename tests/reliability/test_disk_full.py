@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
+from devtools.procs import Enrolment, ServeProcess
 from tests.support.live import LiveDispatcher
-from tests.support.procs import Enrolment, ServeProcess
 
 from .workload import stored, verify_log
 

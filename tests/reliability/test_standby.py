@@ -10,23 +10,15 @@ from sqlalchemy import text
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+from devtools.hall_file import write_hall
+from devtools.procs import Enrolment, ServeProcess, login
+from devtools.wait import wait_until
 from tests.support.follower import Follower
-from tests.support.hall_file import write_hall
-from tests.support.procs import Enrolment, ServeProcess, login
 
 from .workload import Workload, check_acknowledged, stored, verify_log
 
 COUNTERS = 4
 PAIR_ENV = {"FAIRQ_TICK_S": "0.5", "FAIRQ_LEADER_POLL_S": "0.2"}
-
-
-def wait_until(predicate, seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def role(server: ServeProcess) -> str | None:

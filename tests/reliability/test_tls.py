@@ -13,9 +13,9 @@ import pytest
 from websockets.sync.client import connect
 from zeroconf import IPVersion, ServiceBrowser, ServiceListener, Zeroconf
 
+from devtools.procs import Enrolment
 from dispatcher.tls import fingerprint
 from protocol.discovery import SERVICE_TYPE, TXT_FINGERPRINT, TXT_SCHEME
-from tests.support.procs import Enrolment
 
 
 def pinned_context() -> ssl.SSLContext:

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import httpx
 
 from dispatcher.store import LoadedState, Store, make_engine
-from dispatcher.store.chain import GENESIS, event_hash
 from dispatcher.store.codec import utc
+from dispatcher.store.hashchain import GENESIS, event_hash
 from dispatcher.store.repo import iso
 
 RANK = {"waiting": 0, "called": 1, "serving": 2, "done": 3}

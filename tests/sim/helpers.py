@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dispatcher.sim.scenario import HOUR, CategoryLoad, CounterPlan, Scenario, Traders
-from dispatcher.sim.service import Exponential
+from dispatcher.sim.service_times import Exponential
 
 
 def mmc(

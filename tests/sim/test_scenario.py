@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from dispatcher.sim.scenario import HOUR, ScenarioError, load_scenario, parse_scenario
-from dispatcher.sim.service import Empirical, Lognormal
+from dispatcher.sim.service_times import Empirical, Lognormal
 
 BUSY_HALL = Path(__file__).parents[2] / "scenarios" / "busy_hall.toml"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import httpx
 
-from qtclient.testing import LiveDispatcher as _LiveDispatcher
-from qtclient.testing import free_port
+from devtools.live import LiveDispatcher as _LiveDispatcher
+from devtools.live import free_port
 
 __all__ = ["LiveDispatcher", "free_port"]
 

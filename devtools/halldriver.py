@@ -1,4 +1,4 @@
-"""Drive a `qtclient.testing.LiveDispatcher` like a hall would, for tests and screenshots.
+"""Drive a `devtools.live.LiveDispatcher` like a hall would, for tests and screenshots.
 
 Tickets are issued through the service; officers log in at their counters and act through the REST API
 with their session tokens, as a counter client would.

@@ -1,4 +1,4 @@
-"""Render the kiosk's screens to PNG against a temporary dispatcher: ``python -m kiosk.screenshots OUTDIR``.
+"""Render the kiosk's screens to PNG against a temporary dispatcher: ``python -m devtools.screenshots.kiosk OUTDIR``.
 
 Start screen, number entry with an error, the ticket screen and out of service; Chinese and English;
 portrait 1080×1920 and landscape 1920×1080. Runs offscreen; nothing is left behind but the PNGs.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -17,23 +16,21 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QCoreApplication, QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from devtools.live import LiveDispatcher  # noqa: E402
+from devtools.wait import wait_until  # noqa: E402
+from kiosk.app import DEFAULTS, build  # noqa: E402
+from kiosk.window import SIZES  # noqa: E402
 from qtclient import Backoff, DeviceConfig  # noqa: E402
-from qtclient.testing import LiveDispatcher  # noqa: E402
 from qtclient.theme import apply_theme  # noqa: E402
-
-from .app import DEFAULTS, build  # noqa: E402
-from .window import SIZES  # noqa: E402
 
 IMPORT_NO = "220120241000012345"
 
 
-def wait_until(condition, timeout_s: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("screen did not appear")
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        time.sleep(0.01)
+def until_shown(condition) -> None:
+    """Pump Qt until the screen shows what the shot needs."""
+    pump = lambda: QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)  # noqa: E731
+    if not wait_until(condition, 15.0, every=0.01, pump=pump):
+        raise TimeoutError("screen did not appear")
 
 
 def settle() -> None:
@@ -80,7 +77,7 @@ def render(out: Path) -> list[Path]:
                     window.grab().save(str(path))
                     written.append(path)
 
-                wait_until(lambda c=controller: c.phase == "start")
+                until_shown(lambda c=controller: c.phase == "start")
                 shot("start")
                 controller.choose("A")
                 for key in IMPORT_NO[:8] + "0":  # an export flag at the import category
@@ -91,12 +88,12 @@ def render(out: Path) -> list[Path]:
                 for key in IMPORT_NO[:9] + f"{len(written) + 1:09d}":
                     controller.key(key)
                 controller.confirm()
-                wait_until(lambda c=controller: c.phase == "ticket")
+                until_shown(lambda c=controller: c.phase == "ticket")
                 shot("ticket")
                 controller.home()
                 kiosk.printer._poll.stop()
                 controller.printer.stateChanged.emit("paper_out", "out of paper")
-                wait_until(lambda c=controller: c.phase == "out_of_service")
+                until_shown(lambda c=controller: c.phase == "out_of_service")
                 shot("out-of-service")
                 kiosk.stop()
                 window.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dispatcher.store.chain import GENESIS, event_hash
+from dispatcher.store.hashchain import GENESIS, event_hash
 
 from .records import Record
 from .verdict import Problem

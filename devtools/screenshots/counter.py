@@ -1,6 +1,6 @@
 """Render the counter client's screens offscreen against a temporary dispatcher.
 
-``python -m counter_client.screenshots OUTDIR [--size 1080p|768p] [--lang zh|en]``
+``python -m devtools.screenshots.counter OUTDIR [--size 1080p|768p] [--lang zh|en]``
 
 Writes ``counter-login.png``, ``counter-serving.png``, ``counter-paused.png`` and ``counter-link-lost.png``
 (1920×1080 unless ``--size 768p``), with simulated LED, keypad and evaluator on a pseudo-terminal.
@@ -37,17 +37,16 @@ def render(outdir: Path, *, size: str = "1080p", language: str = "zh") -> list[P
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from .window import LAYOUT_SIZE, scale_for
+    from counter_client.window import LAYOUT_SIZE, scale_for
 
     if not QApplication.instance():
         os.environ["QT_SCALE_FACTOR"] = f"{scale_for(size):.4f}"
 
+    from counter_client.app import build
+    from devtools.live import LiveDispatcher
     from hardware import EvaluatorSim, KeypadSim, LedSim, LineSimulator
     from qtclient import Backoff, DeviceConfig
-    from qtclient.testing import LiveDispatcher
     from qtclient.theme import apply_theme
-
-    from .app import build
 
     qapp = QApplication.instance() or QApplication([])
     apply_theme(qapp)
@@ -116,7 +115,7 @@ def render(outdir: Path, *, size: str = "1080p", language: str = "zh") -> list[P
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m counter_client.screenshots", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m devtools.screenshots.counter", description=__doc__.splitlines()[0])
     p.add_argument("outdir", type=Path)
     p.add_argument("--size", choices=["1080p", "768p"], default="1080p")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")

@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from display.announce import (
+from display.phrases import (
     COMMON,
     en_number,
     en_segment,

@@ -1,4 +1,4 @@
-"""Screenshots of the hall screen against a temporary dispatcher: ``python -m display.screenshots OUTDIR``.
+"""Screenshots of the hall screen against a temporary dispatcher: ``python -m devtools.screenshots.display OUTDIR``.
 
 Renders offscreen: list mode at 1920x1080, grid mode with 20 counters, portrait 1080x1920, link lost.
 """
@@ -13,16 +13,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from devtools.wait import wait_until
+
 NOTICE = "今日下午 14:00–14:30 系统维护，请提前取号。 Counters pause for maintenance 14:00–14:30 today."
 
 
-def wait_until(app, condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise RuntimeError("screenshot set-up timed out")
-        app.processEvents()
-        time.sleep(0.01)
+def until_shown(app, condition: Callable[[], bool]) -> None:
+    """Pump Qt until the screen shows what the shot needs."""
+    if not wait_until(condition, 15.0, every=0.01, pump=app.processEvents):
+        raise RuntimeError("screenshot set-up timed out")
 
 
 def settle(app, seconds: float = 0.3) -> None:
@@ -33,20 +32,19 @@ def settle(app, seconds: float = 0.3) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m display.screenshots", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m devtools.screenshots.display", description=__doc__.splitlines()[0])
     p.add_argument("outdir", type=Path)
     args = p.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from PySide6.QtWidgets import QApplication
 
+    from devtools.halldriver import HallDriver, hall_toml
+    from devtools.live import LiveDispatcher
+    from display.announcer import NullSink
+    from display.app import DEFAULTS, build
     from qtclient import Backoff, DeviceConfig
-    from qtclient.testing import LiveDispatcher
     from qtclient.theme import apply_theme
-
-    from .announcer import NullSink
-    from .app import DEFAULTS, build
-    from .demo import HallDriver, hall_toml
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_theme(app)
@@ -75,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                 display.window.resize(*size)
                 display.window.show()
                 display.start()
-                wait_until(app, lambda: display.link.is_up and display.window.latest.call is not None)
+                until_shown(app, lambda: display.link.is_up and display.window.latest.call is not None)
                 settle(app, 1.5)  # the refreshed snapshot (queues, estimates) comes a moment later
                 display.window.flash_call(display.window.latest.call)  # as it looks just after a call
                 ticker = display.window.ticker
@@ -95,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(args.outdir / name)
             lost = displays[0]
             live.stop()
-            wait_until(app, lambda: lost.window.banner_shown and lost.window.banner.key == "link_lost")
+            until_shown(app, lambda: lost.window.banner_shown and lost.window.banner.key == "link_lost")
             lost.window.latest.flasher.stop()
             lost.window.ticker.offset = lost.window.ticker.width() * 0.5 - lost.window.ticker.height() * 0.3
             lost.window.grab().save(str(args.outdir / "display-link-lost.png"))

@@ -1,0 +1,1 @@
+"""The apps' documentation screenshots, rendered offscreen against a temporary dispatcher."""
