@@ -71,7 +71,7 @@ def test_a_counter_added_in_hall_toml_appears_after_a_restart_and_is_logged_and_
         assert health["config_revision"] != first["config_revision"]
         enrol = build_service(Settings(data_dir=tmp_path / "d", zeroconf=False), purpose="read")
         try:
-            screen = admin.add_device(enrol, DeviceCreate(name="screen", role="display"), by="test").token
+            screen = admin.add_device(enrol, DeviceCreate(name="desk", role="supervisor"), by="test").token
         finally:
             enrol.store.engine.dispose()
         with httpx.Client(base_url=server.api, headers={"Authorization": f"Bearer {screen}"}) as c:
