@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from devtools.hall_file import write_hall
+from devtools.pg import fresh_database
+from devtools.procs import Enrolment, ServeProcess
 from dispatcher.settings import Settings
-from tests.support.hall_file import write_hall
-from tests.support.pg import fresh_database
-from tests.support.procs import Enrolment, ServeProcess
 
 
 def fairq(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -156,3 +156,15 @@ def test_pg_dump_of_a_hall_restores_into_another_database_that_verifies_and_serv
                 assert r.status_code == 200 and r.json()["label"].endswith("013"), r.text
         finally:
             again.stop()
+
+
+def test_a_second_dispatcher_on_a_serving_sqlite_directory_is_refused(tmp_path):
+    data = tmp_path / "hall"
+    server = ServeProcess(data_dir=data).start()
+    try:
+        out = fairq("serve", "--data-dir", str(data), "--no-zeroconf", "--port", "1")
+        assert out.returncode == 2 and "Traceback" not in out.stderr
+        assert f"fairq serve (pid {server.proc.pid}) holds {data / 'fairq.lock'}" in out.stderr, out.stderr
+        assert server.health() is not None  # the first one serves on
+    finally:
+        server.stop()
