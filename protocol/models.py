@@ -185,6 +185,8 @@ class Health(Wire):
     day_open: bool
     version: str
     role: str = Field("active", description="`active`, or `standby` (one of a pair; refuses everything else).")
+    config_revision: str | None = Field(None, description="Short hash of the hall configuration in force.")
+    config_refused: list[str] = Field(default_factory=list, description="hall.toml changes refused as unsafe.")
 
 
 # ---- devices & admin ----------------------------------------------------------------------

@@ -32,9 +32,10 @@ def create_app(
     clock: Callable[[], datetime] = utc_now,
     entropy: Callable[[int], bytes] = secrets.token_bytes,
     advertise: Callable[[HallService], contextlib.AbstractAsyncContextManager] | None = None,
+    service: HallService | None = None,
 ) -> FastAPI:
-    """The dispatcher app on the settings' store; `advertise` (zeroconf) runs while the app is up."""
-    svc = build_service(settings, clock=clock, entropy=entropy)
+    """The dispatcher app on the settings' store (or on `service`); `advertise` (zeroconf) runs while it is up."""
+    svc = service or build_service(settings, clock=clock, entropy=entropy)
     leadership = Leadership(svc) if settings.is_postgres() else None
     if leadership:
         leadership.step()

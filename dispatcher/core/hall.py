@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from protocol import CounterState, TicketState, declaration_problem, enterprise_problem
@@ -55,7 +56,7 @@ class Hall:
         self._open: dict[int, Ticket] = {}  # waiting, called or serving: the only ones dispatch looks at
         self.day: Day | None = None
         self.next_ticket_id = 1
-        self.recent_calls: deque[dict] = deque(maxlen=RECENT_CALLS)
+        self.recent_calls: deque[dict[str, Any]] = deque(maxlen=RECENT_CALLS)
         self._idempotency: dict[str, int] = {}
         self._service_times: dict[str, deque[float]] = {}
         self.transfers_by: dict[str, int] = {}  # today's transfers per officer
@@ -70,7 +71,7 @@ class Hall:
         tickets: Iterable[Ticket],
         counters: Iterable[Counter] = (),
         next_ticket_id: int = 1,
-        recent_calls: Iterable[dict] = (),
+        recent_calls: Iterable[dict[str, Any]] = (),
         transfers_by: dict[str, int] | None = None,
     ) -> None:
         """Put back state read from the store (after a restart)."""
@@ -106,6 +107,21 @@ class Hall:
         else:
             counter.spec = spec
         self._dispatch()
+
+    def remove_category(self, code: str) -> None:
+        """Drop a category nobody waits in and no counter serves (the caller explains refusals first)."""
+        if any(t.category == code for t in self._open.values()):
+            raise Conflict("category_in_use", f"Category {code} has open tickets.")
+        if any(code in c.spec.categories for c in self.counters.values()):
+            raise Conflict("category_in_use", f"Category {code} is still served by a counter.")
+        self.categories.pop(code, None)
+
+    def remove_counter(self, number: int) -> None:
+        """Drop a closed counter."""
+        counter = self.counters.get(number)
+        if counter is not None and (counter.state != CounterState.CLOSED or counter.ticket_id is not None):
+            raise Conflict("counter_in_use", f"Counter {number} is open.")
+        self.counters.pop(number, None)
 
     def set_officer(self, officer: Officer) -> None:
         self.officers[officer.staff_id] = officer
@@ -143,7 +159,7 @@ class Hall:
         self._emit("day.opened", {"day": today, "commitment": self.day.commitment, "hall": self._opening()})
         return self.day
 
-    def _opening(self) -> dict:
+    def _opening(self) -> dict[str, Any]:
         """The dispatch inputs at the day's start, so the day's draws can be re-checked from its log alone."""
         return {
             "k": self.k,
@@ -615,10 +631,10 @@ class Hall:
     def _touch(self, ticket: Ticket) -> None:
         self._changes.tickets[ticket.id] = ticket
 
-    def _emit(self, kind: str, data: dict) -> None:
+    def _emit(self, kind: str, data: dict[str, Any]) -> None:
         self._changes.events.append(CoreEvent(kind=kind, at=self.clock(), data=data))
 
-    def _call_record(self, ticket: Ticket, counter_no: int, *, recall: bool) -> dict:
+    def _call_record(self, ticket: Ticket, counter_no: int, *, recall: bool) -> dict[str, Any]:
         call = {
             "ticket_id": ticket.id,
             "label": ticket.label,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,6 +45,23 @@ class LoadedState:
     last_hash: str
     recent_calls: list[dict]
     transfers_by: dict[str, int]
+
+
+@dataclass
+class ConfigWrite:
+    """Configuration rows one command writes: categories and counters put or removed, hall settings."""
+
+    categories: list[CategoryConfig] = field(default_factory=list)
+    counters: list[CounterConfig] = field(default_factory=list)
+    removed_categories: list[str] = field(default_factory=list)
+    removed_counters: list[int] = field(default_factory=list)
+    settings: dict[str, str] = field(default_factory=dict)
+
+
+def hall_ids(engine: Engine) -> list[str]:
+    """The halls configured in a database (each has at least one category)."""
+    with Session(engine) as s:
+        return sorted(set(s.exec(select(CategoryRow.hall_id))))
 
 
 def iso(at: datetime) -> str:
@@ -151,7 +168,13 @@ class Store:
 
     # ---- writing ------------------------------------------------------------------------
 
-    def write(self, changes: Changes, extra: list[CoreEvent] | None = None, rows: Iterable[Any] = ()) -> list[Event]:
+    def write(
+        self,
+        changes: Changes,
+        extra: list[CoreEvent] | None = None,
+        rows: Iterable[Any] = (),
+        config: ConfigWrite | None = None,
+    ) -> list[Event]:
         """Write one command's changes and events in one transaction; return the events with their seq.
 
         If another writer (the admin CLI) appended events meanwhile, re-chain after them and retry.
@@ -160,15 +183,19 @@ class Store:
         events = [*(extra or []), *changes.events]  # an audit event (the cause) before the command's effects
         for attempt in range(3):
             try:
-                return self._write_once(changes, events, rows)
+                return self._write_once(changes, events, rows, config)
             except IntegrityError:
                 if attempt == 2:
                     raise
                 self.refresh_tail()
         raise AssertionError("unreachable")
 
-    def _write_once(self, changes: Changes, core_events: list[CoreEvent], rows: list[Any]) -> list[Event]:
+    def _write_once(
+        self, changes: Changes, core_events: list[CoreEvent], rows: list[Any], config: ConfigWrite | None = None
+    ) -> list[Event]:
         with self.write_session() as s:
+            if config:
+                self._write_config(s, config)
             for ticket in changes.tickets.values():
                 s.merge(codec.ticket_to_row(self.hall_id, ticket))
             for counter in changes.counters.values():
@@ -184,6 +211,23 @@ class Store:
             s.commit()
         self.last_seq, self.last_hash = last_seq, last_hash
         return events
+
+    def _write_config(self, s: Session, config: ConfigWrite) -> None:
+        """Configuration columns only: a counter's live state (officer, ticket) is the dispatcher's."""
+        for c in config.categories:
+            s.merge(CategoryRow(hall_id=self.hall_id, **c.model_dump()))
+        for c in config.counters:
+            row = s.get(CounterRow, (self.hall_id, c.number)) or CounterRow(hall_id=self.hall_id, number=c.number)
+            row.name, row.categories = c.name, ",".join(c.categories)
+            row.led_address, row.keypad_address = c.led_address, c.keypad_address
+            row.evaluator_address = c.evaluator_address
+            s.add(row)
+        for code in config.removed_categories:
+            s.exec(delete(CategoryRow).where(CategoryRow.hall_id == self.hall_id, CategoryRow.code == code))
+        for number in config.removed_counters:
+            s.exec(delete(CounterRow).where(CounterRow.hall_id == self.hall_id, CounterRow.number == number))
+        for key, value in config.settings.items():
+            s.merge(SettingRow(hall_id=self.hall_id, key=key, value=value))
 
     def refresh_tail(self) -> None:
         """Read the last event's seq and hash (another process may have appended)."""
