@@ -7,10 +7,11 @@ import sys
 from pathlib import Path
 
 from dispatcher import maintenance
-from dispatcher.cli_args import settings_from
+from dispatcher.cli_args import open_service, settings_from
 from dispatcher.maintenance import MaintenanceError
 from dispatcher.settings import Settings
 from dispatcher.store import SchemaError
+from dispatcher.wiring import READ
 
 COMMANDS = ("migrate", "backup", "restore", "archive")
 
@@ -74,7 +75,11 @@ def _migrate(settings: Settings, dry_run: bool) -> int:
 def _archive(settings: Settings, args: argparse.Namespace) -> int:
     from dispatcher.archive import archive_days
 
-    done = archive_days(settings, args.before, args.dir)
+    svc = open_service(settings, "fairq admin archive", purpose=READ)  # the hall must exist; hall.toml not applied
+    try:
+        done = archive_days(svc, settings, args.before, args.dir)
+    finally:
+        svc.store.engine.dispose()
     for day in done.days:
         print(f"archived {day.day}: {day.records} records, {day.tickets} tickets, {day.draws} draws -> {day.bundle}")
     if not done.days:

@@ -7,9 +7,12 @@ on PostgreSQL the upgrade holds an advisory lock, so the dispatchers sharing a d
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -123,10 +126,15 @@ def upgrade(engine: Engine, *, dry_run: bool = False, cfg: Config | None = None)
     if dry_run or before.up_to_date:
         return before
     if engine.dialect.name == "sqlite":
-        if before.current is not None:
-            before.backup = _backup_beside(engine, before)
-        with engine.begin() as conn:
-            _apply(conn, cfg)
+        with _sqlite_migration_lock(engine):
+            with engine.connect() as conn:
+                before = plan(conn, cfg)  # again, under the lock: another process may have just done it
+            if before.up_to_date:
+                return before
+            if before.current is not None:
+                before.backup = _backup_beside(engine, before)
+            with engine.begin() as conn:
+                _apply(conn, cfg)
     else:
         with engine.begin() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
@@ -150,6 +158,21 @@ def _apply(conn: Connection, cfg: Config) -> None:
         cfg.attributes.pop("connection", None)
     conn.execute(text(f"DELETE FROM {LEGACY_TABLE}"))  # noqa: S608
     conn.execute(text(f"INSERT INTO {LEGACY_TABLE} (id, version) VALUES (1, :v)"), {"v": ALEMBIC_ERA})  # noqa: S608
+
+
+@contextlib.contextmanager
+def _sqlite_migration_lock(engine: Engine) -> Iterator[None]:
+    """Two processes starting on one SQLite file (serve and admin) upgrade it one after the other."""
+    path = engine.url.database
+    if not path or path == ":memory:":
+        yield
+        return
+    with open(f"{path}.migrate-lock", "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def _backup_beside(engine: Engine, before: Plan) -> Path | None:
