@@ -6,12 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
+
 from dispatcher import maintenance
 from dispatcher.cli_args import open_service, settings_from
 from dispatcher.maintenance import MaintenanceError
 from dispatcher.settings import Settings
 from dispatcher.store import SchemaError
-from dispatcher.wiring import READ
+from dispatcher.wiring import READ, where
 
 COMMANDS = ("migrate", "backup", "restore", "archive")
 
@@ -57,6 +59,10 @@ def run(args: argparse.Namespace) -> int:
         return _archive(settings, args)
     except (MaintenanceError, SchemaError) as err:
         print(f"fairq admin {args.what}: {err}", file=sys.stderr)
+        return 2
+    except OperationalError as err:
+        first = str(err.orig).strip().splitlines()[0]
+        print(f"fairq admin {args.what}: cannot open the {where(settings)}: {first}", file=sys.stderr)
         return 2
 
 
