@@ -47,9 +47,10 @@ def archive_days(svc: HallService, settings: Settings, before: str, out: Path) -
         date.fromisoformat(before)
     except ValueError:
         raise MaintenanceError(f"--before {before!r} is not a date (YYYY-MM-DD)") from None
+    size_before = _size(settings)
     done = archive_store(svc.store, svc.config.timezone, before, out)
     if done.days:
-        done.size_before = _size(settings)
+        done.size_before = size_before
         archive.compact(svc.store.engine)
         done.size_after = _size(settings)
     return done
