@@ -21,6 +21,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, inspect, text
 
 from .snapshot import copy_sqlite
@@ -79,10 +80,6 @@ def alembic_config(versions: list[Path] | None = None) -> Config:
     return cfg
 
 
-def _is_empty(conn: Connection) -> bool:
-    return not inspect(conn).get_table_names()
-
-
 def plan(conn: Connection, cfg: Config | None = None) -> Plan:
     """Read the database's revision and list what is pending; refuse a database newer than this code."""
     cfg = cfg or alembic_config()
@@ -94,8 +91,8 @@ def plan(conn: Connection, cfg: Config | None = None) -> Plan:
         if not names - {"alembic_version"}:
             return Plan(None, head, _between(script, None, head))
         if LEGACY_TABLE not in names:
-            raise SchemaError(f"the database has tables ({', '.join(sorted(names)[:5])}…) but is not a fairq database")
-        version = conn.execute(text(f"SELECT version FROM {LEGACY_TABLE}")).scalar()  # noqa: S608
+            raise SchemaError(f"the database has tables ({', '.join(sorted(names))}) but is not a fairq database")
+        version = conn.execute(text(f"SELECT version FROM {LEGACY_TABLE}")).scalar()
         if version not in (None, 1):
             raise SchemaError(f"the database says schema {version} but has no Alembic revision; restore a backup")
         return Plan(BASELINE, head, _between(script, BASELINE, head), legacy=True)
@@ -104,7 +101,7 @@ def plan(conn: Connection, cfg: Config | None = None) -> Plan:
     current = heads[0]
     try:
         script.get_revision(current)
-    except Exception as err:
+    except CommandError as err:
         raise SchemaError(
             f"the database is at schema revision {current}, made by a newer fairq; this fairq knows up to {head}. "
             "Upgrade fairq (or restore the backup made before that upgrade)."
@@ -156,8 +153,8 @@ def _apply(conn: Connection, cfg: Config) -> None:
             command.upgrade(cfg, "head")
     finally:
         cfg.attributes.pop("connection", None)
-    conn.execute(text(f"DELETE FROM {LEGACY_TABLE}"))  # noqa: S608
-    conn.execute(text(f"INSERT INTO {LEGACY_TABLE} (id, version) VALUES (1, :v)"), {"v": ALEMBIC_ERA})  # noqa: S608
+    conn.execute(text(f"DELETE FROM {LEGACY_TABLE}"))
+    conn.execute(text(f"INSERT INTO {LEGACY_TABLE} (id, version) VALUES (1, :v)"), {"v": ALEMBIC_ERA})
 
 
 @contextlib.contextmanager
