@@ -128,8 +128,9 @@ def build(
             discovery.start()
 
         def enrolled(new_url: str, token: str, device: dict[str, Any]) -> None:
-            config.update(url=new_url, token=token)
+            config.update(url=new_url, token=token, **enrol.pinning())
             config.save()
+            link.set_tls_pin(enrol.tls_pin)
             if new_url != DISCOVER:
                 link.set_url(new_url)
             link.set_token(token)

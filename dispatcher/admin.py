@@ -180,7 +180,10 @@ def revoke_device(svc: HallService, device_id: int, *, by: str) -> DevicePublic:
     if row is None:
         raise NotFound("device_not_found", f"No device {device_id}.")
     row.revoked = True
-    svc.run(lambda hall: None, audit=[("admin.device_revoked", {"by": by, "device_id": device_id})], rows=[row])
+    audit = [("admin.device_revoked", {"by": by, "device_id": device_id})]
+    with svc.lock:  # a counter PC's officer sessions end with it, and their streams close
+        sessions = svc.store.open_sessions(row.counter) if row.role == str(Role.COUNTER) and row.counter else []
+        svc.sessions.end(sessions, "device_revoked", audit=audit, extra_rows=[row])
     return _device_public(row)
 
 
@@ -200,7 +203,7 @@ def open_day(svc: HallService, *, by: str) -> DayView:
 
 
 def close_day(svc: HallService, *, by: str) -> DayView:
-    svc.run(lambda hall: hall.close_day(), audit=[("admin.day_close", {"by": by})])
+    svc.close_day(audit=[("admin.day_close", {"by": by})])
     return _day_view(svc)
 
 

@@ -21,11 +21,14 @@ from protocol.models import (
     CounterView,
     DayView,
     Event,
+    LoginResponse,
     Snapshot,
     TicketPublic,
 )
 
+from .auth import RateLimit
 from .hub import EventHub
+from .sessions import Limits, Sessions
 from .settings import HallConfig
 from .store import ConfigWrite, Store, codec
 
@@ -56,6 +59,7 @@ class HallService:
         hub: EventHub | None = None,
         clock: Clock = utc_now,
         entropy: Callable[[int], bytes] = secrets.token_bytes,
+        limits: Limits | None = None,
     ):
         self.store = store
         self.config = config
@@ -71,6 +75,9 @@ class HallService:
         self.config_refused: list[str] = json.loads(store.setting("config_refused") or "[]")
         self.hall = self._load()
         self.hear_all()
+        limits = limits or Limits()
+        self.sessions = Sessions(self, limits)  # PIN logins through the guard; idle, revoked and closed-day ends
+        self.issuing = RateLimit(limits.issue_per_minute, 60, clock=clock)  # tickets per kiosk per minute
 
     # ---- the serialised path ------------------------------------------------------------
 
@@ -83,6 +90,7 @@ class HallService:
             clock=self.clock,
             entropy=self.entropy,
             k=self.config.k,
+            ageing_s=None if self.config.priority_ageing_min is None else self.config.priority_ageing_min * 60,
             timezone=self.config.timezone,
         )
         hall.restore(
@@ -181,16 +189,34 @@ class HallService:
             self.follow_config()
             self._open_or_close_day()
             self._release_silent_counters()
+            self.sessions.expire_idle()
 
     def _open_or_close_day(self) -> None:
         with self.lock:
             day = self.hall.day
             today = self.hall.local_date()
             if day and day.is_open and (day.day != today or not self.within_hours()):
-                self.run(lambda h: h.close_day())
+                self.close_day()
                 day = self.hall.day
             if self.within_hours() and (day is None or day.day != today):
                 self.run(lambda h: h.open_day())
+
+    def close_day(self, *, audit: Iterable[tuple[str, dict[str, Any]]] = ()) -> None:
+        """Close the day: open tickets expire, every officer session ends and its counter closes."""
+        with self.lock:
+            self.sessions.end(self.store.open_sessions(), "day_closed", audit=audit, command=lambda h: h.close_day())
+            for counter in list(self.hall.counters.values()):
+                if counter.staff_id is not None:  # staffed without a session (e.g. a session ended mid-service)
+                    self.run(lambda h, n=counter.number: h.logout(n))
+
+    # ---- officers -----------------------------------------------------------------------
+
+    def login(self, *, counter: int, staff_id: str, pin: str, device: str) -> LoginResponse:
+        """An officer's PIN login at a counter, counted by the guard before the PIN is checked."""
+        return self.sessions.login(counter=counter, staff_id=staff_id, pin=pin, device=device)
+
+    def change_pin(self, *, staff_id: str, counter: int, pin: str, new_pin: str) -> None:
+        self.sessions.change_pin(staff_id=staff_id, counter=counter, pin=pin, new_pin=new_pin)
 
     # ---- counters that went silent ------------------------------------------------------
 

@@ -10,9 +10,11 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from dispatcher import admin
-from dispatcher.auth import LoginLimiter
+from dispatcher.filemodes import secure_sqlite, secure_tree
 from dispatcher.hub import EventHub
+from dispatcher.seedkey import sealer_from_file
 from dispatcher.service import HallService, stored_hall_config, utc_now
+from dispatcher.sessions import Limits
 from dispatcher.settings import ConfigError, HallConfig, Settings, load_hall_config, sample_hall
 from dispatcher.store import Store, hall_ids, init_schema, make_engine
 
@@ -88,23 +90,28 @@ def build_service(
         and (purpose == READ or file is None and purpose != SERVE)
     ):
         raise ConfigError(f"{where(settings)} holds no fairq database ({sqlite_file} does not exist)")
+    if settings.sqlite_path() is not None or settings.data_dir.exists():
+        secure_tree(settings.data_dir)  # only the dispatcher's user may read its data (fixed, or refused)
+    if settings.sqlite_path() is not None:
+        secure_sqlite(settings.sqlite_path())
+    sealer = sealer_from_file(settings.seed_key_path())
     engine = open_database(settings)
     try:
         hall_id = find_hall(settings, hall_ids(engine), file, purpose)
         if hall_id is None:
             file = sample_hall()
             hall_id = file.hall_id
-        store = Store(engine, hall_id)
+        store = Store(engine, hall_id, sealer)
+        for day in store.seal_plain_seeds():
+            log.warning("the open day %s had its seed stored in the clear: sealed it with %s", day, sealer.path)
         stored = stored_hall_config(store)
         recorded = bool(store.setting("hall_config"))  # older stores kept only categories and counters
         if purpose in (ADMIN, READ) and stored is not None and (recorded or file is None):
             config = stored
         else:
             config = file or stored
-        svc = HallService(store, config, hub=EventHub(), clock=clock, entropy=entropy)
-        svc.login_limiter = LoginLimiter(
-            attempts=settings.login_attempts, window_s=settings.login_lockout_s, clock=clock
-        )
+        limits = Limits.from_settings(settings)
+        svc = HallService(store, config, hub=EventHub(), clock=clock, entropy=entropy, limits=limits)
         if file is not None and (purpose == SERVE or (purpose == ADMIN and stored is None)):
             plan = admin.apply_config(svc, file, by="hall.toml", source=str(settings.config or "built-in sample"))
             for line in plan.lines():

@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         holder["enrol"] = enrol
 
         def enrolled(url: str, token: str, device: dict) -> None:
-            config.update(url=url, token=token)
+            config.update(url=url, token=token, **enrol.pinning())
             config.save()
             enrol.close()
             run(config)

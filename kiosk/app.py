@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             holder["browser"] = browser
 
         def enrolled(url: str, token: str, device: dict) -> None:
-            config.update(url=url, token=token)
+            config.update(url=url, token=token, **enrol.pinning())
             config.save()
             if "browser" in holder:
                 holder["browser"].stop()

@@ -41,7 +41,7 @@ def resolve_token(svc: HallService, token: str | None) -> Principal | None:
             token_hash=digest,
         )
     session = svc.store.session_by_token(digest)
-    if session is not None and not session.revoked:
+    if session is not None and svc.sessions.alive(session):
         return Principal(
             role=Role.OFFICER,
             name=session.staff_id,
@@ -52,8 +52,8 @@ def resolve_token(svc: HallService, token: str | None) -> Principal | None:
     return None
 
 
-def bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
+def bearer_of(header: str) -> str | None:
+    """The token of an `Authorization: Bearer …` header (tokens never travel in URLs)."""
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
@@ -61,10 +61,12 @@ def bearer(request: Request) -> str | None:
 def principal(request: Request) -> Principal:
     """The caller; 401 without a valid token. A counter's request also says it is still there."""
     svc = service(request)
-    found = resolve_token(svc, bearer(request))
+    found = resolve_token(svc, bearer_of(request.headers.get("authorization", "")))
     if found is None:
         raise ApiError(401, "unauthorized", "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"})
     svc.seen(found.counter)
+    if found.role == Role.OFFICER and found.token_hash:
+        svc.sessions.touch(found.token_hash)
     return found
 
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
-from fastapi.concurrency import run_in_threadpool
 
-from dispatcher.auth import Principal, hash_pin, new_token, token_hash, verify_pin
+from dispatcher import projection
+from dispatcher.auth import Principal, hash_pin
 from dispatcher.service import HallService
-from dispatcher.store.codec import officer_from_row
-from dispatcher.store.tables import SessionRow
 from protocol import Role
 from protocol.models import (
     ActionResult,
@@ -17,6 +15,7 @@ from protocol.models import (
     LoginRequest,
     LoginResponse,
     OfficerStats,
+    PinChange,
     RateRequest,
     TransferRequest,
 )
@@ -36,57 +35,34 @@ def _result(svc: HallService, number: int) -> ActionResult:
 
 
 @router.get("/counters", response_model=list[CounterView])
-def list_counters(_: Principal = Depends(allow(*READERS)), svc: HallService = Depends(service)) -> list[CounterView]:
-    """Every counter with its state, officer and current ticket."""
-    return svc.read(lambda hall: [svc.counter_view(c) for c in sorted(hall.counters.values(), key=lambda c: c.number)])
+def list_counters(who: Principal = Depends(allow(*READERS)), svc: HallService = Depends(service)) -> list[CounterView]:
+    """Every counter with its state, officer and current ticket (cut to the caller's view)."""
+    aud = projection.of(who)
+    views = svc.read(lambda hall: [svc.counter_view(c) for c in sorted(hall.counters.values(), key=lambda c: c.number)])
+    return [projection.counter(aud, v) for v in views]
 
 
 @router.post("/counters/{number}/login", response_model=LoginResponse)
-async def login(
+def login(
     number: Id, body: LoginRequest, who: Principal = Depends(principal), svc: HallService = Depends(service)
 ) -> LoginResponse:
-    """Log an officer in at this counter (staff id + PIN); the reply's token acts on this counter only."""
+    """Log an officer in at this counter (staff id + PIN); the reply's token acts on this counter only.
+
+    Wrong PINs are throttled per staff id and counter PC; `must_change_pin` asks for a 6-digit PIN.
+    """
     at_own_counter(who, number, Role.COUNTER, Role.ADMIN)
-    limiter = svc.login_limiter
-    keys = (f"staff:{body.staff_id}", f"counter:{number}")
-    wait = limiter.retry_after_s(*keys)
-    if wait:
-        raise ApiError(
-            429,
-            "too_many_attempts",
-            f"Too many wrong PINs; try again in {wait} s.",
-            {"Retry-After": str(wait)},
-        )
-    row = svc.store.officer(body.staff_id)
-    ok = await run_in_threadpool(verify_pin, row.pin_hash if row else None, body.pin)
-    if not ok or row is None or not row.active:
-        limiter.failed(*keys)
-        svc.run(
-            lambda hall: None,
-            audit=[("officer.login_failed", {"counter": number, "staff_id": body.staff_id})],
-        )
-        raise ApiError(401, "bad_credentials", "Wrong staff id or PIN.")
-    limiter.succeeded(*keys)
-    token = new_token()
-    officer = officer_from_row(row)
+    device = f"device:{who.device_id}" if who.device_id is not None else f"name:{who.name}"
+    reply = svc.login(counter=number, staff_id=body.staff_id, pin=body.pin, device=device)
+    return reply.model_copy(update={"current_ticket": projection.ticket(projection.of(who), reply.current_ticket)})
 
-    def command(hall):
-        hall.set_officer(officer)
-        hall.login(number, officer.staff_id)
-        current = hall.current_ticket(number)
-        return LoginResponse(
-            token=token,
-            counter=number,
-            staff_id=officer.staff_id,
-            name=officer.name,
-            current_ticket=svc.ticket_public(current) if current else None,
-        )
 
-    session = SessionRow(
-        token_hash=token_hash(token), hall_id=svc.store.hall_id, staff_id=officer.staff_id, counter=number,
-        created_at=svc.clock(),
-    )  # fmt: skip
-    return await run_in_threadpool(svc.run, command, rows=[session])
+@router.post("/counters/{number}/pin", status_code=204)
+def change_pin(
+    number: Id, body: PinChange, who: Principal = Depends(principal), svc: HallService = Depends(service)
+) -> None:
+    """The logged-in officer sets a new PIN (6 to 12 digits), giving the current one."""
+    at_own_counter(who, number, Role.OFFICER)
+    svc.change_pin(staff_id=who.staff_id or "", counter=number, pin=body.pin, new_pin=body.new_pin)
 
 
 def _act(svc: HallService, who: Principal, number: int, action) -> ActionResult:
@@ -96,7 +72,7 @@ def _act(svc: HallService, who: Principal, number: int, action) -> ActionResult:
         action(hall)
         return _result(svc, number)
 
-    return svc.run(command)
+    return projection.action(projection.of(who), svc.run(command))
 
 
 @router.post("/counters/{number}/next", response_model=ActionResult)
@@ -168,7 +144,8 @@ def logout(number: Id, who: Principal = Depends(principal), svc: HallService = D
         hall.logout(number)
         return _result(svc, number)
 
-    return svc.run(command, audit=audit, rows=svc.store.revoke_sessions(number))
+    result = svc.run(command, audit=audit, rows=svc.store.revoke_sessions(number))
+    return projection.action(projection.of(who), result)
 
 
 @router.post("/counters/{number}/rate", response_model=ActionResult)
@@ -182,7 +159,7 @@ def rate(
         hall.rate(number, body.ticket_id, str(body.rating))
         return _result(svc, number)
 
-    return svc.run(command)
+    return projection.action(projection.of(who), svc.run(command))
 
 
 @router.get("/counters/{number}/stats", response_model=OfficerStats)

@@ -30,6 +30,24 @@ CONFIG_KINDS = (
     "admin.counter_removed",
 )
 RATINGS = ("very_satisfied", "satisfied", "unsatisfied")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would take for a formula gets a leading quote; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+class _SafeWriter:
+    """csv.writer whose every text cell goes through `csv_cell`."""
+
+    def __init__(self, out: io.StringIO):
+        self._w = csv.writer(out)
+
+    def writerow(self, row: list[Any]) -> None:
+        self._w.writerow([csv_cell(v) for v in row])
 
 
 @dataclass
@@ -198,7 +216,7 @@ def _queue(hall: Replay, tz: ZoneInfo, codes: list[str]) -> list[dict[str, Any]]
 def report_csv(report: dict[str, Any]) -> str:
     """The report flattened to rows of section, subject, metric, value (one file, any spreadsheet)."""
     out = io.StringIO()
-    w = csv.writer(out)
+    w = _SafeWriter(out)
     w.writerow(["section", "subject", "metric", "value"])
     for key in ("hall_id", "day", "commitment", "seed", "head"):
         w.writerow(["day", report["day"], key, report[key]])

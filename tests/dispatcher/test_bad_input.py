@@ -94,7 +94,10 @@ def test_counter_actions_in_the_wrong_state_say_why(live):
 
 def test_garbage_on_the_websocket_does_not_disturb_others(live, kiosk):
     token = live.device("display", "screen-1")
-    with connect(f"{live.ws_url}?token={token}") as good, connect(f"{live.ws_url}?token={token}") as bad:
+    with (
+        connect(f"{live.ws_url}", additional_headers={"Authorization": f"Bearer {token}"}) as good,
+        connect(f"{live.ws_url}", additional_headers={"Authorization": f"Bearer {token}"}) as bad,
+    ):
         for ws in (good, bad):
             assert json.loads(ws.recv(timeout=10))["type"] == "hello"
             assert json.loads(ws.recv(timeout=10))["type"] == "snapshot"

@@ -23,8 +23,8 @@ def test_revoking_a_token_closes_its_open_stream(live):
     victim = admin.post("/admin/devices", json={"name": "stolen-screen", "role": "display"}).json()
     other = live.device("display", "screen-2")
     with (
-        connect(f"{live.ws_url}?token={victim['token']}") as stolen,
-        connect(f"{live.ws_url}?token={other}") as fine,
+        connect(f"{live.ws_url}", additional_headers={"Authorization": f"Bearer {victim['token']}"}) as stolen,
+        connect(f"{live.ws_url}", additional_headers={"Authorization": f"Bearer {other}"}) as fine,
     ):
         for ws in (stolen, fine):
             ws.recv(timeout=10)
@@ -39,7 +39,7 @@ def test_an_officer_stream_ends_with_the_logout(live):
     live.officer("1001")
     officer = live.login(8, "1001")
     token = officer.headers["Authorization"].split()[1]
-    with connect(f"{live.ws_url}?token={token}") as ws:
+    with connect(f"{live.ws_url}", additional_headers={"Authorization": f"Bearer {token}"}) as ws:
         ws.recv(timeout=10)
         ws.recv(timeout=10)
         officer.post("/counters/8/logout").raise_for_status()
