@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from dispatcher import admin, maintenance_cli
 from dispatcher.core import DomainError
 from dispatcher.settings import Settings
@@ -61,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
         result = _run(svc, args)
     except DomainError as err:
         print(f"fairq admin: {err.message} ({err.code})", file=sys.stderr)
+        return 1
+    except ValidationError as err:  # e.g. a PIN that is not 6 to 12 digits
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
+        print(f"fairq admin: {problems}", file=sys.stderr)
         return 1
     finally:
         svc.store.engine.dispose()
