@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtWidgets import QApplication
 
 from qtclient import DISCOVER, DeviceConfig, DispatcherLink
-from qtclient.appargs import add_common_options, load_app_config
+from qtclient.appargs import AppParser, add_common_options, load_app_config
 from qtclient.discovery import browser_for
 from qtclient.enrol import EnrolmentView
 from qtclient.i18n import Translator
@@ -40,7 +40,7 @@ DEFAULTS: dict[str, Any] = {
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="fairq counter", description="The officer's counter client of a fairq hall.")
+    p = AppParser(prog="fairq counter", description="The officer's counter client of a fairq hall.")
     add_common_options(p, app="counter", device="counter PC")
     p.add_argument(
         "--devices",
@@ -128,8 +128,9 @@ def build(
             discovery.start()
 
         def enrolled(new_url: str, token: str, device: dict[str, Any]) -> None:
-            config.update(url=new_url, token=token)
+            config.update(url=new_url, token=token, **enrol.pinning())
             config.save()
+            link.set_tls_pin(enrol.tls_pin)
             if new_url != DISCOVER:
                 link.set_url(new_url)
             link.set_token(token)

@@ -25,8 +25,11 @@ PIN_MAX_DIGITS = 12
 
 
 def new_token() -> str:
-    """A fresh bearer token (shown once, stored only as its hash)."""
-    return secrets.token_urlsafe(32)
+    """A fresh bearer token (shown once, stored only as its hash); never begins with '-', so `--token T` parses."""
+    while True:
+        token = secrets.token_urlsafe(32)
+        if not token.startswith("-"):
+            return token
 
 
 def token_hash(token: str) -> str:

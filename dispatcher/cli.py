@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 import sys
 
+from dispatcher.settings import ConfigError
+
 # subcommand -> ("module:function", one-line help). Imported only when used, so `fairq serve`
 # never loads Qt and `fairq kiosk` never loads the server.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -17,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "kiosk": ("kiosk.app:main", "the ticket kiosk (Qt)"),
     "counter": ("counter_client.app:main", "the officer's counter client (Qt)"),
     "display": ("display.app:main", "the hall display with voice (Qt)"),
+    "doctor": ("doctor.cli:main", "check this machine's setup for its role, with the fix for each failure"),
     "demo": ("demo.cli:main", "the whole hall on this machine, simulated hardware"),
 }
 
@@ -44,7 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     except ModuleNotFoundError as err:
         print(f"fairq {name}: not available in this installation ({err})", file=sys.stderr)
         return 2
-    return int(getattr(module, func_name)(rest) or 0)
+    try:
+        return int(getattr(module, func_name)(rest) or 0)
+    except ConfigError as err:  # a command that did not say it itself: still one line, exit 2
+        print(f"fairq {name}: {err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

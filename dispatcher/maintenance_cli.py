@@ -7,31 +7,38 @@ import sys
 from pathlib import Path
 
 from dispatcher import maintenance
+from dispatcher.cli_args import settings_from
 from dispatcher.maintenance import MaintenanceError
 from dispatcher.settings import Settings
 from dispatcher.store import SchemaError
 
-COMMANDS = ("migrate", "backup", "restore")
+COMMANDS = ("migrate", "backup", "restore", "archive")
 
 
-def add_commands(subparsers: argparse._SubParsersAction) -> None:
-    """Add this module's commands to `fairq admin`."""
-    migrate = subparsers.add_parser("migrate", help="upgrade the schema as `fairq serve` does on start")
+def add_commands(subparsers: argparse._SubParsersAction, *, parents: list[argparse.ArgumentParser]) -> None:
+    """Add this module's commands to `fairq admin`; `parents` carry the store options (--data-dir, …)."""
+    migrate = subparsers.add_parser(
+        "migrate", help="upgrade the schema as `fairq serve` does on start", parents=parents
+    )
     migrate.add_argument("--dry-run", action="store_true", help="print the revisions, change nothing")
-    backup = subparsers.add_parser("backup", help="a consistent copy of the hall, also while it serves")
+    backup = subparsers.add_parser(
+        "backup", help="a consistent copy of the hall, also while it serves", parents=parents
+    )
     backup.add_argument("dest", type=Path, help="a new directory for the copy")
-    restore = subparsers.add_parser("restore", help="put a backup back (the dispatcher must be stopped)")
+    restore = subparsers.add_parser(
+        "restore", help="put a backup back (the dispatcher must be stopped)", parents=parents
+    )
     restore.add_argument("src", type=Path, help="a directory written by `fairq admin backup`")
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    keys = ("data_dir", "database_url", "config")
-    return Settings(**{k: getattr(args, k) for k in keys if getattr(args, k, None) is not None})
+    archive = subparsers.add_parser(
+        "archive", help="move closed days into day bundles and out of the database", parents=parents
+    )
+    archive.add_argument("--before", required=True, metavar="DAY", help="archive closed days before this YYYY-MM-DD")
+    archive.add_argument("dir", type=Path, help="directory for the day bundles")
 
 
 def run(args: argparse.Namespace) -> int:
     """Run one maintenance command; 0 done, 1 refused by the data, 2 cannot be done as asked."""
-    settings = _settings(args)
+    settings = settings_from(args, f"fairq admin {args.what}")
     try:
         if args.what == "migrate":
             return _migrate(settings, args.dry_run)
@@ -46,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"restored {done.database} from {args.src} (+{len(done.files)} other files)")
             print("check it: fairq audit verify; it is upgraded, if need be, when the dispatcher starts")
             return 0
-        raise AssertionError(args.what)
+        return _archive(settings, args)
     except (MaintenanceError, SchemaError) as err:
         print(f"fairq admin {args.what}: {err}", file=sys.stderr)
         return 2
@@ -61,4 +68,19 @@ def _migrate(settings: Settings, dry_run: bool) -> int:
         print("the schema is up to date")
     else:
         print(f"upgraded to {done.target}")
+    return 0
+
+
+def _archive(settings: Settings, args: argparse.Namespace) -> int:
+    from dispatcher.archive import archive_days
+
+    done = archive_days(settings, args.before, args.dir)
+    for day in done.days:
+        print(f"archived {day.day}: {day.records} records, {day.tickets} tickets, {day.draws} draws -> {day.bundle}")
+    if not done.days:
+        print(f"no closed day before {args.before} to archive")
+    for note in done.notes:
+        print(f"  note: {note}")
+    if done.days:
+        print(f"database {done.size_before} -> {done.size_after} bytes" if done.size_before else "database compacted")
     return 0

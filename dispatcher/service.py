@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import threading
@@ -14,7 +15,9 @@ from dispatcher.core import CoreEvent, Counter, DomainError, Hall, Ticket
 from protocol import CounterState, TicketState
 from protocol.models import (
     CallView,
+    CategoryConfig,
     CategoryView,
+    CounterConfig,
     CounterView,
     DayView,
     Event,
@@ -27,7 +30,7 @@ from .auth import RateLimit
 from .hub import EventHub
 from .sessions import Limits, Sessions
 from .settings import HallConfig
-from .store import Store
+from .store import ConfigWrite, Store, codec
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
@@ -68,6 +71,8 @@ class HallService:
         self.last_seen: dict[int, datetime] = {}  # counter -> last request from its officer or PC
         self.streams: Tally[int] = Tally()  # counter -> open event streams of its officer or PC
         self.stale = False  # memory may hold an uncommitted change: reload before the next command
+        self.config_revision = store.setting("config_revision") or None  # the hall.toml revision in force
+        self.config_refused: list[str] = json.loads(store.setting("config_refused") or "[]")
         self.hall = self._load()
         self.hear_all()
         limits = limits or Limits()
@@ -85,6 +90,7 @@ class HallService:
             clock=self.clock,
             entropy=self.entropy,
             k=self.config.k,
+            ageing_s=None if self.config.priority_ageing_min is None else self.config.priority_ageing_min * 60,
             timezone=self.config.timezone,
         )
         hall.restore(
@@ -98,10 +104,22 @@ class HallService:
         return hall
 
     def reload(self) -> None:
-        """Throw away memory and read the hall back from the last commit."""
+        """Throw away memory and read the hall back from the last commit (configuration included)."""
         with self.lock:
+            revision = self.store.setting("config_revision") or None
+            if revision != self.config_revision:
+                self.config = stored_hall_config(self.store) or self.config
+                self.config_revision = revision
+                self.config_refused = json.loads(self.store.setting("config_refused") or "[]")
+                log.info("configuration revision %s in force (applied by another process)", revision)
             self.hall = self._load()
             self.stale = False
+
+    def follow_config(self) -> None:
+        """Pick up a configuration that `fairq admin apply` wrote while this dispatcher runs."""
+        with self.lock:
+            if (self.store.setting("config_revision") or None) != self.config_revision:
+                self.reload()
 
     def _reload_after_failure(self) -> None:
         """Drop a failed command's changes; if the database cannot be read either, reload later."""
@@ -117,8 +135,9 @@ class HallService:
         *,
         audit: Iterable[tuple[str, dict[str, Any]]] = (),
         rows: Iterable[Any] = (),
+        config: ConfigWrite | None = None,
     ) -> T:
-        """Run a command on the hall, commit what it changed (plus audit events and rows), then publish."""
+        """Run a command on the hall, commit what it changed (plus audit events, rows, configuration), then publish."""
         with self.lock:
             if self.role != ACTIVE:
                 raise NotLeader()
@@ -137,10 +156,10 @@ class HallService:
             now = self.clock()
             extra = [CoreEvent(kind=kind, at=now, data=data) for kind, data in audit]
             rows = list(rows)
-            if not changes and not extra and not rows:
+            if not changes and not extra and not rows and not config:
                 return result
             try:
-                events = self.store.write(changes, extra, rows)
+                events = self.store.write(changes, extra, rows, config)
             except Exception:
                 self._reload_after_failure()
                 raise
@@ -167,6 +186,7 @@ class HallService:
         with self.lock:
             if self.role != ACTIVE:
                 return
+            self.follow_config()
             self._open_or_close_day()
             self._release_silent_counters()
             self.sessions.expire_idle()
@@ -342,6 +362,30 @@ class HallService:
     def counters_in_state(self, state: CounterState) -> list[int]:
         with self.lock:
             return [c.number for c in self.hall.counters.values() if c.state == state]
+
+
+def stored_hall_config(store: Store) -> HallConfig | None:
+    """The configuration the store holds for its hall (None if the hall has no categories yet)."""
+    categories = [
+        CategoryConfig(**{k: v for k, v in r.model_dump().items() if k != "hall_id"}) for r in store.categories()
+    ]
+    if not categories:
+        return None
+    counters = [
+        CounterConfig(
+            number=r.number,
+            name=r.name,
+            categories=codec.split(r.categories),
+            led_address=r.led_address,
+            keypad_address=r.keypad_address,
+            evaluator_address=r.evaluator_address,
+        )
+        for r in store.counter_rows()
+    ]
+    settings = json.loads(store.setting("hall_config") or "{}")
+    return HallConfig.model_validate(
+        {**settings, "hall_id": store.hall_id, "categories": categories, "counters": counters}
+    )
 
 
 def _hhmm(value: str) -> time:

@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtWidgets import QApplication
 
 from qtclient import DISCOVER, DeviceConfig, DispatcherLink
-from qtclient.appargs import add_common_options, load_app_config
+from qtclient.appargs import AppParser, add_common_options, load_app_config
 from qtclient.discovery import browser_for
 from qtclient.enrol import EnrolmentView
 from qtclient.i18n import Translator
@@ -54,7 +54,7 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="fairq display", description="The hall screen of a fairq hall, with voice calls.")
+    p = AppParser(prog="fairq display", description="The hall screen of a fairq hall, with voice calls.")
     add_common_options(p, app="display", device="display")
     p.add_argument("--mode", choices=MODES, help="list: recent calls; grid: a tile per counter (busy halls)")
     p.add_argument("--categories", help="zone: only these categories, e.g. A,B")
@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         holder["enrol"] = enrol
 
         def enrolled(url: str, token: str, device: dict) -> None:
-            config.update(url=url, token=token)
+            config.update(url=url, token=token, **enrol.pinning())
             config.save()
             enrol.close()
             run(config)

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
 from qtclient import DISCOVER, DeviceConfig, DispatcherLink
-from qtclient.appargs import add_common_options, load_app_config
+from qtclient.appargs import AppParser, add_common_options, load_app_config
 from qtclient.discovery import browser_for
 from qtclient.enrol import EnrolmentView
 from qtclient.i18n import Translator
@@ -39,7 +39,7 @@ DEFAULTS: dict[str, Any] = {
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="fairq kiosk", description="The ticket kiosk of a fairq hall.")
+    p = AppParser(prog="fairq kiosk", description="The ticket kiosk of a fairq hall.")
     add_common_options(p, app="kiosk", device="kiosk")
     p.add_argument("--printer", help="printer URL: usb://, serial://, tcp://, file://, sim:///DIR")
     p.add_argument("--scanner", help="barcode scanner serial URL (a keyboard-wedge scanner needs none)")
@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             holder["browser"] = browser
 
         def enrolled(url: str, token: str, device: dict) -> None:
-            config.update(url=url, token=token)
+            config.update(url=url, token=token, **enrol.pinning())
             config.save()
             if "browser" in holder:
                 holder["browser"].stop()

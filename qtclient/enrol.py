@@ -1,4 +1,8 @@
-"""The one-time enrolment screen: a new device is given the dispatcher's address and its token."""
+"""The one-time enrolment screen: a new device is given the dispatcher's address, its token and the certificate pin.
+
+The token field also takes the enrolment code `fairq admin device add` prints and shows as a QR
+(typed, pasted, or scanned by a scanner that types): it carries the address, hall, pin and token.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,11 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from protocol.enrolment import is_enrolment_code, parse_enrolment_code
+
 from .config import DISCOVER
 from .link import ApiResult, DispatcherLink
+from .pinning import normalize_pin
 from .theme import COLORS, font
 
 
@@ -16,7 +23,9 @@ class EnrolmentView(QWidget):
     """Asks for the URL (or ``discover``) and token, checks them with GET /devices/me, then ``enrolled``.
 
     ``enrolled(url, token, device)`` carries the device as the dispatcher knows it; the app saves the
-    token in its config file and never asks again. ``role``: refuse tokens of another role.
+    token in its config file and never asks again. ``role``: refuse tokens of another role. The pin
+    (typed, or from an enrolment code) is used from the first request on; `pinning()` gives what the
+    app saves with the token (``tls_pin``, ``hall_id``).
     """
 
     enrolled = Signal(str, str, dict)
@@ -33,7 +42,8 @@ class EnrolmentView(QWidget):
         super().__init__(parent)
         self.role = role
         self.discovered_url = discovered_url
-        self.tls_pin = tls_pin  # an https dispatcher's fingerprint (the config's tls_pin)
+        self.tls_pin = normalize_pin(tls_pin)  # an https dispatcher's fingerprint (the config's tls_pin)
+        self.hall_id: str | None = None  # from an enrolment code
         self._link: DispatcherLink | None = None
         self.title = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.title.setFont(font(48, bold=True))
@@ -41,6 +51,7 @@ class EnrolmentView(QWidget):
         self.url_edit = QLineEdit(url)
         self.token_edit = QLineEdit()
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_edit = QLineEdit(self.tls_pin or "")
         self.connect_button = QPushButton()
         self.connect_button.setMinimumHeight(100)
         self.status = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
@@ -49,7 +60,15 @@ class EnrolmentView(QWidget):
         layout.setContentsMargins(60, 60, 60, 60)
         layout.setSpacing(24)
         layout.addStretch(1)
-        for w in (self.title, self.help, self.url_edit, self.token_edit, self.connect_button, self.status):
+        for w in (
+            self.title,
+            self.help,
+            self.url_edit,
+            self.token_edit,
+            self.pin_edit,
+            self.connect_button,
+            self.status,
+        ):
             layout.addWidget(w)
         layout.addStretch(2)
         self.connect_button.clicked.connect(self.submit)
@@ -58,9 +77,15 @@ class EnrolmentView(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Enrol this device"))
-        self.help.setText(self.tr("Enter the dispatcher address (or “discover”) and the token from the supervisor."))
-        self.url_edit.setPlaceholderText(self.tr("discover or http://host:port"))
-        self.token_edit.setPlaceholderText(self.tr("Token"))
+        self.help.setText(
+            self.tr(
+                "Scan or paste the enrolment code from the supervisor, or enter the dispatcher address "
+                "(or “discover”), the token and the certificate pin."
+            )
+        )
+        self.url_edit.setPlaceholderText(self.tr("discover or https://host:port"))
+        self.token_edit.setPlaceholderText(self.tr("Enrolment code or token"))
+        self.pin_edit.setPlaceholderText(self.tr("Certificate pin (64 hex digits; empty for plain http)"))
         self.connect_button.setText(self.tr("Connect"))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
@@ -70,10 +95,26 @@ class EnrolmentView(QWidget):
 
     def submit(self) -> None:
         """Check the token against the dispatcher."""
-        url = self.url_edit.text().strip() or DISCOVER
         token = self.token_edit.text().strip()
+        if is_enrolment_code(token):
+            try:
+                code = parse_enrolment_code(token)
+            except ValueError:
+                self.status.setText(self.tr("This enrolment code is incomplete; scan it again."))
+                return
+            token = code.token
+            self.token_edit.setText(token)
+            self.url_edit.setText(code.url)
+            self.pin_edit.setText(code.pin or "")
+            self.hall_id = code.hall_id
+        url = self.url_edit.text().strip() or DISCOVER
         if not token:
             self.status.setText(self.tr("Please enter the token."))
+            return
+        try:
+            self.tls_pin = normalize_pin(self.pin_edit.text())
+        except ValueError:
+            self.status.setText(self.tr("The pin is not a certificate fingerprint (64 hex digits)."))
             return
         target = self.discovered_url if url == DISCOVER else url
         if not target:
@@ -103,3 +144,8 @@ class EnrolmentView(QWidget):
             return
         self.status.setText("")
         self.enrolled.emit(url, token, device)
+
+    def pinning(self) -> dict[str, str]:
+        """What the app saves beside the token: the certificate pin and the hall, where known."""
+        values = {"tls_pin": self.tls_pin, "hall_id": self.hall_id}
+        return {k: v for k, v in values.items() if v}

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs fairq's whole test suite: sets up the machine, starts a throwaway PostgreSQL, runs pytest, lints.
+# Runs fairq's whole test suite: sets up the machine, starts a throwaway PostgreSQL, runs pytest, lints,
+# and checks the layers (import contracts) and the types.
 # Extra arguments go to pytest (e.g. scripts/test.sh tests/dispatcher -x).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -10,5 +11,7 @@ tests=$?
 .venv/bin/ruff check --quiet . && .venv/bin/ruff format --check --quiet . 
 lint=$?
 [ $lint -eq 0 ] || echo "test: ruff found problems (see above)" >&2
+scripts/check-rooms.sh
+rooms=$?
 # pytest exits 5 when it collected no test: that is a failure here too.
-[ $tests -eq 0 ] && [ $lint -eq 0 ]
+[ $tests -eq 0 ] && [ $lint -eq 0 ] && [ $rooms -eq 0 ]

@@ -28,6 +28,8 @@ def health(svc: HallService = Depends(service)) -> Health:
         day_open=bool(day and day.is_open),
         version=VERSION,
         role=svc.role,
+        config_revision=svc.config_revision,
+        config_refused=svc.config_refused,
     )
 
 

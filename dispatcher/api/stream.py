@@ -12,6 +12,8 @@ from fastapi.concurrency import run_in_threadpool
 
 from dispatcher import projection
 from dispatcher.auth import Principal
+from dispatcher.console.accounts import principal_for as console_principal
+from dispatcher.console.security import SESSION_COOKIE
 from dispatcher.hub import stream_message
 from dispatcher.service import HallService
 from protocol import Role
@@ -26,8 +28,10 @@ PAGE = 500
 AUTH_TIMEOUT_S = 5.0
 
 
-def may_end(kind: str, data: dict, who: Principal) -> bool:
-    """Whether this event may have ended the stream's own token: then it checks, and closes if so."""
+def may_end(kind: str, data: dict, who: Principal, *, console: bool) -> bool:
+    """Whether this event may have ended the stream's own token or console session: then it checks."""
+    if kind == "console.logout":
+        return console
     if kind == "admin.device_revoked":
         return who.device_id is not None and data.get("device_id") == who.device_id
     if who.role != Role.OFFICER:
@@ -50,8 +54,15 @@ async def stream(ws: WebSocket, since: int | None = Query(None, ge=0, le=MAX_ID)
     if token is None and "token" in ws.query_params:
         await ws.close(code=4400, reason="send the token in the Authorization header, never in the URL")
         return
-    if token is not None:
-        who = await run_in_threadpool(resolve_token, svc, token)
+    cookie = ws.cookies.get(SESSION_COOKIE) if token is None and _same_origin(ws) else None
+
+    def resolve():
+        if cookie:  # the browser console: its session cookie, never a cross-site page's
+            return console_principal(svc, cookie, idle_s=ws.app.state.settings.console_idle_s)
+        return resolve_token(svc, token) if token else None
+
+    if token is not None or cookie:
+        who = await run_in_threadpool(resolve)
         if who is None:
             await ws.close(code=4401, reason="a valid token is required")
             return
@@ -59,7 +70,7 @@ async def stream(ws: WebSocket, since: int | None = Query(None, ge=0, le=MAX_ID)
     else:
         await ws.accept()
         token = await _first_message_token(ws)
-        who = await run_in_threadpool(resolve_token, svc, token) if token else None
+        who = await run_in_threadpool(resolve)
         if who is None:
             await ws.close(code=4401, reason="a valid token is required")
             return
@@ -83,7 +94,8 @@ async def stream(ws: WebSocket, since: int | None = Query(None, ge=0, le=MAX_ID)
                 continue
             await ws.send_text(item.text_for(aud))
             last = item.seq
-            if may_end(item.kind, item.event.data, who) and await run_in_threadpool(resolve_token, svc, token) is None:
+            ended = may_end(item.kind, item.event.data, who, console=bool(cookie))
+            if ended and await run_in_threadpool(resolve) is None:
                 await ws.close(code=4401, reason="token revoked")
                 return
     except (WebSocketDisconnect, RuntimeError):
@@ -113,6 +125,12 @@ async def _first_message_token(ws: WebSocket) -> str | None:
     if isinstance(data, dict) and data.get("type") == "auth" and isinstance(data.get("token"), str):
         return data["token"]
     return None
+
+
+def _same_origin(ws: WebSocket) -> bool:
+    """A cookie-borne stream must be opened by a page of this dispatcher (no cross-site WebSocket hijacking)."""
+    origin, host = ws.headers.get("origin"), ws.headers.get("host", "")
+    return origin is not None and origin.split("://", 1)[-1] == host
 
 
 async def _catch_up(ws: WebSocket, svc: HallService, since: int | None, aud, max_replay: int) -> int:

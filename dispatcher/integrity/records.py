@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from dispatcher.core import CoreEvent, Draw
-from dispatcher.store import Store
+from dispatcher.store import Store, archive
 from dispatcher.store.codec import canonical_json, utc
 from dispatcher.store.hashchain import GENESIS
 from dispatcher.store.repo import iso
-from dispatcher.store.tables import DayRow, EventRow
+from dispatcher.store.tables import ArchivedDayRow, DayRow, EventRow
 
 BUNDLE_FORMAT = "fairq-day-bundle-v1"
 
@@ -168,7 +168,7 @@ def load_day(store: Store, day: str, timezone: str) -> DayLog:
     anchor = GENESIS
     if records and records[0].seq > 1:
         before = _record(store, records[0].seq - 1)
-        anchor = before.hash if before else "(event missing)"
+        anchor = before.hash if before else _checkpoint_hash(store, records[0].seq - 1)
     row = store.day_row(day)
     return DayLog(
         hall_id=store.hall_id,
@@ -182,14 +182,37 @@ def load_day(store: Store, day: str, timezone: str) -> DayLog:
     )
 
 
+def records_between(store: Store, after: int, before: int) -> list[Record]:
+    """The records with after < seq < before, in order."""
+    with store.session() as s:
+        q = select(EventRow).where(EventRow.hall_id == store.hall_id, EventRow.seq > after, EventRow.seq < before)
+        return [Record.from_row(r) for r in s.exec(q.order_by(EventRow.seq))]
+
+
 def _record(store: Store, seq: int) -> Record | None:
     with store.session() as s:
         row = s.get(EventRow, (store.hall_id, seq))
         return Record.from_row(row) if row else None
 
 
+def _checkpoint_hash(store: Store, seq: int) -> str:
+    """The head of the archived day that ended at `seq` (its record is in the day's bundle now)."""
+    with store.session() as s:
+        for row in archive.checkpoints(s, store.hall_id):
+            if row.last_seq == seq:
+                return row.last_hash
+    return "(event missing)"
+
+
+def archived_days(store: Store) -> list[ArchivedDayRow]:
+    """The days moved out to their bundles by `fairq admin archive`, oldest first."""
+    with store.session() as s:
+        return archive.checkpoints(s, store.hall_id)
+
+
 def closed_days(store: Store) -> list[str]:
-    """The days whose seed is revealed, oldest first."""
+    """The days whose seed is revealed and whose records are still in the store, oldest first."""
+    gone = {r.day for r in archived_days(store)}
     with store.session() as s:
         q = select(DayRow).where(DayRow.hall_id == store.hall_id, DayRow.is_open == False)  # noqa: E712
-        return sorted(r.day for r in s.exec(q))
+        return sorted(r.day for r in s.exec(q) if r.day not in gone)

@@ -2,6 +2,6 @@
 
 from .db import init_schema, make_engine
 from .migrate import Plan, SchemaError
-from .repo import LoadedState, Store
+from .repo import ConfigWrite, LoadedState, Store, hall_ids
 
-__all__ = ["LoadedState", "Plan", "SchemaError", "Store", "init_schema", "make_engine"]
+__all__ = ["ConfigWrite", "LoadedState", "Plan", "SchemaError", "Store", "hall_ids", "init_schema", "make_engine"]

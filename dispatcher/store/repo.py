@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,9 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from dispatcher.core import Category, Changes, CoreEvent, Counter, Day, Draw, Officer, Ticket
+from dispatcher.seedkey import SeedSealer, default_key_path, is_sealed, sealer_from_file
 from protocol.models import CategoryConfig, CounterConfig, Event
 
-from . import codec
+from . import archive, codec
 from .hashchain import GENESIS, event_hash
 from .tables import (
     CategoryRow,
@@ -47,6 +48,23 @@ class LoadedState:
     transfers_by: dict[str, int]
 
 
+@dataclass
+class ConfigWrite:
+    """Configuration rows one command writes: categories and counters put or removed, hall settings."""
+
+    categories: list[CategoryConfig] = field(default_factory=list)
+    counters: list[CounterConfig] = field(default_factory=list)
+    removed_categories: list[str] = field(default_factory=list)
+    removed_counters: list[int] = field(default_factory=list)
+    settings: dict[str, str] = field(default_factory=dict)
+
+
+def hall_ids(engine: Engine) -> list[str]:
+    """The halls configured in a database (each has at least one category)."""
+    with Session(engine) as s:
+        return sorted(set(s.exec(select(CategoryRow.hall_id))))
+
+
 def iso(at: datetime) -> str:
     """The UTC spelling of a timestamp that goes into the hash chain."""
     return at.astimezone(UTC).isoformat(timespec="microseconds")
@@ -55,9 +73,11 @@ def iso(at: datetime) -> str:
 class Store:
     """One hall's rows in one database. Callers serialise writes (the service holds a lock)."""
 
-    def __init__(self, engine: Engine, hall_id: str):
+    def __init__(self, engine: Engine, hall_id: str, sealer: SeedSealer | None = None):
         self.engine = engine
         self.hall_id = hall_id
+        # the open day's seed is sealed with this key; by default the key file beside a SQLite database
+        self.sealer = sealer or sealer_from_file(default_key_path(engine.url.render_as_string(hide_password=True)))
         self.last_seq = 0
         self.last_hash = GENESIS
         self.writer: Connection | None = None  # set on a PostgreSQL pair: the connection holding the lock
@@ -99,6 +119,28 @@ class Store:
             q = select(CounterRow).where(CounterRow.hall_id == self.hall_id).order_by(CounterRow.number)
             return list(s.exec(q))
 
+    def seal_plain_seeds(self) -> list[str]:
+        """Seal the seed of an open day stored in the clear (a database from before sealing); returns the days."""
+        with self.session() as s:
+            q = select(DayRow).where(DayRow.hall_id == self.hall_id, col(DayRow.is_open).is_(True))
+            rows = [r for r in s.exec(q) if not is_sealed(r.seed)]
+            for row in rows:
+                row.seed = self.sealer.seal(self.hall_id, row.day, bytes.fromhex(row.seed))
+                s.add(row)
+            s.commit()
+        if rows:
+            self._scrub()
+        return [r.day for r in rows]
+
+    def _scrub(self) -> None:
+        """Rewrite the database so that no free page, WAL frame or old row version keeps the plaintext."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if self.engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("VACUUM")
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            else:
+                conn.exec_driver_sql("VACUUM FULL business_day")
+
     # ---- loading ------------------------------------------------------------------------
 
     def load(self) -> LoadedState:
@@ -106,13 +148,14 @@ class Store:
         with self.session() as s:
             h = self.hall_id
             day_row = s.exec(select(DayRow).where(DayRow.hall_id == h).order_by(col(DayRow.day).desc())).first()
-            day = codec.day_from_row(day_row) if day_row else None
+            day = codec.day_from_row(day_row, self.sealer) if day_row else None
             tickets = []
             if day:
                 q = select(TicketRow).where(TicketRow.hall_id == h, TicketRow.day == day.day)
                 tickets = [codec.row_to_ticket(r) for r in s.exec(q)]
             max_id = s.exec(select(func.max(TicketRow.id)).where(TicketRow.hall_id == h)).one() or 0
-            last = s.exec(select(EventRow).where(EventRow.hall_id == h).order_by(col(EventRow.seq).desc())).first()
+            max_id = max(max_id, archive.archived_max_ticket_id(s, h))  # ids never go back after an archive
+            last_seq, last_hash = self._tail(s)
             recent, transfers_by = [], {}
             if day and day.opened_at:
                 q = select(EventRow.data).where(
@@ -140,8 +183,8 @@ class Store:
                 day=day,
                 tickets=tickets,
                 next_ticket_id=max_id + 1,
-                last_seq=last.seq if last else 0,
-                last_hash=last.hash if last else GENESIS,
+                last_seq=last_seq,
+                last_hash=last_hash,
                 recent_calls=recent,
                 transfers_by=transfers_by,
             )
@@ -150,7 +193,13 @@ class Store:
 
     # ---- writing ------------------------------------------------------------------------
 
-    def write(self, changes: Changes, extra: list[CoreEvent] | None = None, rows: Iterable[Any] = ()) -> list[Event]:
+    def write(
+        self,
+        changes: Changes,
+        extra: list[CoreEvent] | None = None,
+        rows: Iterable[Any] = (),
+        config: ConfigWrite | None = None,
+    ) -> list[Event]:
         """Write one command's changes and events in one transaction; return the events with their seq.
 
         If another writer (the admin CLI) appended events meanwhile, re-chain after them and retry.
@@ -159,21 +208,25 @@ class Store:
         events = [*(extra or []), *changes.events]  # an audit event (the cause) before the command's effects
         for attempt in range(3):
             try:
-                return self._write_once(changes, events, rows)
+                return self._write_once(changes, events, rows, config)
             except IntegrityError:
                 if attempt == 2:
                     raise
                 self.refresh_tail()
         raise AssertionError("unreachable")
 
-    def _write_once(self, changes: Changes, core_events: list[CoreEvent], rows: list[Any]) -> list[Event]:
+    def _write_once(
+        self, changes: Changes, core_events: list[CoreEvent], rows: list[Any], config: ConfigWrite | None = None
+    ) -> list[Event]:
         with self.write_session() as s:
+            if config:
+                self._write_config(s, config)
             for ticket in changes.tickets.values():
                 s.merge(codec.ticket_to_row(self.hall_id, ticket))
             for counter in changes.counters.values():
                 self._write_counter_state(s, counter)
             if changes.day:
-                s.merge(codec.day_to_row(self.hall_id, changes.day))
+                s.merge(codec.day_to_row(self.hall_id, changes.day, self.sealer))
             for draw in changes.draws:
                 s.merge(codec.draw_to_row(self.hall_id, draw))
             for row in rows:
@@ -184,13 +237,36 @@ class Store:
         self.last_seq, self.last_hash = last_seq, last_hash
         return events
 
+    def _write_config(self, s: Session, config: ConfigWrite) -> None:
+        """Configuration columns only: a counter's live state (officer, ticket) is the dispatcher's."""
+        for c in config.categories:
+            s.merge(CategoryRow(hall_id=self.hall_id, **c.model_dump()))
+        for c in config.counters:
+            row = s.get(CounterRow, (self.hall_id, c.number)) or CounterRow(hall_id=self.hall_id, number=c.number)
+            row.name, row.categories = c.name, ",".join(c.categories)
+            row.led_address, row.keypad_address = c.led_address, c.keypad_address
+            row.evaluator_address = c.evaluator_address
+            s.add(row)
+        for code in config.removed_categories:
+            s.exec(delete(CategoryRow).where(CategoryRow.hall_id == self.hall_id, CategoryRow.code == code))
+        for number in config.removed_counters:
+            s.exec(delete(CounterRow).where(CounterRow.hall_id == self.hall_id, CounterRow.number == number))
+        for key, value in config.settings.items():
+            s.merge(SettingRow(hall_id=self.hall_id, key=key, value=value))
+
     def refresh_tail(self) -> None:
         """Read the last event's seq and hash (another process may have appended)."""
         with self.session() as s:
-            last = s.exec(
-                select(EventRow).where(EventRow.hall_id == self.hall_id).order_by(col(EventRow.seq).desc())
-            ).first()
-        self.last_seq, self.last_hash = (last.seq, last.hash) if last else (0, GENESIS)
+            self.last_seq, self.last_hash = self._tail(s)
+
+    def _tail(self, s: Session) -> tuple[int, str]:
+        """The last record's seq and hash; with every record archived, the last checkpoint's."""
+        q = select(EventRow).where(EventRow.hall_id == self.hall_id).order_by(col(EventRow.seq).desc())
+        last = s.exec(q).first()
+        if last:
+            return last.seq, last.hash
+        checkpoint = archive.last_checkpoint(s, self.hall_id)
+        return (checkpoint.last_seq, checkpoint.last_hash) if checkpoint else (0, GENESIS)
 
     def _write_counter_state(self, s: Session, counter: Counter) -> None:
         row = s.get(CounterRow, (self.hall_id, counter.number))

@@ -25,14 +25,14 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
+from devtools.pg import fresh_database
+from devtools.procs import ServeProcess
 from dispatcher.api import create_app
 from dispatcher.integrity.verify import verify_store
 from dispatcher.settings import Settings
 from dispatcher.store import make_engine
 from dispatcher.store.migrate import alembic_config
 from tests.support.live import free_port
-from tests.support.pg import fresh_database
-from tests.support.procs import ServeProcess
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 SQLITE = FIXTURES / "v1-hall"

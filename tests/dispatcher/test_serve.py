@@ -9,6 +9,7 @@ import time
 import httpx
 from zeroconf import IPVersion, ServiceBrowser, ServiceListener, Zeroconf
 
+from devtools.hall_file import write_hall
 from protocol.discovery import SERVICE_TYPE
 from tests.support.live import free_port
 
@@ -74,9 +75,10 @@ def test_serve_on_empty_data_dir_is_found_by_zeroconf(tmp_path):
 
 def test_admin_cli_enrols_a_device_that_the_server_accepts(tmp_path):
     data = tmp_path / "d"
+    hall = write_hall(tmp_path / "hall.toml", hall_id="north", counters=8)  # the first admin call creates the hall
     out = subprocess.run(
-        [sys.executable, "-m", "dispatcher.cli", "admin", "--data-dir", str(data), "device", "add"]
-        + ["--role", "display", "--name", "screen-1"],
+        [sys.executable, "-m", "dispatcher.cli", "admin", "--data-dir", str(data), "--config", str(hall), "device"]
+        + ["add", "--role", "display", "--name", "screen-1"],
         capture_output=True,
         text=True,
         check=True,

@@ -8,6 +8,8 @@ OVERRIDES = {
     "admin.force_logout": "强制签退",
     "admin.counter": "修改窗口设置",
     "admin.category": "修改业务类型",
+    "admin.category_removed": "删除业务类型",
+    "admin.counter_removed": "删除窗口",
     "admin.officer": "修改关员（含回避名单）",
     "admin.officer_removed": "停用关员",
     "admin.day_open": "手动开始营业日",

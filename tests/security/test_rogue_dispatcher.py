@@ -1,0 +1,169 @@
+"""A rogue on the LAN advertises the hall: pinned kiosks and counters send it nothing and reach the real one.
+
+Everything is on loopback: zeroconf on 127.0.0.1 only, the real dispatcher (`fairq serve --tls`'s
+certificate, pinned), and two rogues carrying the hall's id: one advertising plain `http`, one `https`
+with its own certificate and its own `fp`. Each rogue records every connection, request and header.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import ssl
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from devtools.live import LiveDispatcher, free_port  # noqa: E402
+from dispatcher.tls import ensure_certificate, fingerprint  # noqa: E402
+from kiosk.app import DEFAULTS as KIOSK_DEFAULTS  # noqa: E402
+from kiosk.app import build as build_kiosk  # noqa: E402
+from qtclient import Backoff, DeviceConfig  # noqa: E402
+from tests.qtclient.test_link import advertised_on_loopback, call  # noqa: E402
+
+PIN = "246810"
+
+
+class Rogue:
+    """A server that answers like a dispatcher (every path 200, /health "active") and records everything."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.port = free_port()
+        self.connections = 0
+        self.requests: list[dict] = []
+        rogue = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def setup(self) -> None:
+                rogue.connections += 1
+                super().setup()
+
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                rogue.requests.append(
+                    {"line": self.requestline, "headers": dict(self.headers.items()), "body": body.decode("latin-1")}
+                )
+                data = {"status": "ok", "role": "active", "name": "kiosk-1", "id": 1, "counter": 1}
+                raw = json.dumps(data).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            do_GET = do_POST = do_PUT = _answer  # noqa: N815
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.pin = None
+        if directory is not None:  # https with a certificate of its own
+            cert, key = ensure_certificate(directory, ["127.0.0.1"])
+            self.pin = fingerprint(cert)
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(cert, key)
+            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Rogue:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def tokens_seen(self) -> list[str]:
+        return [r["headers"].get("Authorization", "") for r in self.requests if r["headers"].get("Authorization")]
+
+
+@pytest.fixture
+def real(tmp_path):
+    """The hall's real dispatcher, TLS with its pinned certificate; an officer with a 6-digit PIN."""
+    with LiveDispatcher(tmp_path / "real", tls=True) as live:
+        live.add_officer("1001", "张三", PIN)
+        yield live
+
+
+@pytest.fixture
+def rogues(tmp_path):
+    with Rogue() as plain, Rogue(tmp_path / "rogue-tls") as tls:
+        yield plain, tls
+
+
+def test_pinned_kiosk_and_counter_send_nothing_to_rogues_and_reach_the_real_dispatcher(
+    qtbot, real, rogues, tmp_path, caplog
+):
+    from counter_client.app import build as build_counter
+
+    plain, tls = rogues
+    hall_id = f"hall-rogue-{real.port}"  # other tests' adverts on this machine's loopback are not ours
+    assert tls.pin != real.pin
+    kiosk_token = real.add_device("kiosk", "kiosk-1")
+    counter_token = real.add_device("counter", "pc-1", counter=1)
+    common = {"url": "discover", "hall_id": hall_id, "tls_pin": real.pin}
+    caplog.set_level(logging.INFO, logger="fairq.qtclient")
+    with (
+        advertised_on_loopback(plain.port, hall_id, name="rogue-http"),
+        advertised_on_loopback(tls.port, hall_id, fingerprint=tls.pin, name="rogue-https"),
+    ):
+        printer = tmp_path / "printer"
+        printer.mkdir()
+        kiosk_values = {**KIOSK_DEFAULTS, **common, "token": kiosk_token, "printer": f"sim://{printer}"}
+        kiosk = build_kiosk(DeviceConfig(tmp_path / "kiosk.toml", kiosk_values), interfaces=["127.0.0.1"])
+        kiosk.link.backoff = Backoff(0.05, cap=0.5)
+        counter = build_counter(
+            DeviceConfig(tmp_path / "counter.toml", {**common, "token": counter_token}),
+            link_options={"backoff": Backoff(0.05, cap=0.5), "refresh_ms": 50},
+            interfaces=["127.0.0.1"],
+        )
+        qtbot.addWidget(kiosk.window)
+        qtbot.addWidget(counter.window)
+        try:
+            kiosk.controller.start()
+            counter.start()
+            # both see the rogues first and refuse them: the https one fails its handshake, the http one is ignored
+            qtbot.waitUntil(lambda: tls.connections >= 2, timeout=20000)
+            qtbot.wait(500)
+            assert not kiosk.link.is_up and not counter.link.is_up
+            with advertised_on_loopback(real.port, hall_id, fingerprint=real.pin, name="real"):
+                qtbot.waitUntil(lambda: kiosk.link.is_up and counter.link.is_up, timeout=30000)
+                assert kiosk.link.url == real.url and counter.link.url == real.url
+                assert kiosk.link.device["name"] == "kiosk-1" and counter.session.number == 1
+                qtbot.waitUntil(counter.session.can_login, timeout=10000)
+                assert counter.session.login("1001", PIN)
+                qtbot.waitUntil(lambda: counter.session.logged_in, timeout=10000)
+                issued = call(qtbot, lambda cb: kiosk.link.issue_ticket("C", idempotency_key="r1", callback=cb))
+                assert issued.ok and issued.data["label"] == "C001"
+        finally:
+            kiosk.stop()
+            counter.stop()
+    assert real.service.hall.counters[1].staff_id == "1001"  # the PIN went to the real dispatcher
+    for rogue in (plain, tls):
+        assert rogue.requests == [], f"the rogue got requests: {rogue.requests}"
+        assert rogue.tokens_seen() == []
+    assert plain.connections == 0  # not even a GET /health over plain http
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("ignoring the plain-http advert" in m for m in messages)
+    assert any("does not match the pinned fingerprint" in m for m in messages)
+
+
+def test_the_rogue_would_get_the_token_of_an_unpinned_link(qtbot, rogues, make_link):
+    """The control: the rogue is attractive and records what it is sent, so the test above means something."""
+    from qtclient.discovery import DiscoveryBrowser
+
+    plain, _ = rogues
+    hall_id = f"hall-unpinned-{plain.port}"
+    browser = DiscoveryBrowser(interfaces=["127.0.0.1"], hall_id=hall_id)
+    link = make_link(None, "secret-token", discovery=browser)
+    with advertised_on_loopback(plain.port, hall_id, name="rogue-http"):
+        link.start()
+        qtbot.waitUntil(lambda: bool(plain.tokens_seen()), timeout=20000)
+    assert plain.tokens_seen()[0] == "Bearer secret-token"
