@@ -26,7 +26,7 @@ def can_log_in(data, staff_id: str, password: str) -> bool:
 def test_add_a_supervisor_with_a_password_then_reset_it(tmp_path, monkeypatch, capsys):
     data = tmp_path / "data"
     base = ["--data-dir", str(data), "officer"]
-    short = [*base, "add", "--staff-id", "S5", "--name", "孙主管", "--pin", "1234", "--role", "supervisor"]
+    short = [*base, "add", "--staff-id", "S5", "--name", "孙主管", "--pin", "123456", "--role", "supervisor"]
     assert main([*short, "--password", "too short"]) == 1
     assert "10 to 128" in capsys.readouterr().err
     assert main([*base, "list"]) == 0 and "S5" not in capsys.readouterr().out  # nothing written
@@ -43,6 +43,6 @@ def test_a_mistyped_prompt_changes_nothing(tmp_path, monkeypatch, capsys, typed)
     data = tmp_path / "data"
     answers = iter(typed)
     monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(answers))
-    add = ["--data-dir", str(data), "officer", "add", "--staff-id", "A9", "--name", "周管理", "--pin", "1234"]
+    add = ["--data-dir", str(data), "officer", "add", "--staff-id", "A9", "--name", "周管理", "--pin", "123456"]
     assert main([*add, "--role", "admin", "--password"]) == 1
     assert "differ" in capsys.readouterr().err
