@@ -58,6 +58,16 @@ PUBLIC = {
     "officer.login_alert": set(),
     "officer.pin_changed": set(),
     "ticket.declaration_conflict": set(),
+    "admin.config": set(),
+    "admin.setting": set(),
+    "admin.category_removed": set(),
+    "admin.counter_removed": set(),
+    "admin.officer_pin": set(),
+    "admin.officer_password": set(),
+    "console.login": set(),
+    "console.login_failed": set(),
+    "console.logout": set(),
+    "console.report_viewed": set(),
 }
 
 
