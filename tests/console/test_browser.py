@@ -21,6 +21,7 @@ from dispatcher.settings import Settings
 from dispatcher.tls import fingerprint
 from hardware.printer import open_printer
 from hardware.printer.sim import PrinterSimulator, set_printer_state
+from protocol.enrolment import parse_enrolment_code
 from tests.integrity.helpers import standalone
 
 from .browser import all_css, by_css, chrome, fits_the_width, log_in, no_alert_dialog, wait_for
@@ -148,6 +149,8 @@ def test_enrol_a_device_and_read_its_token_and_pin(hall, browser):
     token = wait_for(browser, lambda d: by_css(d, "#enrolled-token")).text
     pin = by_css(browser, "#enrolled-pin").text
     assert pin == fingerprint(hall.server.data_dir / "tls" / "cert.pem")
+    code = parse_enrolment_code(by_css(browser, "#enrolled-code").text)  # what the device's enrolment screen takes
+    assert (code.token, code.pin, code.url) == (token, pin, hall.base)
     assert by_css(browser, "#enrolled-qr").get_attribute("src").startswith("data:image/svg+xml;base64,")
     with hall.api(token) as device:
         assert device.get("/devices/me").json()["name"] == "display-north"
