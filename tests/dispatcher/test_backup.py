@@ -56,7 +56,7 @@ def test_a_backup_taken_during_a_ticket_burst_restores_to_a_directory_that_verif
     enrol = Enrolment(Settings(data_dir=data, config=data / "hall.toml"))
     kiosk = enrol.device("kiosk", "kiosk-1")
     display = enrol.device("display", "screen-1")
-    enrol.officer("O1", pin="1357")
+    enrol.officer("O1", pin="135713")
     enrol.close()
     server = ServeProcess(data_dir=data, config=data / "hall.toml").start()
     burst = Burst(server, kiosk)
@@ -99,7 +99,7 @@ def test_a_backup_taken_during_a_ticket_burst_restores_to_a_directory_that_verif
             assert r.status_code == 200, r.text
             assert r.json()["id"] == waiting + 1  # numbering goes on from the copy, no gap, no reuse
         with again.client(counter_pc) as pc:
-            login = pc.post("/counters/1/login", json={"staff_id": "O1", "pin": "1357"})
+            login = pc.post("/counters/1/login", json={"staff_id": "O1", "pin": "135713"})
             assert login.status_code == 200, login.text
     finally:
         again.stop()
