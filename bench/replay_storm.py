@@ -13,7 +13,7 @@ import time
 import httpx
 import websockets
 
-from dispatcher.api import build_service
+from dispatcher.wiring import build_service
 
 from .common import Dispatcher, emit, percentile
 

@@ -11,6 +11,8 @@ from pydantic import ValidationError
 
 from dispatcher import admin, maintenance_cli
 from dispatcher.cli_args import Parser, fail, open_service, settings_from, store_options_parent
+from dispatcher.console import accounts
+from dispatcher.console import cli as console_cli
 from dispatcher.core import DomainError, Invalid, NotFound
 from dispatcher.enrolqr import enrolment_for, qr_text, write_qr_png
 from dispatcher.filemodes import private_umask
@@ -50,9 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--pin", required=True, help="at least 4 characters")
     add.add_argument("--role", default="officer", choices=[r.value for r in OfficerRole])
     add.add_argument("--recuse", nargs="*", default=[], metavar="CODE", help="enterprise codes to recuse from")
+    console_cli.add_password_option(add)
     off.add_parser("list", help="list officers", parents=[store])
     remove = off.add_parser("remove", help="deactivate an officer", parents=[store])
     remove.add_argument("staff_id")
+    console_cli.add_commands(off, parents=[store])
 
     apply = what.add_parser(
         "apply", help="compare hall.toml with the store, print the difference, apply what is safe", parents=[store]
@@ -65,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one admin action and print its result; a mistake is one line on stderr and exit status 2."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["install-service"]:  # its own module: it needs no database
+        from dispatcher.install_service import main as install_service
+
+        return install_service(argv[1:])
     args = _parser().parse_args(argv)
     private_umask()  # what this command writes (a new database, its key, a backup) is this user's only
     if args.what in maintenance_cli.COMMANDS:
@@ -112,8 +121,14 @@ def _run(svc, args, body) -> object:
         if args.action == "list":
             return [d.model_dump(mode="json") for d in admin.list_devices(svc)]
         return admin.revoke_device(svc, args.id, by=BY).model_dump(mode="json")
+    if args.action == "password":
+        return console_cli.reset_password(svc, args, by=BY)
     if args.action == "add":
-        return admin.add_officer(svc, body, by=BY).model_dump(mode="json")
+        password = console_cli.password_of(args)  # checked before anything is written
+        added = admin.add_officer(svc, body, by=BY).model_dump(mode="json")
+        if password is not None:
+            accounts.set_password(svc, body.staff_id, password, by=BY)
+        return added
     if args.action == "list":
         return [o.model_dump(mode="json") for o in admin.list_officers(svc)]
     return admin.remove_officer(svc, args.staff_id, by=BY).model_dump(mode="json")

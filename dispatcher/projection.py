@@ -10,7 +10,7 @@ Event kinds not listed here carry no data outside the staff view (deny by defaul
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from protocol import Role
 from protocol.models import ActionResult, CounterView, Event, Snapshot, TicketPublic
@@ -95,7 +95,12 @@ def may_read_ticket(aud: Audience, ticket: TicketPublic) -> bool:
     return aud.kiosk is None or ticket.kiosk == aud.kiosk
 
 
+@overload
+def ticket(aud: Audience, t: TicketPublic) -> TicketPublic: ...
+@overload
+def ticket(aud: Audience, t: None) -> None: ...
 def ticket(aud: Audience, t: TicketPublic | None) -> TicketPublic | None:
+    """The ticket as this audience may see it: another kiosk's or a display's view has no personal fields."""
     if t is None or owns(aud, t):
         return t
     return t.model_copy(update=dict.fromkeys(PRIVATE_TICKET_FIELDS))

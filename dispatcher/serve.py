@@ -13,6 +13,7 @@ from dispatcher.api.server import server_config
 from dispatcher.cli_args import Parser, add_store_options, fail, open_service, settings_from
 from dispatcher.discovery import advertised
 from dispatcher.filemodes import private_umask
+from dispatcher.logs import configure_logging
 from dispatcher.maintenance import MaintenanceError, serving_lock
 from dispatcher.settings import Settings
 from dispatcher.tls import ensure_certificate, fingerprint
@@ -31,6 +32,8 @@ def parse(argv: list[str] | None) -> Settings:
     p.add_argument("--zeroconf-interface", action="append", help="advertise on this address only (repeatable)")
     p.add_argument("--tls", action="store_true", help="HTTPS with a self-signed certificate kept in DATA_DIR/tls")
     p.add_argument("--seed-key", type=Path, help="key file sealing the open day's seed (default DATA_DIR/seed.key)")
+    p.add_argument("--log-json", action="store_true", help="log JSON lines (FAIRQ_LOG_FORMAT=json)")
+    p.add_argument("--log-file", type=Path, help="log to this file too, rotated by size (FAIRQ_LOG_FILE)")
     args = p.parse_args(argv)
     settings = settings_from(
         args,
@@ -39,6 +42,8 @@ def parse(argv: list[str] | None) -> Settings:
         port=args.port,
         zeroconf_interfaces=args.zeroconf_interface,
         seed_key_file=args.seed_key,
+        log_file=args.log_file,
+        log_format="json" if args.log_json else None,
     )
     if args.no_zeroconf:
         settings.zeroconf = False
@@ -51,7 +56,12 @@ def main(argv: list[str] | None = None) -> int:
     """Serve until interrupted."""
     settings = parse(argv)
     private_umask()  # the database, its WAL, backups and TLS files: readable by this user only
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(
+        fmt=settings.log_format,
+        file=settings.log_file,
+        max_bytes=settings.log_max_bytes,
+        backups=settings.log_backups,
+    )
     if not settings.tls and not is_loopback(settings.host):
         log.warning(plain_http_warning(settings.host))
     tls: dict[str, str] = {}
@@ -79,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     try:  # the lock is held while serving: `fairq admin restore` refuses to replace a running hall
         svc = open_service(settings, PROG, purpose=SERVE)  # upgrades the schema (after a copy of it, on SQLite)
         app = create_app(settings, advertise=advertise if settings.zeroconf else None, service=svc)
-        uvicorn.Server(server_config(app, settings, **tls)).run()
+        uvicorn.Server(server_config(app, settings, log_config=None, **tls)).run()  # logging: configure_logging
     finally:
         if lock:
             lock.release()

@@ -90,6 +90,7 @@ class HallService:
             clock=self.clock,
             entropy=self.entropy,
             k=self.config.k,
+            ageing_s=None if self.config.priority_ageing_min is None else self.config.priority_ageing_min * 60,
             timezone=self.config.timezone,
         )
         hall.restore(

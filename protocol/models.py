@@ -12,7 +12,7 @@ from .enums import CounterState, OfficerRole, PrinterState, Rating, Role, Ticket
 LABEL_MAX = 8
 REASON_MAX = 200
 INT_MAX = 2**31 - 1  # the database's INTEGER: every number the API accepts is checked against a range
-BUS_ADDRESS = {"ge": 1, "le": 247}  # RS-485 (Modbus RTU) device addresses
+BUS_ADDRESS_MIN, BUS_ADDRESS_MAX = 1, 247  # RS-485 (Modbus RTU) device addresses
 COUNTER_MAX = 999
 
 
@@ -257,9 +257,9 @@ class CounterConfig(Wire):
     number: int = Field(ge=1, le=COUNTER_MAX)
     name: str = ""
     categories: list[str]
-    led_address: int | None = Field(None, **BUS_ADDRESS)
-    keypad_address: int | None = Field(None, **BUS_ADDRESS)
-    evaluator_address: int | None = Field(None, **BUS_ADDRESS)
+    led_address: int | None = Field(None, ge=BUS_ADDRESS_MIN, le=BUS_ADDRESS_MAX)
+    keypad_address: int | None = Field(None, ge=BUS_ADDRESS_MIN, le=BUS_ADDRESS_MAX)
+    evaluator_address: int | None = Field(None, ge=BUS_ADDRESS_MIN, le=BUS_ADDRESS_MAX)
 
 
 class NoticeUpdate(Wire):

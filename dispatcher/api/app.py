@@ -13,6 +13,7 @@ from datetime import datetime
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
+from dispatcher.console import install as install_console
 from dispatcher.leader import Leadership
 from dispatcher.service import ACTIVE, HallService, utc_now
 from dispatcher.settings import Settings
@@ -22,6 +23,7 @@ from protocol import API_PREFIX
 from . import routes_admin, routes_counters, routes_read, routes_reports, routes_tickets, stream
 from .errors import BodyLimit, install_error_handlers
 from .headers import SecurityHeaders
+from .metrics import install_metrics
 from .report_cache import ReportCache
 from .standby import StandbyGate
 
@@ -73,9 +75,11 @@ def create_app(
     install_error_handlers(app)
     for module in (routes_read, routes_tickets, routes_counters, routes_admin, routes_reports, stream):
         app.include_router(module.router, prefix=API_PREFIX)
+    install_console(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(StandbyGate, service=svc)
     app.add_middleware(SecurityHeaders)
+    install_metrics(app, svc, settings)
     return app
 
 

@@ -65,7 +65,7 @@ def principal(request: Request) -> Principal:
     if found is None:
         raise ApiError(401, "unauthorized", "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"})
     svc.seen(found.counter)
-    if found.role == Role.OFFICER:
+    if found.role == Role.OFFICER and found.token_hash:
         svc.sessions.touch(found.token_hash)
     return found
 

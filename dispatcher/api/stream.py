@@ -11,6 +11,8 @@ from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 
 from dispatcher import projection
+from dispatcher.console.accounts import principal_for as console_principal
+from dispatcher.console.security import SESSION_COOKIE
 from dispatcher.hub import stream_message
 from dispatcher.service import HallService
 
@@ -23,7 +25,9 @@ MAX_BAD_MESSAGES = 20
 PAGE = 500
 AUTH_TIMEOUT_S = 5.0
 # After these events a stream checks that its own token still holds, and closes if it was revoked.
-REVOKING = frozenset({"admin.device_revoked", "counter.logout", "officer.session_ended", "day.closed"})
+REVOKING = frozenset(
+    {"admin.device_revoked", "counter.logout", "officer.session_ended", "day.closed", "console.logout"}
+)
 
 
 @router.websocket("/stream")
@@ -39,8 +43,15 @@ async def stream(ws: WebSocket, since: int | None = Query(None, ge=0, le=MAX_ID)
     if token is None and "token" in ws.query_params:
         await ws.close(code=4400, reason="send the token in the Authorization header, never in the URL")
         return
-    if token is not None:
-        who = await run_in_threadpool(resolve_token, svc, token)
+    cookie = ws.cookies.get(SESSION_COOKIE) if token is None and _same_origin(ws) else None
+
+    def resolve():
+        if cookie:  # the browser console: its session cookie, never a cross-site page's
+            return console_principal(svc, cookie, idle_s=ws.app.state.settings.console_idle_s)
+        return resolve_token(svc, token) if token else None
+
+    if token is not None or cookie:
+        who = await run_in_threadpool(resolve)
         if who is None:
             await ws.close(code=4401, reason="a valid token is required")
             return
@@ -48,7 +59,7 @@ async def stream(ws: WebSocket, since: int | None = Query(None, ge=0, le=MAX_ID)
     else:
         await ws.accept()
         token = await _first_message_token(ws)
-        who = await run_in_threadpool(resolve_token, svc, token) if token else None
+        who = await run_in_threadpool(resolve)
         if who is None:
             await ws.close(code=4401, reason="a valid token is required")
             return
@@ -72,7 +83,7 @@ async def stream(ws: WebSocket, since: int | None = Query(None, ge=0, le=MAX_ID)
                 continue
             await ws.send_text(item.text_for(aud))
             last = item.seq
-            if item.kind in REVOKING and await run_in_threadpool(resolve_token, svc, token) is None:
+            if item.kind in REVOKING and await run_in_threadpool(resolve) is None:
                 await ws.close(code=4401, reason="token revoked")
                 return
     except (WebSocketDisconnect, RuntimeError):
@@ -95,6 +106,12 @@ async def _first_message_token(ws: WebSocket) -> str | None:
     if isinstance(data, dict) and data.get("type") == "auth" and isinstance(data.get("token"), str):
         return data["token"]
     return None
+
+
+def _same_origin(ws: WebSocket) -> bool:
+    """A cookie-borne stream must be opened by a page of this dispatcher (no cross-site WebSocket hijacking)."""
+    origin, host = ws.headers.get("origin"), ws.headers.get("host", "")
+    return origin is not None and origin.split("://", 1)[-1] == host
 
 
 async def _catch_up(ws: WebSocket, svc: HallService, since: int | None, aud, max_replay: int) -> int:

@@ -7,16 +7,17 @@ writes in one transaction before anyone hears of it.
 
 from __future__ import annotations
 
+import bisect
 from collections import deque
 from collections.abc import Callable, Iterable
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from protocol import CounterState, TicketState, declaration_problem, enterprise_problem
 from protocol.validation import normalise_enterprise
 
-from .draws import commitment, draw_index
+from .draws import BY_CATEGORY, RULES, Pool, commitment, draw_index, ticket_pool
 from .errors import Conflict, Invalid, NotFound
 from .model import Category, Changes, CoreEvent, Counter, CounterSpec, Day, Draw, Officer, Ticket
 
@@ -42,18 +43,27 @@ class Hall:
         entropy: Entropy,
         k: int = 3,
         timezone: tzinfo | str = "Asia/Shanghai",
+        rule: str = BY_CATEGORY,
+        ageing_s: float | None = None,
     ):
         if k < 1:
             raise ValueError("k must be at least 1")
+        if rule not in RULES:
+            raise ValueError(f"unknown dispatch rule {rule!r}; choose from {', '.join(RULES)}")
+        if ageing_s is not None and ageing_s <= 0:
+            raise ValueError("the ageing limit must be above 0 seconds")
         self.clock = clock
         self.entropy = entropy
         self.k = k
+        self.rule = rule
+        self.ageing = None if ageing_s is None else timedelta(seconds=ageing_s)
         self.tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
         self.categories: dict[str, Category] = {c.code: c for c in categories}
         self.counters: dict[int, Counter] = {s.number: Counter(spec=s) for s in counters}
         self.officers: dict[str, Officer] = {o.staff_id: o for o in officers}
         self.tickets: dict[int, Ticket] = {}
         self._open: dict[int, Ticket] = {}  # waiting, called or serving: the only ones dispatch looks at
+        self._issued: dict[str, list[Ticket]] = {}  # today's tickets per (current) category, in queue order
         self.day: Day | None = None
         self.next_ticket_id = 1
         self.recent_calls: deque[dict[str, Any]] = deque(maxlen=RECENT_CALLS)
@@ -78,6 +88,9 @@ class Hall:
         self.day = day
         self.tickets = {t.id: t for t in tickets}
         self._open = {t.id: t for t in self.tickets.values() if t.state.is_open}
+        self._issued = {}
+        for t in self._sorted(self.tickets.values()):
+            self._issued.setdefault(t.category, []).append(t)
         for saved in counters:
             if saved.number in self.counters:
                 saved.spec = self.counters[saved.number].spec
@@ -153,6 +166,7 @@ class Hall:
         self.tickets = {}
         self.transfers_by = {}
         self._open = {}
+        self._issued = {}
         self._idempotency = {}
         self.recent_calls.clear()
         self._changes.day = self.day
@@ -163,6 +177,8 @@ class Hall:
         """The dispatch inputs at the day's start, so the day's draws can be re-checked from its log alone."""
         return {
             "k": self.k,
+            "rule": self.rule,
+            "ageing_s": None if self.ageing is None else self.ageing.total_seconds(),
             "categories": [{"code": c.code, "priority": c.priority} for c in self.categories.values()],
             "counters": [
                 {
@@ -254,6 +270,7 @@ class Hall:
         self.next_ticket_id += 1
         self.tickets[ticket.id] = ticket
         self._open[ticket.id] = ticket
+        self._file(ticket)
         if idempotency_key:
             self._idempotency[idempotency_key] = ticket.id
         self._touch(ticket)
@@ -426,7 +443,9 @@ class Hall:
         from_category = ticket.category
         staff_id = counter.staff_id or ""
         self.transfers_by[staff_id] = self.transfers_by.get(staff_id, 0) + 1
+        self._issued[ticket.category].remove(ticket)
         ticket.category = category
+        self._file(ticket)
         ticket.transfers += 1
         self._requeue(ticket)
         self._emit(
@@ -504,15 +523,12 @@ class Hall:
             ready = [c for c in sorted(self.counters.values(), key=lambda c: c.number) if c.state == CounterState.READY]
             if not ready:
                 return
-            waiting = self._sorted(t for t in self._open.values() if t.state == TicketState.WAITING)
-            eligible = [t for t in waiting if any(self.eligible(c, t) for c in ready)]
-            if not eligible:
+            now = self.clock()
+            pool = self._pool(ready, now)
+            if pool is None:
                 return
-            best = min(self.categories[t.category].priority for t in eligible)
-            pool = [t for t in eligible if self.categories[t.category].priority == best][: self.k]
             draw_no = day.draws + 1
-            ticket_ids = [t.id for t in pool]
-            ticket = pool[draw_index(day.seed, draw_no, "ticket", ticket_ids)]
+            ticket = self.tickets[pool.tickets[draw_index(day.seed, draw_no, "ticket", pool.tickets)]]
             candidates = [c for c in ready if self.eligible(c, ticket)]
             counter_nos = [c.number for c in candidates]
             counter = candidates[draw_index(day.seed, draw_no, "counter", counter_nos)]
@@ -521,14 +537,38 @@ class Hall:
             draw = Draw(
                 day=day.day,
                 draw_no=draw_no,
-                at=self.clock(),
-                ticket_candidates=tuple(ticket_ids),
+                at=now,
+                ticket_candidates=pool.tickets,
                 counter_candidates=tuple(counter_nos),
                 ticket_id=ticket.id,
                 counter=counter.number,
+                category=pool.category,
+                head=pool.head,
+                head_class=pool.head_class,
+                aged=pool.aged,
             )
             self._changes.draws.append(draw)
             self._call(ticket, counter, draw)
+
+    def preview(self, counter_no: int) -> Pool | None:
+        """The ticket candidates a draw would have if this counter were ready now (the simulator's attacker asks)."""
+        counter = self.counter(counter_no)
+        ready = [c for c in self.counters.values() if c.state == CounterState.READY or c is counter]
+        return self._pool(ready, self.clock())
+
+    def _pool(self, ready: list[Counter], now: datetime) -> Pool | None:
+        waiting = self._sorted(t for t in self._open.values() if t.state == TicketState.WAITING)
+        eligible = [t for t in waiting if any(self.eligible(c, t) for c in ready)]
+        priorities = {code: c.priority for code, c in self.categories.items()}
+        return ticket_pool(
+            eligible,
+            priorities=priorities,
+            k=self.k,
+            now=now,
+            ageing=self.ageing,
+            rule=self.rule,
+            issued=self._issued,
+        )
 
     def eligible(self, counter: Counter, ticket: Ticket) -> bool:
         """May this counter serve this ticket: its category, and no recusal of its officer."""
@@ -650,6 +690,9 @@ class Hall:
         if ticket.state == TicketState.DONE and ticket.started_at and ticket.finished_at:
             times = self._service_times.setdefault(ticket.category, deque(maxlen=50))
             times.append((ticket.finished_at - ticket.started_at).total_seconds())
+
+    def _file(self, ticket: Ticket) -> None:
+        bisect.insort(self._issued.setdefault(ticket.category, []), ticket, key=self._queue_key)
 
     def _queue_key(self, ticket: Ticket) -> tuple[datetime, int]:
         return (ticket.issued_at, ticket.id)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
+
+from dispatcher.core.draws import BY_CATEGORY, MIXED, Pool, ticket_pool
 
 OPEN_STATES = ("waiting", "called", "serving")
 
@@ -72,6 +74,7 @@ class DrawCheck:
     draw: dict[str, Any]
     expected_tickets: list[int] | None  # None when the day's opening state is unknown
     expected_counters: list[int] | None
+    expected_pool: Pool | None = None  # the category, head and ageing the rule gives
 
 
 @dataclass
@@ -104,6 +107,8 @@ class Replay:
     def __init__(self) -> None:
         self.known_opening = False
         self.k = 1
+        self.rule = MIXED  # days logged before the rule was recorded used the mixed rule
+        self.ageing: timedelta | None = None
         self.priorities: dict[str, int] = {}
         self.counters: dict[int, _Counter] = {}
         self.recusals: dict[str, frozenset[str]] = {}
@@ -150,6 +155,9 @@ class Replay:
             return
         self.known_opening = True
         self.k = opening["k"]
+        self.rule = opening.get("rule", MIXED)
+        ageing_s = opening.get("ageing_s")
+        self.ageing = None if ageing_s is None else timedelta(seconds=ageing_s)
         self.priorities = {c["code"]: c["priority"] for c in opening["categories"]}
         self.recusals = {o["staff_id"]: frozenset(o["recusals"]) for o in opening["officers"]}
         for spec in opening["counters"]:
@@ -239,7 +247,7 @@ class Replay:
 
     def _on_ticket_called(self, e: EventLike, seq: int | None) -> None:
         draw = e.data["draw"]
-        self.checks.append(DrawCheck(seq, draw, *self._expected(draw["ticket_id"])))
+        self.checks.append(DrawCheck(seq, draw, *self._expected(draw["ticket_id"], datetime.fromisoformat(draw["at"]))))
         life = self._ticket(e)
         c = self._counter(e.data["counter"])
         staff = e.data.get("staff_id", c.staff_id)
@@ -302,20 +310,30 @@ class Replay:
 
     # ---- the draw's candidates ----------------------------------------------------------
 
-    def _expected(self, chosen: int) -> tuple[list[int] | None, list[int] | None]:
-        """The candidate lists the hall should have drawn from, by its rules, right now."""
-        if not self.known_opening:
-            return None, None
+    def _expected(self, chosen: int, now: datetime) -> tuple[list[int] | None, list[int] | None, Pool | None]:
+        """The candidate lists the hall should have drawn from, by its rules, at the draw's time."""
+        if not self.known_opening or self.rule not in (BY_CATEGORY, MIXED):
+            return None, None, None
         ready = sorted((c for c in self.counters.values() if c.state == "ready"), key=lambda c: c.number)
         waiting = sorted((t for t in self.tickets.values() if t.state == "waiting"), key=lambda t: (t.issued_at, t.id))
         eligible = [t for t in waiting if any(self.eligible(c, t) for c in ready)]
-        if not eligible:
-            return [], []
-        best = min(self.priorities.get(t.category, 0) for t in eligible)
-        pool = [t.id for t in eligible if self.priorities.get(t.category, 0) == best][: self.k]
+        issued: dict[str, list[TicketLife]] = {}
+        for t in sorted(self.tickets.values(), key=lambda t: (t.issued_at, t.id)):
+            issued.setdefault(t.category, []).append(t)
+        pool = ticket_pool(
+            eligible,
+            priorities=self.priorities,
+            k=self.k,
+            now=now,
+            ageing=self.ageing,
+            rule=self.rule,
+            issued=issued,
+        )
+        if pool is None:
+            return [], [], None
         ticket = self.tickets.get(chosen)
         counters = [c.number for c in ready if ticket is not None and self.eligible(c, ticket)]
-        return pool, counters
+        return list(pool.tickets), counters, pool
 
     def eligible(self, c: _Counter, t: TicketLife) -> bool:
         """The hall's rule: the counter serves the category and its officer is not recused."""

@@ -9,7 +9,7 @@ import pytest
 from websockets.exceptions import InvalidStatus, WebSocketException
 from websockets.sync.client import connect
 
-from tests.support.procs import Enrolment, ServeProcess, login
+from devtools.procs import Enrolment, ServeProcess, login
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from dispatcher import admin
-from dispatcher.api import build_service
 from dispatcher.auth import token_hash
 from dispatcher.settings import Settings
+from dispatcher.wiring import build_service
 from protocol.models import DeviceCreate, OfficerCreate
 from tests.support.live import LiveDispatcher
 
