@@ -14,8 +14,8 @@ if [ ! -x "$tools/bin/uv" ] || [ "$("$tools/bin/uv" --version | cut -d' ' -f2)" 
   "$tools/bin/pip" install -q --disable-pip-version-check "uv==$UV_VERSION"
 fi
 
-# The lock is for the machines fairq runs on: Debian, x86_64, its Python 3.11.
-common=(--quiet --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28
+# The lock is for the machines fairq runs on: Debian 12 (glibc 2.36), x86_64, its Python 3.11.
+common=(--quiet --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_36
         --annotation-style line)
 [ "${1:-}" = "--upgrade" ] && common+=(--upgrade)
 export UV_CACHE_DIR=${UV_CACHE_DIR:-$PWD/$tools/cache}
