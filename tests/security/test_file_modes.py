@@ -113,6 +113,7 @@ def test_serve_on_a_lan_address_without_tls_warns_loudly(tmp_path, monkeypatch, 
             ran.append(self.config)
 
     monkeypatch.setattr(serve.uvicorn, "Server", NotServing)
+    monkeypatch.setattr(serve, "configure_logging", lambda **kw: None)  # it would take caplog's root handler away
     base = ["--data-dir", str(tmp_path / "d"), "--no-zeroconf", "--port", "8470"]
     with caplog.at_level(logging.WARNING, logger="fairq.serve"):
         assert serve.main([*base, "--host", "10.0.0.5"]) == 0
