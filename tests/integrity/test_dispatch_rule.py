@@ -60,7 +60,7 @@ def ageing_service_day(tmp_path):
         Settings(data_dir=tmp_path, config=config, zeroconf=False), clock=clock, entropy=lambda n: rng.randbytes(n)
     )
     for i in (1, 2, 3):
-        add_officer(svc, OfficerCreate(staff_id=f"100{i}", name=f"关员{i}", pin="1234"), by="admin-1")
+        add_officer(svc, OfficerCreate(staff_id=f"100{i}", name=f"关员{i}", pin="123456"), by="admin-1")
     svc.tick()
     for i in (1, 2, 3):
         svc.run(lambda h, i=i: h.login(i, f"100{i}"))
