@@ -57,7 +57,7 @@ class Hall:
         self.k = k
         self.rule = rule
         self.ageing = None if ageing_s is None else timedelta(seconds=ageing_s)
-        self._configured = (self.k, self.rule, self.ageing)  # what the next day opens with
+        self._configured_rule = rule  # what the next day opens with
         self.tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
         self.categories: dict[str, Category] = {c.code: c for c in categories}
         self.counters: dict[int, Counter] = {s.number: Counter(spec=s) for s in counters}
@@ -161,7 +161,7 @@ class Hall:
             self.close_day()
         if self.day and self.day.day == today:
             raise Conflict("day_closed", f"Business day {today} was already closed.")
-        self.k, self.rule, self.ageing = self._configured
+        self.rule = self._configured_rule
         seed = self.entropy(SEED_BYTES)
         now = self.clock()
         self.day = Day(day=today, seed=seed, commitment=commitment(seed), opened_at=now)
@@ -176,12 +176,9 @@ class Hall:
         return self.day
 
     def keep_day_inputs(self, opening: dict[str, Any]) -> None:
-        """Restarted during a day (an upgrade, a new hall.toml): draw by the k, rule and ageing it opened with,
-        as its log says and its proof re-runs; the configured ones start with the next day."""
-        self.k = opening.get("k", self.k)
+        """Restarted during a day by a newer fairq: draw by the rule the day opened with, as its log says and
+        its proof re-runs; the code's rule starts with the next day (k and ageing change by logged settings)."""
         self.rule = opening.get("rule", MIXED)  # a day opened before the rule was recorded used the mixed rule
-        ageing_s = opening.get("ageing_s")
-        self.ageing = None if ageing_s is None else timedelta(seconds=ageing_s)
 
     def _opening(self) -> dict[str, Any]:
         """The dispatch inputs at the day's start, so the day's draws can be re-checked from its log alone."""
