@@ -19,7 +19,7 @@ from dispatcher.config_diff import HallNow, HallShape, plan
 from dispatcher.integrity import cli as audit_cli
 from dispatcher.service import ACTIVE, STANDBY
 from dispatcher.settings import Settings
-from dispatcher.wiring import build_service
+from dispatcher.wiring import SERVE, build_service
 from protocol.models import CategoryConfig, CounterConfig, DeviceCreate
 
 
@@ -298,7 +298,7 @@ def test_on_postgresql_only_the_active_one_of_a_pair_applies_the_file(tmp_path):
         first = build_service(Settings(database_url=url, config=hall, zeroconf=False))
         first.store.engine.dispose()
         hall.write_text(hall.read_text(encoding="utf-8").replace("number = 2", "number = 8"), encoding="utf-8")
-        svc = build_service(Settings(database_url=url, config=hall, zeroconf=False))
+        svc = build_service(Settings(database_url=url, config=hall, zeroconf=False), purpose=SERVE)
         try:
             assert sorted(svc.hall.counters) == [1, 2]
             svc.role = STANDBY
