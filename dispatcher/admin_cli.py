@@ -11,7 +11,6 @@ from pydantic import ValidationError
 
 from dispatcher import admin, maintenance_cli
 from dispatcher.cli_args import Parser, fail, open_service, settings_from, store_options_parent
-from dispatcher.console import accounts
 from dispatcher.console import cli as console_cli
 from dispatcher.core import DomainError, Invalid, NotFound
 from dispatcher.enrolqr import enrolment_for, qr_text, write_qr_png
@@ -82,9 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.what == "apply":
         return _apply(args)
     body = _body(args)  # checked before the store is opened: a bad PIN changes nothing
+    password = console_cli.password_before(args, PROG)  # so is a console password
     svc = open_service(settings, PROG, purpose=ADMIN)
     try:
         result = _run(svc, args, body)
+        console_cli.set_after(svc, args, password, by=BY)
         if args.what == "device" and args.action == "add":  # the pin goes with the token
             result.update(enrolment_for(settings, hall_id=svc.config.hall_id, token=result["token"], url=args.url))
             if args.qr:
@@ -121,14 +122,10 @@ def _run(svc, args, body) -> object:
         if args.action == "list":
             return [d.model_dump(mode="json") for d in admin.list_devices(svc)]
         return admin.revoke_device(svc, args.id, by=BY).model_dump(mode="json")
-    if args.action == "password":
-        return console_cli.reset_password(svc, args, by=BY)
     if args.action == "add":
-        password = console_cli.password_of(args)  # checked before anything is written
-        added = admin.add_officer(svc, body, by=BY).model_dump(mode="json")
-        if password is not None:
-            accounts.set_password(svc, body.staff_id, password, by=BY)
-        return added
+        return admin.add_officer(svc, body, by=BY).model_dump(mode="json")
+    if args.action == "password":
+        return {"staff_id": args.staff_id, "password": "set"}
     if args.action == "list":
         return [o.model_dump(mode="json") for o in admin.list_officers(svc)]
     return admin.remove_officer(svc, args.staff_id, by=BY).model_dump(mode="json")

@@ -8,7 +8,6 @@ import re
 from typing import Any
 
 import h11
-import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 log = logging.getLogger("fairq.serve")
@@ -50,10 +49,18 @@ class HeaderTimeoutH11(H11Protocol):
             self._head_timer.cancel()
             self._head_timer = None
 
+    def _waiting(self) -> bool:
+        """Part of a request is in and the rest is missing (not after an upgrade: the socket is a WebSocket's)."""
+        return (
+            self.transport.get_protocol() is self
+            and not self.transport.is_closing()
+            and self.conn.their_state in (h11.IDLE, h11.SEND_BODY)
+        )
+
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
-        if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing():
-            self._arm()  # part of a request is in: the rest must follow in time
+        if self._waiting():
+            self._arm()  # the rest must follow in time
         else:
             self._disarm()
 
@@ -67,26 +74,30 @@ class HeaderTimeoutH11(H11Protocol):
 
     def _too_slow(self) -> None:
         self._head_timer = None
-        if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing():
+        if self._waiting():
             log.info(
                 "closing a connection from %s: no complete request within %.0f s", self.client, self.header_timeout_s
             )
             self.transport.close()
 
 
-def server_config(app: Any, settings: Any, **kw: Any) -> uvicorn.Config:
-    """The uvicorn configuration `fairq serve` uses (tests start real servers with it too)."""
+def server_options(settings: Any) -> dict[str, Any]:
+    """uvicorn's options for `fairq serve`: the timeouts above, small request heads, and the address."""
     protocol = type("FairqH11", (HeaderTimeoutH11,), {"header_timeout_s": settings.header_timeout_s})
-    config = uvicorn.Config(
-        app,
-        host=settings.host,
-        port=settings.port,
-        http=protocol,
-        ws_max_size=65536,
-        timeout_keep_alive=max(1, int(settings.keep_alive_s)),
-        h11_max_incomplete_event_size=16 * 1024,  # request line and headers: a token needs far less
-        **{"log_level": "info", **kw},
-    )
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "http": protocol,
+        "ws_max_size": 65536,
+        "timeout_keep_alive": max(1, int(settings.keep_alive_s)),
+        "h11_max_incomplete_event_size": 16 * 1024,  # request line and headers: a token needs far less
+        "log_level": "info",
+    }
+
+
+def redact_server_logs() -> None:
+    """uvicorn's access and error logs mask any `token=` before a handler sees the record."""
     for name in ("uvicorn.access", "uvicorn.error"):
-        logging.getLogger(name).addFilter(RedactTokens())
-    return config
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactTokens) for f in logger.filters):
+            logger.addFilter(RedactTokens())

@@ -10,7 +10,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from dispatcher import admin
-from dispatcher.auth import Principal, hash_pin, new_token, token_hash, verify_pin
+from dispatcher.auth import (
+    PIN_MAX_DIGITS,
+    PIN_MIN_DIGITS,
+    Principal,
+    Throttled,
+    hash_pin,
+    new_token,
+    pin_is_strong,
+    token_hash,
+    verify_pin,
+)
 from dispatcher.core import Invalid, NotFound
 from dispatcher.service import HallService
 from dispatcher.store import codec
@@ -21,7 +31,6 @@ from protocol.models import OfficerPublic
 
 CONSOLE_ROLES = frozenset({OfficerRole.SUPERVISOR.value, OfficerRole.ADMIN.value})
 PASSWORD_MIN, PASSWORD_MAX = 10, 128
-PIN_MIN, PIN_MAX = 4, 64
 SESSION_MAX_AGE = timedelta(hours=12)  # even a busy session logs in again every day
 TOUCH_EVERY = timedelta(seconds=15)  # do not write the last-seen time on every request
 
@@ -82,8 +91,8 @@ def set_password(svc: HallService, staff_id: str, password: str, *, by: str) -> 
 
 def set_pin(svc: HallService, staff_id: str, pin: str, *, by: str) -> None:
     """Reset an officer's counter PIN."""
-    if not (PIN_MIN <= len(pin) <= PIN_MAX):
-        raise Invalid("bad_pin", f"A PIN has {PIN_MIN} to {PIN_MAX} characters.")
+    if not pin_is_strong(pin):  # the same rule as for new officers (dispatcher.auth)
+        raise Invalid("bad_pin", f"A PIN has {PIN_MIN_DIGITS} to {PIN_MAX_DIGITS} digits.")
     row = _officer(svc, staff_id)
     row.pin_hash = hash_pin(pin)
     svc.run(lambda hall: None, audit=[("admin.officer_pin", {"by": by, "staff_id": staff_id})], rows=[row])
@@ -134,18 +143,21 @@ class NewSession:
 
 def login(svc: HallService, staff_id: str, password: str, *, source: str) -> NewSession:
     """Check a password under the PIN logins' throttle; every attempt is in the audit log."""
-    limiter = svc.login_limiter
-    keys = (f"staff:{staff_id}", f"console:{source}")
-    wait = limiter.retry_after_s(*keys)
-    if wait:
-        raise LoginRefused("throttled", wait)
+    guard, device = svc.sessions.guard, f"console:{source}"  # the PIN logins' guard: per staff id and place
+    try:
+        guard.begin(staff_id, device)
+    except Throttled as err:
+        raise LoginRefused("throttled", err.retry_after_s) from None
     row = svc.store.officer(staff_id)
     ok = verify_pin(row.password_hash if row else None, password)
     if not ok or row is None or not row.active or row.role not in CONSOLE_ROLES:
-        limiter.failed(*keys)
-        svc.run(lambda hall: None, audit=[("console.login_failed", {"staff_id": staff_id, "from": source})])
+        alert = guard.failed(staff_id, device)
+        audit = [("console.login_failed", {"staff_id": staff_id, "from": source})]
+        if alert:
+            audit.append(("officer.login_alert", alert.as_event()))
+        svc.run(lambda hall: None, audit=audit)
         raise LoginRefused("bad_login")
-    limiter.succeeded(*keys)
+    guard.succeeded(staff_id, device)
     token, csrf, now = new_token(), secrets.token_urlsafe(24), svc.clock()
     session = ConsoleSessionRow(
         token_hash=token_hash(token), hall_id=svc.store.hall_id, staff_id=staff_id, csrf=csrf,
@@ -159,7 +171,7 @@ def login(svc: HallService, staff_id: str, password: str, *, source: str) -> New
     return NewSession(token=token, csrf=csrf)
 
 
-def authenticate(svc: HallService, token: str | None, *, idle_s: int) -> Viewer | None:
+def authenticate(svc: HallService, token: str | None, *, idle_s: int, activity: bool = True) -> Viewer | None:
     """The person behind a session cookie, or None: unknown, logged out, idle too long, too old, or no longer staff."""
     if not token:
         return None
@@ -169,13 +181,13 @@ def authenticate(svc: HallService, token: str | None, *, idle_s: int) -> Viewer 
     if session is None or session.revoked:
         return None
     now = svc.clock()
-    seen, created = codec.utc(session.seen_at), codec.utc(session.created_at)
+    seen, created = codec.utc(session.seen_at) or now, codec.utc(session.created_at) or now  # never None (NOT NULL)
     if now - seen > timedelta(seconds=idle_s) or now - created > SESSION_MAX_AGE:
         return None
     row = svc.store.officer(session.staff_id)
     if row is None or not row.active or row.role not in CONSOLE_ROLES:
         return None
-    if now - seen > TOUCH_EVERY:
+    if activity and now - seen > TOUCH_EVERY:  # a page's own refreshes are not a person at work
         store.touch(digest, now)
     return Viewer(staff_id=row.staff_id, name=row.name, role=row.role, csrf=session.csrf, token_hash=digest)
 
@@ -190,7 +202,7 @@ def logout(svc: HallService, viewer: Viewer) -> None:
 
 def principal_for(svc: HallService, token: str | None, *, idle_s: int) -> Principal | None:
     """A console session as a principal of the event stream (read-only use)."""
-    viewer = authenticate(svc, token, idle_s=idle_s)
+    viewer = authenticate(svc, token, idle_s=idle_s, activity=False)
     if viewer is None:
         return None
     return Principal(

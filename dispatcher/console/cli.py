@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 
+from dispatcher.cli_args import fail
 from dispatcher.core import Invalid
 from dispatcher.service import HallService
 
@@ -40,6 +41,17 @@ def password_of(args: argparse.Namespace, *, required: bool = False) -> str | No
     return password
 
 
-def reset_password(svc: HallService, args: argparse.Namespace, *, by: str) -> dict[str, str]:
-    accounts.set_password(svc, args.staff_id, password_of(args, required=True), by=by)
-    return {"staff_id": args.staff_id, "password": "set"}
+def password_before(args: argparse.Namespace, prog: str) -> str | None:
+    """The checked password of `officer add --password` or `officer password`, before the store is opened."""
+    if args.what != "officer" or args.action not in ("add", "password"):
+        return None
+    try:
+        return password_of(args, required=args.action == "password")
+    except Invalid as err:
+        fail(prog, err.message)
+
+
+def set_after(svc: HallService, args: argparse.Namespace, password: str | None, *, by: str) -> None:
+    """Set the password once the officer exists (added just now, or already)."""
+    if password is not None:
+        accounts.set_password(svc, args.staff_id, password, by=by)

@@ -109,6 +109,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "token": ("设备令牌", "Device token"),
     "tls_pin": ("TLS 证书指纹", "TLS pin"),
+    "enrol_code": ("登记码（二维码内容）", "Enrolment code (in the QR code)"),
     "no_tls": ("（未启用 TLS）", "(TLS is off)"),
     "url": ("调度服务地址", "Dispatcher address"),
     "number": ("编号", "Number"),

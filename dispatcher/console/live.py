@@ -50,21 +50,19 @@ def hall_view(svc: HallService) -> dict[str, Any]:
         day = hall.day
         day_view = (
             {"day": day.day, "is_open": day.is_open, "commitment": day.commitment,
-             "seed": None if day.is_open else day.seed.hex(), "opened_at": day.opened_at}
+             "seed": None if day.is_open else day.seed.hex()}
             if day else None
         )  # fmt: skip
         low = [t for t in tickets if t.rating == Rating.UNSATISFIED.value]
         seq = svc.seq
     alerts = _queue_alerts(categories) + _counter_alerts(counters)
     alerts += _device_alerts(svc, silent, {c["number"]: c for c in counters})
-    alerts += _login_alerts(svc, day_view["opened_at"] if day_view else None, now)
+    alerts += _login_alerts(svc, day.opened_at if day else None, now)
     alerts += [
         {"level": "warn", "kind": "low_rating",
          "text": both("al_rating", label=t.label, counter=t.counter, staff=t.staff_id or "—")}
         for t in low
     ]  # fmt: skip
-    if day_view:
-        day_view.pop("opened_at")
     return {
         "seq": seq,
         "at": now.isoformat(),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 from collections.abc import Callable
 
 import qrcode
@@ -19,9 +18,10 @@ from fastapi.responses import Response
 
 from dispatcher import admin
 from dispatcher.service import HallService
-from dispatcher.tls import CERT_FILE, fingerprint
+from dispatcher.tls import pin_of
 from protocol import OfficerRole, Role
-from protocol.models import CategoryConfig, CounterConfig, DeviceCreate, OfficerCreate
+from protocol.enrolment import Enrolment, enrolment_code
+from protocol.models import CategoryConfig, CounterConfig, DeviceCreate, DeviceToken, OfficerCreate
 
 from . import accounts
 from .accounts import Viewer
@@ -119,10 +119,9 @@ async def officers(
 
 
 def tls_pin(request: Request) -> str | None:
-    """The SHA-256 pin of the certificate this dispatcher serves, when it serves TLS."""
+    """The SHA-256 pin of the certificate this dispatcher serves, when the page came over TLS."""
     settings = request.app.state.settings
-    cert = settings.data_dir / "tls" / CERT_FILE
-    return fingerprint(cert) if settings.tls and cert.exists() else None
+    return pin_of(settings.data_dir / "tls", create=False) if request.url.scheme == "https" else None
 
 
 def qr_data_uri(text: str) -> str:
@@ -163,12 +162,12 @@ async def devices(
         request, viewer, {"enrol": enrol, "revoke": lambda f: admin.revoke_device(svc, int(f.get("id", "")), by=by)}
     )
     made = result.pop("result", None)
-    if made is not None and hasattr(made, "token"):
+    if isinstance(made, DeviceToken):
         url = f"{request.url.scheme}://{request.headers.get('host', '')}"
         pin = tls_pin(request)
-        payload = json.dumps({"url": url, "token": made.token, "tls_pin": pin}, separators=(",", ":"))
-        result["enrolled"] = {"device": made.device, "token": made.token, "pin": pin, "url": url,
-                              "qr": qr_data_uri(payload)}  # fmt: skip
+        code = enrolment_code(Enrolment(token=made.token, url=url, hall_id=svc.config.hall_id, pin=pin))
+        result["enrolled"] = {"device": made.device, "token": made.token, "pin": pin, "url": url, "code": code,
+                              "qr": qr_data_uri(code)}  # fmt: skip
     return _devices_page(request, viewer, svc, **result)
 
 

@@ -15,7 +15,7 @@ from .errors import attempt
 from .i18n import translator
 from .live import hall_view
 from .pages import language, render
-from .security import HEADERS, checked_form, service, staff
+from .security import HEADERS, checked_form, service, staff, staff_refresh
 
 router = APIRouter()
 
@@ -26,7 +26,7 @@ def hall_page(request: Request, viewer: Viewer = Depends(staff)) -> Response:
 
 
 @router.get("/hall.json", include_in_schema=False)
-def hall_json(viewer: Viewer = Depends(staff), svc: HallService = Depends(service)) -> JSONResponse:
+def hall_json(viewer: Viewer = Depends(staff_refresh), svc: HallService = Depends(service)) -> JSONResponse:
     """The live hall's figures and alerts (the page fetches them whenever the stream moves)."""
     return JSONResponse(hall_view(svc), headers=HEADERS)
 

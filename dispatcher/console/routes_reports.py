@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -48,7 +49,7 @@ def reports_page(
     t = translator(language(request))
     days = ConsoleStore(svc.store).known_days()
     chosen = day or (svc.hall.day.day if svc.hall.day else (days[0] if days else None))
-    context = {"days": days, "day": chosen or "", "verdict": None, "error": None}
+    context: dict[str, Any] = {"days": days, "day": chosen or "", "verdict": None, "error": None}
     if chosen is not None:
         try:
             _check_day(svc, chosen)

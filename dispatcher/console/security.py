@@ -49,14 +49,23 @@ def secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
-def current_viewer(request: Request) -> Viewer | None:
+def current_viewer(request: Request, *, activity: bool = True) -> Viewer | None:
     svc = service(request)
-    return authenticate(svc, request.cookies.get(SESSION_COOKIE), idle_s=request.app.state.settings.console_idle_s)
+    idle_s = request.app.state.settings.console_idle_s
+    return authenticate(svc, request.cookies.get(SESSION_COOKIE), idle_s=idle_s, activity=activity)
 
 
 def staff(request: Request) -> Viewer:
     """A dependency: any supervisor or admin with a live session."""
     viewer = current_viewer(request)
+    if viewer is None:
+        raise NotLoggedIn()
+    return viewer
+
+
+def staff_refresh(request: Request) -> Viewer:
+    """A dependency for a page's automatic refreshes: checks the session without keeping it from going idle."""
+    viewer = current_viewer(request, activity=False)
     if viewer is None:
         raise NotLoggedIn()
     return viewer

@@ -51,7 +51,9 @@ class ConsoleStore:
             q = (
                 select(EventRow)
                 .where(
-                    EventRow.hall_id == self.store.hall_id, col(EventRow.kind).in_(list(kinds)), EventRow.at >= since
+                    EventRow.hall_id == self.store.hall_id,
+                    col(EventRow.kind).in_(list(kinds)),
+                    col(EventRow.at) >= since,
                 )
                 .order_by(col(EventRow.seq).desc())
                 .limit(limit)

@@ -25,9 +25,12 @@ def can_log_in(data, staff_id: str, password: str) -> bool:
 
 def test_add_a_supervisor_with_a_password_then_reset_it(tmp_path, monkeypatch, capsys):
     data = tmp_path / "data"
+    build_service(Settings(data_dir=data, zeroconf=False)).store.engine.dispose()  # the hall exists
     base = ["--data-dir", str(data), "officer"]
-    short = [*base, "add", "--staff-id", "S5", "--name", "孙主管", "--pin", "1234", "--role", "supervisor"]
-    assert main([*short, "--password", "too short"]) == 1
+    short = [*base, "add", "--staff-id", "S5", "--name", "孙主管", "--pin", "123456", "--role", "supervisor"]
+    with pytest.raises(SystemExit) as refused:  # a usage error, said in one line, before the store is opened
+        main([*short, "--password", "too short"])
+    assert refused.value.code == 2
     assert "10 to 128" in capsys.readouterr().err
     assert main([*base, "list"]) == 0 and "S5" not in capsys.readouterr().out  # nothing written
     assert main([*short, "--password", "the first password"]) == 0
@@ -41,8 +44,11 @@ def test_add_a_supervisor_with_a_password_then_reset_it(tmp_path, monkeypatch, c
 @pytest.mark.parametrize("typed", [["one password!!", "another one!!"]])
 def test_a_mistyped_prompt_changes_nothing(tmp_path, monkeypatch, capsys, typed):
     data = tmp_path / "data"
+    build_service(Settings(data_dir=data, zeroconf=False)).store.engine.dispose()
     answers = iter(typed)
     monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(answers))
-    add = ["--data-dir", str(data), "officer", "add", "--staff-id", "A9", "--name", "周管理", "--pin", "1234"]
-    assert main([*add, "--role", "admin", "--password"]) == 1
+    add = ["--data-dir", str(data), "officer", "add", "--staff-id", "A9", "--name", "周管理", "--pin", "123456"]
+    with pytest.raises(SystemExit) as refused:
+        main([*add, "--role", "admin", "--password"])
+    assert refused.value.code == 2
     assert "differ" in capsys.readouterr().err

@@ -107,7 +107,7 @@ def test_each_bad_file_is_one_line_naming_file_and_key(capsys, place, command, n
     [
         (
             ["admin", "officer", "add", "--staff-id", "9", "--name", "x", "--pin", "12", "--data-dir", "{d}"],
-            "--pin: string should have at least 4 characters",
+            "--pin: string should have at least 6 characters",
         ),
         (
             ["admin", "officer", "add", "--name", "x", "--pin", "1234", "--data-dir", "{d}"],
@@ -123,7 +123,7 @@ def test_each_bad_file_is_one_line_naming_file_and_key(capsys, place, command, n
                 "--name",
                 "x",
                 "--pin",
-                "1234",
+                "123456",
                 "--recuse",
                 "nonsense",
                 "--data-dir",

@@ -19,7 +19,8 @@ def server(tmp_path):
     proc.tokens = {"display": enrol.device("display", "screen-1"), "counter": enrol.device("counter", "pc-1", 1)}
     enrol.officer("1001")
     enrol.close()
-    proc.start()
+    proc.start(wait=False)
+    proc.wait_ready(120)  # a loaded test machine may take a while to import everything
     yield proc
     proc.stop()
 
@@ -50,6 +51,17 @@ def test_a_half_sent_request_is_closed_after_the_header_timeout(server):
         assert s.recv(4096).startswith(b"HTTP/1.1 200")
         assert closed_within(s, 15) is not None  # then the idle keep-alive connection is closed
     assert server.health()["status"] == "ok"
+
+
+def test_a_stream_outlives_the_header_timeout(server):
+    """The upgrade hands the socket to the WebSocket: the header timer must not close it."""
+    auth = {"Authorization": f"Bearer {server.tokens['display']}"}
+    with connect(f"ws://127.0.0.1:{server.port}/api/v1/stream", additional_headers=auth, open_timeout=30) as ws:
+        ws.recv(timeout=30)  # hello
+        ws.recv(timeout=30)  # snapshot
+        time.sleep(3)  # three header timeouts
+        ws.send('{"type": "ping"}')
+        assert '"pong"' in ws.recv(timeout=30)
 
 
 def test_a_slow_body_is_cut_off_too(server):

@@ -1,7 +1,7 @@
 """Console accounts: an officer's console password (apart from the PIN) and the console's sessions.
 
 Revision ID: 0003_console_accounts
-Revises: 0001_baseline
+Revises: 0002_archived_day
 Create Date: 2026-12-01
 """
 
