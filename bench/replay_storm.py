@@ -69,9 +69,9 @@ async def run(bound: int, events: int, streams: int, behind: int) -> dict:
     server.process.wait_ready(180)  # a busy machine takes its time to import everything
     try:
         kiosk, screen = server.device("kiosk", "bench-kiosk"), server.device("display", "bench-screen")
-        with server.client() as c:
-            head = c.get("/health").json()["seq"]
         alone = await kiosk_latencies(server.process.api, kiosk, 2)
+        with server.client() as c:
+            head = c.get("/health").json()["seq"]  # the streams ask for `behind` events before this
         got: list[int] = []
         modes: list[str] = []
         ws_url = server.url.replace("http", "ws") + "/api/v1/stream"
