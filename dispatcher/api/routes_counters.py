@@ -119,7 +119,18 @@ def transfer(
     svc: HallService = Depends(service),
 ) -> ActionResult:
     """Send the current ticket to another category's queue (reason required); it keeps its place."""
-    return _act(svc, who, number, lambda hall: hall.transfer(number, category=body.category, reason=body.reason))
+    return _act(
+        svc,
+        who,
+        number,
+        lambda hall: hall.transfer(
+            number,
+            category=body.category,
+            reason=body.reason,
+            declaration_no=body.declaration_no,
+            enterprise_code=body.enterprise_code,
+        ),
+    )
 
 
 @router.post("/counters/{number}/pause", response_model=ActionResult)

@@ -429,17 +429,28 @@ class Hall:
         self._set_counter(counter, CounterState.IDLE, ticket=None)
         return ticket
 
-    def transfer(self, counter_no: int, *, category: str, reason: str) -> Ticket:
+    def transfer(
+        self,
+        counter_no: int,
+        *,
+        category: str,
+        reason: str,
+        declaration_no: str | None = None,
+        enterprise_code: str | None = None,
+    ) -> Ticket:
         """Send the current ticket to another category's queue; it keeps its place by issue time."""
         counter = self._staffed(counter_no)
         ticket = self._require_current(counter, TicketState.CALLED, TicketState.SERVING)
         reason = reason.strip()
         if not reason:
             raise Invalid("reason_required", "A transfer needs a reason.")
-        if category not in self.categories:
+        target = self.categories.get(category)
+        if target is None:
             raise Invalid("unknown_category", f"There is no category {category!r}.")
         if category == ticket.category:
             raise Invalid("same_category", f"Ticket {ticket.label} is already in category {category}.")
+        declaration_no, enterprise_code = self._transfer_ids(ticket, target, declaration_no, enterprise_code)
+        ticket.declaration_no, ticket.enterprise_code = declaration_no, enterprise_code
         from_category = ticket.category
         staff_id = counter.staff_id or ""
         self.transfers_by[staff_id] = self.transfers_by.get(staff_id, 0) + 1
@@ -461,6 +472,32 @@ class Hall:
         self._set_counter(counter, CounterState.IDLE, ticket=None)
         self._dispatch()
         return ticket
+
+    def _transfer_ids(
+        self, ticket: Ticket, target: Category, declaration_no: str | None, enterprise_code: str | None
+    ) -> tuple[str | None, str | None]:
+        """The ticket's declaration and enterprise after a transfer, checked against the target's needs."""
+        declaration_no = (declaration_no or "").strip() or ticket.declaration_no
+        enterprise_code = normalise_enterprise(enterprise_code) if enterprise_code else ticket.enterprise_code
+        if target.requires_declaration and not declaration_no:
+            raise Invalid(
+                "transfer_declaration_required",
+                f"Category {target.code} needs a declaration number; enter it to transfer {ticket.label}.",
+            )
+        if declaration_no:
+            problem = declaration_problem(declaration_no, io_flag=target.io_flag)
+            if problem:
+                raise Invalid(f"transfer_{problem.code}", f"Cannot transfer to {target.code}: {problem.message}")
+        if target.requires_enterprise and not enterprise_code:
+            raise Invalid(
+                "transfer_enterprise_required",
+                f"Category {target.code} needs an enterprise code; enter it to transfer {ticket.label}.",
+            )
+        if enterprise_code:
+            problem = enterprise_problem(enterprise_code)
+            if problem:
+                raise Invalid(f"transfer_{problem.code}", f"Cannot transfer to {target.code}: {problem.message}")
+        return declaration_no, enterprise_code
 
     def pause(self, counter_no: int) -> Counter:
         """A break: the counter takes no tickets until resumed."""
