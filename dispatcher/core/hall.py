@@ -24,7 +24,6 @@ from .model import Category, Changes, CoreEvent, Counter, CounterSpec, Day, Draw
 Clock = Callable[[], datetime]
 Entropy = Callable[[int], bytes]
 
-MAX_LABEL_NUMBER = 999
 RECENT_CALLS = 20
 DEFAULT_SERVICE_S = 300.0
 SEED_BYTES = 32
@@ -254,12 +253,11 @@ class Hall:
         seq = day.label_seq.get(cat.code, 0) + 1
         day.label_seq[cat.code] = seq
         self._changes.day = day
-        number = (seq - 1) % MAX_LABEL_NUMBER + 1
         ticket = Ticket(
             id=self.next_ticket_id,
             day=day.day,
             seq=seq,
-            label=f"{cat.code}{number:03d}",
+            label=f"{cat.code}{seq:03d}",  # A999 is followed by A1000: labels never repeat in a day
             category=cat.code,
             issued_at=self.clock(),
             declaration_no=declaration_no,

@@ -74,3 +74,13 @@ def test_ticket_that_already_has_the_data_transfers_without_retyping():
     assert ticket.category == "D"
     events = [e for e in hall.take_changes().events if e.kind == "ticket.transferred"]
     assert events[-1].data["ticket"]["declaration_no"] == DECL_IMPORT
+
+
+def test_labels_grow_to_four_digits_instead_of_wrapping():
+    from .core_helpers import make_hall
+
+    hall = make_hall(counters=1)
+    labels = [hall.issue_ticket(category="C")[0].label for _ in range(1001)]
+    assert labels[0] == "C001" and labels[998] == "C999"
+    assert labels[999] == "C1000" and labels[1000] == "C1001"
+    assert len(set(labels)) == len(labels)
