@@ -92,6 +92,7 @@ class HallService:
             k=self.config.k,
             ageing_s=None if self.config.priority_ageing_min is None else self.config.priority_ageing_min * 60,
             timezone=self.config.timezone,
+            rating_window_s=self.config.rating_window_s,
         )
         hall.restore(
             day=state.day,

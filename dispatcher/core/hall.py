@@ -44,6 +44,7 @@ class Hall:
         timezone: tzinfo | str = "Asia/Shanghai",
         rule: str = BY_CATEGORY,
         ageing_s: float | None = None,
+        rating_window_s: float = 300.0,
     ):
         if k < 1:
             raise ValueError("k must be at least 1")
@@ -56,6 +57,7 @@ class Hall:
         self.k = k
         self.rule = rule
         self.ageing = None if ageing_s is None else timedelta(seconds=ageing_s)
+        self.rating_window = timedelta(seconds=rating_window_s)
         self.tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
         self.categories: dict[str, Category] = {c.code: c for c in categories}
         self.counters: dict[int, Counter] = {s.number: Counter(spec=s) for s in counters}
@@ -518,13 +520,22 @@ class Hall:
         return counter
 
     def rate(self, counter_no: int, ticket_id: int, rating: str) -> Ticket:
-        """Record the trader's satisfaction rating for a ticket this counter finished."""
-        self.counter(counter_no)
+        """Record the trader's rating: once, for the ticket just finished here, soon after it was finished."""
+        counter = self.counter(counter_no)
         ticket = self.ticket(ticket_id)
         if ticket.counter != counter_no or ticket.state != TicketState.DONE:
             raise Conflict("not_rateable", f"Ticket {ticket.label} was not finished at counter {counter_no}.")
         if ticket.rating is not None:
             raise Conflict("already_rated", f"Ticket {ticket.label} is already rated.")
+        if counter.last_ticket_id != ticket.id:
+            raise Conflict(
+                "not_last_ticket", f"Ticket {ticket.label} is not the last one finished at counter {counter_no}."
+            )
+        if ticket.finished_at is None or self.clock() - ticket.finished_at > self.rating_window:
+            minutes = self.rating_window.total_seconds() / 60
+            raise Conflict(
+                "rating_too_late", f"Ticket {ticket.label} can only be rated within {minutes:g} min of Done."
+            )
         ticket.rating = rating
         self._touch(ticket)
         self._emit(

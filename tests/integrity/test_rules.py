@@ -58,6 +58,7 @@ def rate_policy(bad: Act, good: Act = Act()):
         ("recalls", Act(recall=True)),
         ("transfers", Act(outcome="transfer")),
         ("low_ratings", Act(rating="unsatisfied")),
+        ("low_ratings", Act(rating="very_unsatisfied")),
     ],
 )
 def test_rate_far_above_the_hall(rule, bad):
@@ -87,6 +88,12 @@ def test_rate_like_the_hall_is_not_flagged(rule, bad):
 
     s.serve(45, everyone_now_and_then)
     assert only(s.warnings(), rule) == []
+
+
+def test_basically_satisfied_is_not_a_low_rating():
+    s = Script(counters=3, seed=3)
+    s.serve(45, rate_policy(Act(rating="basically_satisfied"), Act(rating="satisfied")))
+    assert only(s.warnings(), "low_ratings") == []
 
 
 @pytest.mark.parametrize(("o1_s", "rule"), [(50, "service_short"), (1000, "service_long"), (330, None)])
