@@ -55,7 +55,7 @@ async def kiosk_latencies(api: str, token: str, seconds: float) -> list[float]:
 
 async def run(bound: int, events: int, streams: int, behind: int) -> dict:
     server = Dispatcher(counters=2)
-    server.process.env = {"FAIRQ_STREAM_MAX_REPLAY": str(bound), "FAIRQ_ISSUE_PER_MINUTE": "0"}
+    server.process.env = {**server.process.env, "FAIRQ_STREAM_MAX_REPLAY": str(bound)}
     fill(server, events)
     server.start()
     try:

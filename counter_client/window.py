@@ -65,6 +65,7 @@ class CounterWindow(QWidget):
     def show_login(self) -> None:
         self.pages.setCurrentWidget(self.login)
         self.service.transfer.hide()
+        self.service.pin.hide()
         self.login.reset()
 
     def show_service(self) -> None:

@@ -117,6 +117,15 @@ class LoginGuard:
         self._alerted: dict[str, datetime] = {}
         self.evaluated = 0  # attempts let through to the hash check (tests and metrics read it)
 
+    KEEP = 10000  # tallies kept before the stale ones are dropped (staff ids are whatever a caller sends)
+
+    def _forget(self, now: datetime) -> None:
+        cutoff = now - timedelta(seconds=self.policy.window_s)
+        for key in [k for k, t in self._tries.items() if t.last is None or t.last < cutoff]:
+            del self._tries[key]
+        for staff in [s for s, f in self._failures.items() if not f or f[-1][0] < cutoff]:
+            del self._failures[staff]
+
     def _delay(self, count: int) -> float:
         extra = count - self.policy.attempts
         if extra < 0:
@@ -127,6 +136,8 @@ class LoginGuard:
         """Count an attempt now, or raise Throttled; only a counted attempt may check a PIN."""
         with self._lock:
             now = self.clock()
+            if len(self._tries) > self.KEEP:
+                self._forget(now)
             tries = self._tries[(staff_id, device)]
             if tries.last is not None and now - tries.last > timedelta(seconds=self.policy.window_s):
                 tries.count = 0

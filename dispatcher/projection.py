@@ -47,6 +47,8 @@ PUBLIC_EVENT_KEYS: dict[str, frozenset[str]] = {
     "officer.session_ended": frozenset({"counter"}),
     "admin.category": frozenset({"category"}),
     "admin.counter": frozenset({"counter"}),
+    "admin.category_removed": frozenset({"code"}),
+    "admin.counter_removed": frozenset({"number"}),
 }
 # Keys of the day's opening record (day.opened "hall") that the public view keeps: not the officers' recusals.
 PUBLIC_OPENING_KEYS = frozenset({"k", "categories", "counters"})

@@ -9,7 +9,7 @@ from pathlib import Path
 import uvicorn
 
 from dispatcher.api import create_app
-from dispatcher.api.server import server_config
+from dispatcher.api.server import redact_server_logs, server_options
 from dispatcher.cli_args import Parser, add_store_options, fail, open_service, settings_from
 from dispatcher.discovery import advertised
 from dispatcher.filemodes import private_umask
@@ -89,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     try:  # the lock is held while serving: `fairq admin restore` refuses to replace a running hall
         svc = open_service(settings, PROG, purpose=SERVE)  # upgrades the schema (after a copy of it, on SQLite)
         app = create_app(settings, advertise=advertise if settings.zeroconf else None, service=svc)
-        uvicorn.Server(server_config(app, settings, log_config=None, **tls)).run()  # logging: configure_logging
+        redact_server_logs()
+        uvicorn.run(app, **server_options(settings), log_config=None, **tls)  # logging: configure_logging
     finally:
         if lock:
             lock.release()

@@ -73,6 +73,7 @@ class HallService:
         self.stale = False  # memory may hold an uncommitted change: reload before the next command
         self.config_revision = store.setting("config_revision") or None  # the hall.toml revision in force
         self.config_refused: list[str] = json.loads(store.setting("config_refused") or "[]")
+        self.when_active: list[Callable[[], None]] = []  # run at the first tick as the active dispatcher
         self.hall = self._load()
         self.hear_all()
         limits = limits or Limits()
@@ -187,6 +188,8 @@ class HallService:
         with self.lock:
             if self.role != ACTIVE:
                 return
+            while self.when_active:
+                self.when_active.pop(0)()
             self.follow_config()
             self._open_or_close_day()
             self._release_silent_counters()

@@ -164,7 +164,10 @@ class Sessions:
         if self.idle is None:
             return
         with self.svc.lock:
-            idle = [r for r in self.svc.store.open_sessions() if not self.alive(r)]
+            sessions = self.svc.store.open_sessions()
+            for digest in set(self.seen) - {r.token_hash for r in sessions}:
+                del self.seen[digest]  # ended by a logout
+            idle = [r for r in sessions if not self.alive(r)]
             if idle:
                 self.end(idle, "idle")
 

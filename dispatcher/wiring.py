@@ -74,6 +74,17 @@ def find_hall(settings: Settings, halls: list[str], file: HallConfig | None, pur
     )
 
 
+def _apply_file(svc: HallService, file: HallConfig, source: str) -> None:
+    """Apply hall.toml and say in the log what changed, what was refused and which revision is in force."""
+    plan = admin.apply_config(svc, file, by="hall.toml", source=source)
+    for line in plan.lines():
+        log.info("configuration: %s", line)
+    for refusal in plan.refused:
+        log.warning("configuration change refused: %s", refusal.describe())
+    if not plan.empty:
+        log.info("configuration revision %s in force (was %s)", plan.after, plan.before)
+
+
 def build_service(
     settings: Settings,
     *,
@@ -113,11 +124,12 @@ def build_service(
         limits = Limits.from_settings(settings)
         svc = HallService(store, config, hub=EventHub(), clock=clock, entropy=entropy, limits=limits)
         if file is not None and (purpose == SERVE or (purpose == ADMIN and stored is None)):
-            plan = admin.apply_config(svc, file, by="hall.toml", source=str(settings.config or "built-in sample"))
-            for line in plan.lines():
-                log.info("configuration: %s", line)
-            for refusal in plan.refused:
-                log.warning("configuration change refused: %s", refusal.describe())
+            source = str(settings.config or "built-in sample")
+            if purpose == SERVE and stored is not None and settings.is_postgres():
+                # one of a pair: only the active one, holding the hall's lock, applies the file
+                svc.when_active.append(lambda: _apply_file(svc, file, source))
+            else:
+                _apply_file(svc, file, source)
         log.info("hall %s, configuration revision %s in force", hall_id, svc.config_revision or "(none recorded)")
         return svc
     except Exception:

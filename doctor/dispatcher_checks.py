@@ -197,7 +197,7 @@ def advert(settings: Settings, timeout: float = 5.0) -> Check:
             return
         info = zeroconf.get_service_info(service_type, name, timeout=int(timeout * 1000))
         if info is not None:
-            ports.append(info.port)
+            ports.append(info.port or 0)
             if info.port == settings.port:
                 seen.set()
 

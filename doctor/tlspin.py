@@ -17,4 +17,6 @@ def peer_pin(url: str, timeout: float = 5.0) -> str:
     with socket.create_connection((parts.hostname, parts.port or 443), timeout=timeout) as raw:
         with context.wrap_socket(raw, server_hostname=parts.hostname) as tls:
             der = tls.getpeercert(binary_form=True)
+    if not der:
+        raise OSError(f"{url} presented no certificate")
     return hashlib.sha256(der).hexdigest()

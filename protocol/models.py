@@ -231,7 +231,7 @@ class DeviceToken(Wire):
 class OfficerCreate(Wire):
     staff_id: str = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=64)
-    pin: str = Field(min_length=4, max_length=64)
+    pin: str = Field(min_length=6, max_length=12, pattern=r"^[0-9]+$", description="6 to 12 digits.")
     role: OfficerRole = OfficerRole.OFFICER
     recusals: list[str] = Field(default_factory=list)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from protocol.enrolment import is_enrolment_code, parse_enrolment_code
@@ -41,6 +41,7 @@ class EnrolmentView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.role = role
+        self._discovered: list[str] = []  # every dispatcher URL seen on the LAN, newest last
         self.discovered_url = discovered_url
         self.tls_pin = normalize_pin(tls_pin)  # an https dispatcher's fingerprint (the config's tls_pin)
         self.hall_id: str | None = None  # from an enrolment code
@@ -93,8 +94,23 @@ class EnrolmentView(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
+    @property
+    def discovered_url(self) -> str | None:
+        """The newest dispatcher URL discovery found (the apps set it on every advert)."""
+        return self._discovered[-1] if self._discovered else None
+
+    @discovered_url.setter
+    def discovered_url(self, url: str | None) -> None:
+        if url and url not in self._discovered:
+            self._discovered.append(url)
+
+    def _candidates(self) -> list[str]:
+        """Discovered URLs to try, newest first; with a pin, https ones only (an advert is never trusted)."""
+        found = list(reversed(self._discovered))
+        return [u for u in found if u.startswith("https:")] if self.tls_pin else found
+
     def submit(self) -> None:
-        """Check the token against the dispatcher."""
+        """Check the token against the dispatcher (each discovered one in turn whose certificate is refused)."""
         token = self.token_edit.text().strip()
         if is_enrolment_code(token):
             try:
@@ -116,20 +132,26 @@ class EnrolmentView(QWidget):
         except ValueError:
             self.status.setText(self.tr("The pin is not a certificate fingerprint (64 hex digits)."))
             return
-        target = self.discovered_url if url == DISCOVER else url
-        if not target:
+        targets = self._candidates() if url == DISCOVER else [url]
+        if not targets:
             self.status.setText(self.tr("No dispatcher found on the network yet; enter its address."))
             return
         self.status.setText(self.tr("Checking…"))
         self.connect_button.setEnabled(False)
-        self._link = DispatcherLink(target, token, parent=self, tls_pin=self.tls_pin)
-        self._link.device_me(lambda result: self._checked(url, token, result))
+        self._try(url, token, targets)
 
-    def _checked(self, url: str, token: str, result: ApiResult) -> None:
-        self.connect_button.setEnabled(True)
+    def _try(self, url: str, token: str, targets: list[str]) -> None:
+        self._link = DispatcherLink(targets[0], token, parent=self, tls_pin=self.tls_pin)
+        self._link.device_me(lambda result: self._checked(url, token, result, targets[1:]))
+
+    def _checked(self, url: str, token: str, result: ApiResult, rest: list[str] | None = None) -> None:
         if self._link is not None:
             self._link.deleteLater()
             self._link = None
+        if result.code == "tls" and rest:  # not the pinned certificate: nothing was sent; try the next one
+            QTimer.singleShot(0, self, lambda: self._try(url, token, rest))  # once this reply is done with
+            return
+        self.connect_button.setEnabled(True)
         if not result.reached:
             self.status.setText(self.tr("The dispatcher does not answer: %1").replace("%1", result.message))
             return

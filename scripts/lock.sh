@@ -14,10 +14,14 @@ if [ ! -x "$tools/bin/uv" ] || [ "$("$tools/bin/uv" --version | cut -d' ' -f2)" 
   "$tools/bin/pip" install -q --disable-pip-version-check "uv==$UV_VERSION"
 fi
 
-# The lock is for the machines fairq runs on: Debian, x86_64, its Python 3.11.
-common=(--quiet --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28
+# The lock is for the machines fairq runs on: Debian 12 (glibc 2.36), x86_64, its Python 3.11.
+common=(--quiet --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_36
         --annotation-style line)
-[ "${1:-}" = "--upgrade" ] && common+=(--upgrade)
+# --upgrade: every package to the newest allowed release; --upgrade-package NAME: that one only.
+case "${1:-}" in
+  --upgrade) common+=(--upgrade) ;;
+  --upgrade-package) common+=(--upgrade-package "$2") ;;
+esac
 export UV_CACHE_DIR=${UV_CACHE_DIR:-$PWD/$tools/cache}
 
 "$tools/bin/uv" pip compile "${common[@]}" pyproject.toml -o requirements.txt

@@ -85,7 +85,8 @@ class ShadowHall:
     def __init__(self):
         self.known = False
         self.k = 1
-        self.rule = "mixed"
+        self.rule = "mixed"  # days logged before the rule was recorded used the mixed rule ...
+        self.rule_known = False  # ... until a draw records its reasons (the dispatcher was upgraded mid-day)
         self.ageing = None  # timedelta, or None: no ageing
         self.priority = {}  # category -> priority (0 first)
         self.counters = {}  # number -> {"categories", "state", "staff_id", "ticket"}
@@ -112,7 +113,7 @@ class ShadowHall:
         if kind == "day.opened" and data.get("hall"):
             hall = data["hall"]
             self.known, self.k = True, hall["k"]
-            self.rule = hall.get("rule", "mixed")
+            self.rule, self.rule_known = hall.get("rule", "mixed"), "rule" in hall
             if self.rule not in RULES:
                 raise Failed(f"day.opened: unknown dispatch rule {self.rule!r}")
             self.ageing = None if hall.get("ageing_s") is None else timedelta(seconds=hall["ageing_s"])
@@ -120,6 +121,10 @@ class ShadowHall:
             self.recusals = {o["staff_id"]: set(o["recusals"]) for o in hall["officers"]}
             for c in hall["counters"]:
                 self.counter(c["number"]).update(categories=c["categories"], state=c["state"], staff_id=c["staff_id"])
+        elif kind == "admin.setting" and data.get("key") == "k" and data.get("after") is not None:
+            self.k = data["after"]
+        elif kind == "admin.setting" and data.get("key") == "priority_ageing_min":
+            self.ageing = None if data.get("after") is None else timedelta(minutes=data["after"])
         elif kind == "admin.category":
             self.priority[data["category"]["code"]] = data["category"].get("priority", 0)
         elif kind == "admin.counter":
@@ -222,6 +227,8 @@ def check_draw(hall: ShadowHall, seed: bytes, record: dict, table: dict) -> None
         raise Failed(f"{where}: the seed chooses ticket {tickets[draw_index(seed, no, 'ticket', tickets)]}")
     if counters[draw_index(seed, no, "counter", counters)] != d["counter"]:
         raise Failed(f"{where}: the seed chooses counter {counters[draw_index(seed, no, 'counter', counters)]}")
+    if not hall.rule_known and "head" in d:  # the first draw of an upgraded dispatcher names its rule
+        hall.rule, hall.rule_known = ("category" if d.get("category") else "mixed"), True
     if hall.known:
         want_tickets, want_counters, reasons = hall.expected(d["ticket_id"], datetime.fromisoformat(d["at"]))
         if tickets != want_tickets:

@@ -67,8 +67,8 @@ class Metrics:
                 self.count(event.kind, event.data)
             publish(events)
 
-        store.write = timed_write
-        hub.publish = counting_publish
+        store.write = timed_write  # type: ignore[method-assign]
+        hub.publish = counting_publish  # type: ignore[method-assign]
 
     def count(self, kind: str, data: dict) -> None:
         """One committed event into the counters it feeds."""
@@ -142,7 +142,7 @@ def _allowed(request: Request, token: str | None) -> bool:
     scheme, _, given = header.partition(" ")
     given = given.strip() if scheme.lower() == "bearer" else ""
     if given:
-        return bool(token) and hmac.compare_digest(given, token)
+        return token is not None and hmac.compare_digest(given, token)
     return _loopback(request.client.host if request.client else None)
 
 

@@ -8,7 +8,6 @@ import re
 from typing import Any
 
 import h11
-import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 log = logging.getLogger("fairq.serve")
@@ -74,19 +73,23 @@ class HeaderTimeoutH11(H11Protocol):
             self.transport.close()
 
 
-def server_config(app: Any, settings: Any, **kw: Any) -> uvicorn.Config:
-    """The uvicorn configuration `fairq serve` uses (tests start real servers with it too)."""
+def server_options(settings: Any) -> dict[str, Any]:
+    """uvicorn's options for `fairq serve`: the timeouts above, small request heads, and the address."""
     protocol = type("FairqH11", (HeaderTimeoutH11,), {"header_timeout_s": settings.header_timeout_s})
-    config = uvicorn.Config(
-        app,
-        host=settings.host,
-        port=settings.port,
-        http=protocol,
-        ws_max_size=65536,
-        timeout_keep_alive=max(1, int(settings.keep_alive_s)),
-        h11_max_incomplete_event_size=16 * 1024,  # request line and headers: a token needs far less
-        **{"log_level": "info", **kw},
-    )
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "http": protocol,
+        "ws_max_size": 65536,
+        "timeout_keep_alive": max(1, int(settings.keep_alive_s)),
+        "h11_max_incomplete_event_size": 16 * 1024,  # request line and headers: a token needs far less
+        "log_level": "info",
+    }
+
+
+def redact_server_logs() -> None:
+    """uvicorn's access and error logs mask any `token=` before a handler sees the record."""
     for name in ("uvicorn.access", "uvicorn.error"):
-        logging.getLogger(name).addFilter(RedactTokens())
-    return config
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactTokens) for f in logger.filters):
+            logger.addFilter(RedactTokens())

@@ -11,10 +11,12 @@ from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 
 from dispatcher import projection
+from dispatcher.auth import Principal
 from dispatcher.console.accounts import principal_for as console_principal
 from dispatcher.console.security import SESSION_COOKIE
 from dispatcher.hub import stream_message
 from dispatcher.service import HallService
+from protocol import Role
 
 from .deps import MAX_ID, bearer_of, resolve_token
 
@@ -24,10 +26,19 @@ MAX_CLIENT_MESSAGE = 4096
 MAX_BAD_MESSAGES = 20
 PAGE = 500
 AUTH_TIMEOUT_S = 5.0
-# After these events a stream checks that its own token still holds, and closes if it was revoked.
-REVOKING = frozenset(
-    {"admin.device_revoked", "counter.logout", "officer.session_ended", "day.closed", "console.logout"}
-)
+
+
+def may_end(kind: str, data: dict, who: Principal, *, console: bool) -> bool:
+    """Whether this event may have ended the stream's own token or console session: then it checks."""
+    if kind == "console.logout":
+        return console
+    if kind == "admin.device_revoked":
+        return who.device_id is not None and data.get("device_id") == who.device_id
+    if who.role != Role.OFFICER:
+        return False
+    return kind == "day.closed" or (
+        kind in ("counter.logout", "officer.session_ended") and data.get("counter") == who.counter
+    )
 
 
 @router.websocket("/stream")
@@ -66,7 +77,7 @@ async def stream(ws: WebSocket, since: int | None = Query(None, ge=0, le=MAX_ID)
     aud = projection.of(who)
     sub = svc.hub.subscribe()
     svc.stream_opened(who.counter)
-    reader = asyncio.create_task(_read_client(ws, lambda: svc.seen(who.counter)))
+    reader = asyncio.create_task(_read_client(ws, lambda: _heard(svc, who)))
     try:
         last = await _catch_up(ws, svc, since, aud, ws.app.state.settings.stream_max_replay)
         while True:
@@ -83,7 +94,8 @@ async def stream(ws: WebSocket, since: int | None = Query(None, ge=0, le=MAX_ID)
                 continue
             await ws.send_text(item.text_for(aud))
             last = item.seq
-            if item.kind in REVOKING and await run_in_threadpool(resolve) is None:
+            ended = may_end(item.kind, item.event.data, who, console=bool(cookie))
+            if ended and await run_in_threadpool(resolve) is None:
                 await ws.close(code=4401, reason="token revoked")
                 return
     except (WebSocketDisconnect, RuntimeError):
@@ -94,6 +106,13 @@ async def stream(ws: WebSocket, since: int | None = Query(None, ge=0, le=MAX_ID)
         reader.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await reader
+
+
+def _heard(svc: HallService, who: Principal) -> None:
+    """A ping: the counter is still there, and an officer's open counter app keeps its session alive."""
+    svc.seen(who.counter)
+    if who.role == Role.OFFICER and who.token_hash:
+        svc.sessions.touch(who.token_hash)
 
 
 async def _first_message_token(ws: WebSocket) -> str | None:

@@ -10,7 +10,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from dispatcher import admin
-from dispatcher.auth import Principal, Throttled, hash_pin, new_token, token_hash, verify_pin
+from dispatcher.auth import (
+    PIN_MAX_DIGITS,
+    PIN_MIN_DIGITS,
+    Principal,
+    Throttled,
+    hash_pin,
+    new_token,
+    pin_is_strong,
+    token_hash,
+    verify_pin,
+)
 from dispatcher.core import Invalid, NotFound
 from dispatcher.service import HallService
 from dispatcher.store import codec
@@ -21,7 +31,6 @@ from protocol.models import OfficerPublic
 
 CONSOLE_ROLES = frozenset({OfficerRole.SUPERVISOR.value, OfficerRole.ADMIN.value})
 PASSWORD_MIN, PASSWORD_MAX = 10, 128
-PIN_MIN, PIN_MAX = 4, 64
 SESSION_MAX_AGE = timedelta(hours=12)  # even a busy session logs in again every day
 TOUCH_EVERY = timedelta(seconds=15)  # do not write the last-seen time on every request
 
@@ -82,8 +91,8 @@ def set_password(svc: HallService, staff_id: str, password: str, *, by: str) -> 
 
 def set_pin(svc: HallService, staff_id: str, pin: str, *, by: str) -> None:
     """Reset an officer's counter PIN."""
-    if not (PIN_MIN <= len(pin) <= PIN_MAX):
-        raise Invalid("bad_pin", f"A PIN has {PIN_MIN} to {PIN_MAX} characters.")
+    if not pin_is_strong(pin):  # the same rule as for new officers (dispatcher.auth)
+        raise Invalid("bad_pin", f"A PIN has {PIN_MIN_DIGITS} to {PIN_MAX_DIGITS} digits.")
     row = _officer(svc, staff_id)
     row.pin_hash = hash_pin(pin)
     svc.run(lambda hall: None, audit=[("admin.officer_pin", {"by": by, "staff_id": staff_id})], rows=[row])

@@ -107,7 +107,8 @@ class Replay:
     def __init__(self) -> None:
         self.known_opening = False
         self.k = 1
-        self.rule = MIXED  # days logged before the rule was recorded used the mixed rule
+        self.rule = MIXED  # days logged before the rule was recorded used the mixed rule ...
+        self.rule_known = False  # ... until a draw records its reasons (the dispatcher was upgraded mid-day)
         self.ageing: timedelta | None = None
         self.priorities: dict[str, int] = {}
         self.counters: dict[int, _Counter] = {}
@@ -156,6 +157,7 @@ class Replay:
         self.known_opening = True
         self.k = opening["k"]
         self.rule = opening.get("rule", MIXED)
+        self.rule_known = "rule" in opening
         ageing_s = opening.get("ageing_s")
         self.ageing = None if ageing_s is None else timedelta(seconds=ageing_s)
         self.priorities = {c["code"]: c["priority"] for c in opening["categories"]}
@@ -172,6 +174,15 @@ class Replay:
     def _on_admin_category(self, e: EventLike, seq: int | None) -> None:
         cat = e.data["category"]
         self.priorities[cat["code"]] = cat.get("priority", 0)
+        self._act(e, staff=None, counter=None)
+
+    def _on_admin_setting(self, e: EventLike, seq: int | None) -> None:
+        """k and the ageing limit changed by an applied hall.toml: the draws after it use them."""
+        key, value = e.data.get("key"), e.data.get("after")
+        if key == "k" and value is not None:
+            self.k = value
+        elif key == "priority_ageing_min":
+            self.ageing = None if value is None else timedelta(minutes=value)
         self._act(e, staff=None, counter=None)
 
     def _on_admin_counter(self, e: EventLike, seq: int | None) -> None:
@@ -247,6 +258,8 @@ class Replay:
 
     def _on_ticket_called(self, e: EventLike, seq: int | None) -> None:
         draw = e.data["draw"]
+        if not self.rule_known and "head" in draw:  # the first draw of an upgraded dispatcher names its rule
+            self.rule, self.rule_known = (BY_CATEGORY if draw.get("category") else MIXED), True
         self.checks.append(DrawCheck(seq, draw, *self._expected(draw["ticket_id"], datetime.fromisoformat(draw["at"]))))
         life = self._ticket(e)
         c = self._counter(e.data["counter"])

@@ -113,6 +113,8 @@ def config_text(kind: str, data: dict[str, Any]) -> str:
         n = len(data.get("changes", []))
         text = f"配置修订 revision {data.get('revision')}（{data.get('source') or '?'}）: {n} 项变更 changes"
         return text + (f"，拒绝 refused {len(refused)}: " + "; ".join(refused) if refused else "")
+    if kind == "admin.setting" and data.get("before") is None:
+        return f"大厅设置 setting {data.get('key')} = {data.get('after')!r}"
     if kind == "admin.setting":
         return f"大厅设置 setting {data.get('key')}: {data.get('before')!r} → {data.get('after')!r}"
     if kind == "admin.category":

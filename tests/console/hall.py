@@ -32,7 +32,7 @@ def add_people(svc: HallService, *, admin_name: str = "王管理", supervisor_na
     """An admin and a supervisor with console passwords, and a counter officer (PIN only)."""
     people = [(ADMIN, admin_name, "admin"), (SUPERVISOR, supervisor_name, "supervisor"), (OFFICER, "张关员", "officer")]
     for staff_id, name, role in people:
-        admin.add_officer(svc, OfficerCreate(staff_id=staff_id, name=name, pin="1234", role=role), by="test")
+        admin.add_officer(svc, OfficerCreate(staff_id=staff_id, name=name, pin="123456", role=role), by="test")
         accounts.set_password(svc, staff_id, PASSWORD, by="test")
 
 
@@ -41,7 +41,7 @@ def add_officers(settings: Settings, names: dict[str, str]) -> None:
     svc = build_service(settings)
     try:
         for staff_id, name in names.items():
-            admin.add_officer(svc, OfficerCreate(staff_id=staff_id, name=name, pin="1234"), by="test")
+            admin.add_officer(svc, OfficerCreate(staff_id=staff_id, name=name, pin="123456"), by="test")
     finally:
         svc.store.engine.dispose()
 

@@ -85,7 +85,7 @@ def test_log_in_and_the_live_hall_updates_by_itself(hall, browser, tmp_path):
     wait_for(browser, live)
     browser.execute_script("window.notReloaded = true")
     with hall.api(hall.counter_token) as pc:
-        session = pc.post("/counters/8/login", json={"staff_id": OFFICER, "pin": "1234"}).json()["token"]
+        session = pc.post("/counters/8/login", json={"staff_id": OFFICER, "pin": "123456"}).json()["token"]
     with hall.api(session) as officer, hall.api(hall.kiosk_token) as kiosk:
         officer.post("/counters/8/next").raise_for_status()
         label = kiosk.post("/tickets", json={"category": "C"}).json()["label"]
@@ -162,7 +162,7 @@ def test_add_an_officer_who_then_logs_in(hall, browser):
     logged_in(browser, hall)
     browser.get(f"{hall.base}/console/admin/officers")
     form = by_css(browser, "#add-officer")
-    for name, value in {"staff_id": "S777", "name": "钱主管", "pin": "7777", "password": "seven sevens 7777"}.items():
+    for name, value in {"staff_id": "S777", "name": "钱主管", "pin": "777777", "password": "seven sevens 7777"}.items():
         form.find_element("name", name).send_keys(value)
     form.find_element("name", "role").send_keys("主管")
     form.find_element("css selector", "button").click()
@@ -212,7 +212,7 @@ def busy_hall(hall: Hall) -> None:
     sessions = {}
     for n, staff_id in zip((1, 3, 5), CREW, strict=True):
         with hall.api(hall.pcs[n]) as c:
-            sessions[n] = c.post(f"/counters/{n}/login", json={"staff_id": staff_id, "pin": "1234"}).json()["token"]
+            sessions[n] = c.post(f"/counters/{n}/login", json={"staff_id": staff_id, "pin": "123456"}).json()["token"]
     with hall.api(hall.kiosk_token) as kiosk:
         for i in range(6):
             kiosk.post("/tickets", json={"category": "A", "declaration_no": f"22332026100000{i + 1:04d}"})
@@ -267,13 +267,13 @@ def test_hostile_names_are_text_in_the_browser(hall, browser):
     logged_in(browser, hall)
     browser.get(f"{hall.base}/console/admin/officers")
     form = by_css(browser, "#add-officer")
-    for name, value in {"staff_id": "X1", "name": HOSTILE[:64], "pin": "1111"}.items():
+    for name, value in {"staff_id": "X1", "name": HOSTILE[:64], "pin": "111111"}.items():
         form.find_element("name", name).send_keys(value)
     form.find_element("css selector", "button").click()
     cell = wait_for(browser, lambda d: all_css(d, 'tr[data-staff="X1"] td.name'))[0]
     assert cell.text == HOSTILE[:64] and no_alert_dialog(browser)
     with hall.api(hall.pcs[7]) as pc:  # the hostile officer at a counter: the live hall shows the name
-        pc.post("/counters/7/login", json={"staff_id": "X1", "pin": "1111"}).raise_for_status()
+        pc.post("/counters/7/login", json={"staff_id": "X1", "pin": "111111"}).raise_for_status()
     browser.get(f"{hall.base}/console/hall")
     wait_for(browser, lambda d: "<script>" in by_css(d, '#counters tr[data-counter="7"]').text)
     assert no_alert_dialog(browser)

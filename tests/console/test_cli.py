@@ -27,7 +27,7 @@ def test_add_a_supervisor_with_a_password_then_reset_it(tmp_path, monkeypatch, c
     data = tmp_path / "data"
     build_service(Settings(data_dir=data, zeroconf=False)).store.engine.dispose()  # the hall exists
     base = ["--data-dir", str(data), "officer"]
-    short = [*base, "add", "--staff-id", "S5", "--name", "孙主管", "--pin", "1234", "--role", "supervisor"]
+    short = [*base, "add", "--staff-id", "S5", "--name", "孙主管", "--pin", "123456", "--role", "supervisor"]
     with pytest.raises(SystemExit) as refused:  # a usage error, said in one line, before the store is opened
         main([*short, "--password", "too short"])
     assert refused.value.code == 2
@@ -47,7 +47,7 @@ def test_a_mistyped_prompt_changes_nothing(tmp_path, monkeypatch, capsys, typed)
     build_service(Settings(data_dir=data, zeroconf=False)).store.engine.dispose()
     answers = iter(typed)
     monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(answers))
-    add = ["--data-dir", str(data), "officer", "add", "--staff-id", "A9", "--name", "周管理", "--pin", "1234"]
+    add = ["--data-dir", str(data), "officer", "add", "--staff-id", "A9", "--name", "周管理", "--pin", "123456"]
     with pytest.raises(SystemExit) as refused:
         main([*add, "--role", "admin", "--password"])
     assert refused.value.code == 2

@@ -27,7 +27,7 @@ def hostile(app):
     """A hall where every name a person can type is hostile, and one of the hostile officers serves."""
     svc = app.state.service
     for i, name in enumerate(NAMES):
-        admin.add_officer(svc, OfficerCreate(staff_id=f"H{i}", name=name[:64], pin="1234", recusals=[]), by=ADMIN)
+        admin.add_officer(svc, OfficerCreate(staff_id=f"H{i}", name=name[:64], pin="123456", recusals=[]), by=ADMIN)
         admin.add_device(svc, DeviceCreate(name=f"{name[:50]}-{i}", role="kiosk"), by=ADMIN)
     admin.put_category(svc, "Z", CategoryConfig(code="Z", name_zh=SCRIPT, name_en=QUOTES), by=ADMIN)
     admin.put_counter(svc, 9, CounterConfig(number=9, name=FORMULA, categories=["Z"]), by=ADMIN)

@@ -141,7 +141,7 @@ def test_admin_changes_are_attributed_to_the_person(app, as_admin):
     r = as_admin.post(
         "/console/admin/officers",
         data={"csrf": csrf, "action": "add", "staff_id": "S002", "name": "赵主管", "role": "supervisor",
-              "pin": "4321", "password": "long enough pw", "recusals": ""},
+              "pin": "432100", "password": "long enough pw", "recusals": ""},
     )  # fmt: skip
     assert r.status_code == 200 and "赵主管" in r.text and 'id="error"' not in r.text
     assert events(app, "admin.officer")[-1]["by"] == ADMIN

@@ -149,7 +149,7 @@ def service_day(tmp_path: Path, *, close: bool = True) -> tuple[HallService, Ste
     clock, rng = StepClock(), random.Random(5)
     svc = build_service(Settings(data_dir=tmp_path, zeroconf=False), clock=clock, entropy=lambda n: rng.randbytes(n))
     for i in (1, 2, 3):
-        add_officer(svc, OfficerCreate(staff_id=f"100{i}", name=f"关员{i}", pin="1234"), by="admin-1")
+        add_officer(svc, OfficerCreate(staff_id=f"100{i}", name=f"关员{i}", pin="123456"), by="admin-1")
     svc.tick()
     for i, counter in ((1, 7), (2, 8), (3, 3)):
         svc.run(lambda h, i=i, c=counter: h.login(c, f"100{i}"))

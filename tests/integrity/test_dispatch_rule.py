@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from dispatcher.admin import add_officer
+from dispatcher.admin import add_officer, apply_config
 from dispatcher.core import draw_index
 from dispatcher.core.draws import MIXED
 from dispatcher.integrity import load_day, replay
@@ -60,7 +60,7 @@ def ageing_service_day(tmp_path):
         Settings(data_dir=tmp_path, config=config, zeroconf=False), clock=clock, entropy=lambda n: rng.randbytes(n)
     )
     for i in (1, 2, 3):
-        add_officer(svc, OfficerCreate(staff_id=f"100{i}", name=f"关员{i}", pin="1234"), by="admin-1")
+        add_officer(svc, OfficerCreate(staff_id=f"100{i}", name=f"关员{i}", pin="123456"), by="admin-1")
     svc.tick()
     for i in (1, 2, 3):
         svc.run(lambda h, i=i: h.login(i, f"100{i}"))
@@ -71,6 +71,8 @@ def ageing_service_day(tmp_path):
             svc.run(lambda h: h.issue_ticket(category="C"))
         if n == 20:
             svc.reload()  # a restart: the hall is read back from the store and draws on alike
+        if n == 30:  # hall.toml changed and applied mid-day: blocks of 2, ageing after 5 minutes
+            apply_config(svc, svc.config.model_copy(update={"k": 2, "priority_ageing_min": 5}), by="admin-1")
         clock.advance(60)
         for counter in (1, 2, 3):
             svc.run(lambda h, c=counter: h.next(c))
@@ -104,6 +106,11 @@ def test_an_ageing_day_records_its_reasons_and_verifies_in_both(aged):
     assert promoted and all(d["category"] == "C" and d["head_class"] == 0 for d in promoted)
     assert any(d["category"] == "A" for d in found)  # the top class is served in between
     assert any(len(d["ticket_candidates"]) == 3 for d in found)
+    changed = [i for i, r in enumerate(aged["records"]) if r["kind"] == "admin.setting" and r["data"]["key"] == "k"]
+    assert aged["records"][changed[-1]]["data"]["after"] == 2
+    changed = changed[-1]
+    after = [d for i, d in draws(aged) if i > changed]
+    assert after and all(len(d["ticket_candidates"]) <= 2 for d in after)
     assert package_says(aged) == "OK"
     assert standalone_says(aged).startswith("OK")
 

@@ -9,6 +9,8 @@ import sys
 import time
 
 import httpx
+import pytest
+from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from dispatcher.logs import RedactFilter, configure_logging, redact
@@ -106,8 +108,12 @@ def test_a_real_servers_log_holds_no_token_and_no_pin(tmp_path):
         r = httpx.post(f"{url}/counters/1/login", json={"staff_id": "O1", "pin": PIN}, headers=auth)
         session = r.json()["token"]
         httpx.get(f"{url}/snapshot?token={display_token}", headers={"Authorization": f"Bearer {display_token}"})
-        with connect(f"ws://127.0.0.1:{port}/api/v1/stream?token={session}") as ws:
+        with connect(
+            f"ws://127.0.0.1:{port}/api/v1/stream", additional_headers={"Authorization": f"Bearer {session}"}
+        ) as ws:
             ws.recv()
+        with pytest.raises(InvalidStatus):  # a token in the URL is refused, and still never logged
+            connect(f"ws://127.0.0.1:{port}/api/v1/stream?token={session}").close()
         httpx.get(f"{url}/health?pin={PIN}")
     finally:
         proc.terminate()

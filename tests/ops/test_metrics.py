@@ -96,7 +96,7 @@ def test_metrics_follow_a_scripted_day(server):
     tickets = [t for t in server.svc.hall.tickets.values()]
     called = [t for t in tickets if t.called_at is not None]
 
-    with connect(f"{server.ws_url}?token={c8.headers['authorization'][7:]}") as ws:
+    with connect(server.ws_url, additional_headers={"Authorization": c8.headers["authorization"]}) as ws:
         ws.recv()  # hello: the stream is open
         samples = scrape(server)  # loopback, no token
 

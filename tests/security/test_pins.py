@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from dispatcher.auth import LoginGuard, LoginPolicy, Throttled
+from dispatcher.auth import LoginGuard, LoginPolicy, Throttled, hash_pin
+from dispatcher.store.codec import officer_from_row
+from dispatcher.store.tables import OfficerRow
 
 RIGHT = "135790"
 
@@ -111,8 +113,23 @@ def test_the_hall_wide_limit_alerts_once_per_window():
     assert last is not None  # a new window, a new alert
 
 
+def old_officer(live, staff_id: str, pin: str) -> None:
+    """An officer enrolled before PINs had 6 digits: the row as the old fairq wrote it."""
+    row = OfficerRow(hall_id=live.svc.store.hall_id, staff_id=staff_id, name="老关员", pin_hash=hash_pin(pin))
+    live.svc.run(lambda hall: hall.set_officer(officer_from_row(row)), rows=[row])
+
+
+def test_new_officers_need_6_to_12_digits(live):
+    with live.client(live.device("admin", "boss")) as boss:
+        for pin in ("1234", "12345", "12345a", "1234567890123"):
+            r = boss.post("/admin/officers", json={"staff_id": "2001", "name": "新人", "pin": pin})
+            assert r.status_code == 422, (pin, r.text)
+        r = boss.post("/admin/officers", json={"staff_id": "2001", "name": "新人", "pin": "975310"})
+        assert r.status_code == 200
+
+
 def test_short_pins_must_change_at_next_login(live):
-    live.officer("1001", pin="1234")  # an officer from before 6-digit PINs
+    old_officer(live, "1001", "1234")
     pc = live.client(live.device("counter", "pc-1", counter=1))
     r = pc.post("/counters/1/login", json={"staff_id": "1001", "pin": "1234"})
     assert r.status_code == 200 and r.json()["must_change_pin"] is True

@@ -58,6 +58,16 @@ PUBLIC = {
     "officer.login_alert": set(),
     "officer.pin_changed": set(),
     "ticket.declaration_conflict": set(),
+    "admin.config": set(),
+    "admin.setting": set(),
+    "admin.category_removed": set(),
+    "admin.counter_removed": set(),
+    "admin.officer_pin": set(),
+    "admin.officer_password": set(),
+    "console.login": set(),
+    "console.login_failed": set(),
+    "console.logout": set(),
+    "console.report_viewed": set(),
 }
 
 
@@ -87,8 +97,8 @@ def day(tmp_path_factory):
     assert r.status_code == 409  # squatting refused and recorded
     ok(kiosk1.post("/devices/me/printer", json={"state": "paper_near_end", "detail": "kiosk-1 roll low"}))
     assert pc2.post("/counters/2/login", json={"staff_id": "1002", "pin": "0000"}).status_code == 401
-    officer1 = live.client(ok(pc1.post("/counters/1/login", json={"staff_id": "1001", "pin": "1234"}))["token"])
-    officer2 = live.client(ok(pc2.post("/counters/2/login", json={"staff_id": "1002", "pin": "1234"}))["token"])
+    officer1 = live.client(ok(pc1.post("/counters/1/login", json={"staff_id": "1001", "pin": "123456"}))["token"])
+    officer2 = live.client(ok(pc2.post("/counters/2/login", json={"staff_id": "1002", "pin": "123456"}))["token"])
     first = ok(officer1.post("/counters/1/next"))["ticket"]
     assert first["declaration_no"] == D1  # 1001 recuses E2: only D1 may come to counter 1
     ok(officer1.post("/counters/1/start"))

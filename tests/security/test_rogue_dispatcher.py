@@ -167,3 +167,25 @@ def test_the_rogue_would_get_the_token_of_an_unpinned_link(qtbot, rogues, make_l
         link.start()
         qtbot.waitUntil(lambda: bool(plain.tokens_seen()), timeout=20000)
     assert plain.tokens_seen()[0] == "Bearer secret-token"
+
+
+def test_enrolling_by_discovery_with_a_pinned_code_skips_the_rogues(qtbot, real, rogues):
+    """The rogues were discovered last; the enrolment screen tries them first and sends them nothing."""
+    from PySide6.QtWidgets import QWidget
+
+    from protocol.enrolment import Enrolment, enrolment_code
+    from qtclient.enrol import EnrolmentView
+
+    plain, tls = rogues
+    token = real.add_device("kiosk", "kiosk-1")
+    window = QWidget()  # the screen inside a window, as the counter client shows it
+    qtbot.addWidget(window)
+    view = EnrolmentView(role="kiosk", parent=window)
+    for url in (real.url, f"https://127.0.0.1:{tls.port}", f"http://127.0.0.1:{plain.port}"):
+        view.discovered_url = url  # as the apps do on every advert
+    view.token_edit.setText(enrolment_code(Enrolment(token=token, hall_id="hall-1", pin=real.pin)))
+    with qtbot.waitSignal(view.enrolled, timeout=20000) as enrolled:
+        view.submit()
+    assert enrolled.args[0] == "discover" and enrolled.args[2]["name"] == "kiosk-1"
+    assert view.pinning() == {"tls_pin": real.pin, "hall_id": "hall-1"}
+    assert tls.connections >= 1 and tls.requests == [] and plain.connections == 0

@@ -19,7 +19,8 @@ def server(tmp_path):
     proc.tokens = {"display": enrol.device("display", "screen-1"), "counter": enrol.device("counter", "pc-1", 1)}
     enrol.officer("1001")
     enrol.close()
-    proc.start()
+    proc.start(wait=False)
+    proc.wait_ready(120)  # a loaded test machine may take a while to import everything
     yield proc
     proc.stop()
 

@@ -69,7 +69,7 @@ def test_a_new_login_ends_the_old_session(live):
     pcs = {n: live.client(live.device("counter", f"pc-{n}", counter=n)) for n in (1, 2)}
 
     def login(n: int):
-        r = pcs[n].post(f"/counters/{n}/login", json={"staff_id": "1001", "pin": "1234"})
+        r = pcs[n].post(f"/counters/{n}/login", json={"staff_id": "1001", "pin": "123456"})
         r.raise_for_status()
         return live.client(r.json()["token"])
 
