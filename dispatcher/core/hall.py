@@ -161,6 +161,8 @@ class Hall:
             self.close_day()
         if self.day and self.day.day == today:
             raise Conflict("day_closed", f"Business day {today} was already closed.")
+        for ticket in self._sorted(self._open.values()):
+            self._expire(ticket, self.clock(), reason="next_day")
         seed = self.entropy(SEED_BYTES)
         now = self.clock()
         self.day = Day(day=today, seed=seed, commitment=commitment(seed), opened_at=now)
@@ -197,16 +199,14 @@ class Hall:
         }
 
     def close_day(self) -> Day:
-        """End the business day: open tickets expire, and the seed is revealed."""
+        """End the business day: waiting and called tickets expire, services under way may still be completed."""
         day = self._open_day()
         now = self.clock()
         for ticket in self._sorted(self._open.values()):
-            if ticket.counter is not None:
-                counter = self.counters[ticket.counter]
-                if counter.ticket_id == ticket.id:
-                    self._set_counter(counter, CounterState.IDLE, ticket=None)
-            self._finish(ticket, TicketState.EXPIRED, now)
-            self._emit("ticket.expired", {"ticket": ticket.as_dict()})
+            if ticket.state == TicketState.SERVING:
+                continue  # the day ends for it at Done, or when its counter logs out
+            reason = "called_at_close" if ticket.state == TicketState.CALLED else "waiting_at_close"
+            self._expire(ticket, now, reason=reason)
         day.is_open = False
         day.closed_at = now
         self._changes.day = day
@@ -356,7 +356,10 @@ class Hall:
         counter = self._staffed(counter_no)
         ticket = self._current(counter)
         if ticket and ticket.state == TicketState.SERVING:
-            raise Conflict("ticket_in_service", f"Finish {ticket.label} before logging out.")
+            if self.day is not None and self.day.is_open:
+                raise Conflict("ticket_in_service", f"Finish {ticket.label} before logging out.")
+            self._expire(ticket, self.clock(), reason="logout_after_close")
+            ticket = None
         if ticket:
             self._return_to_queue(ticket, why="logout")
         staff_id = counter.staff_id
@@ -679,6 +682,15 @@ class Hall:
             "ticket.completed",
             {"ticket": ticket.as_dict(), "counter": counter.number, "staff_id": counter.staff_id},
         )
+
+    def _expire(self, ticket: Ticket, now: datetime, *, reason: str) -> None:
+        """The day ended before this ticket did; its counter, if it held it, is free again."""
+        if ticket.counter is not None:
+            counter = self.counters[ticket.counter]
+            if counter.ticket_id == ticket.id:
+                self._set_counter(counter, CounterState.IDLE, ticket=None)
+        self._finish(ticket, TicketState.EXPIRED, now)
+        self._emit("ticket.expired", {"ticket": ticket.as_dict(), "reason": reason})
 
     def _finish(self, ticket: Ticket, state: TicketState, now: datetime) -> None:
         self._set_state(ticket, state)

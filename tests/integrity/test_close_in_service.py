@@ -1,0 +1,33 @@
+"""Close of day that loses nothing: a service under way at close is completed and verified (issue 16 item 6)."""
+
+from __future__ import annotations
+
+from dispatcher.integrity import load_day
+
+from .helpers import package_says, service_day, standalone_says
+
+
+def test_service_under_way_at_close_is_completed_and_both_verifiers_accept(tmp_path):
+    svc, clock = service_day(tmp_path, close=False)
+    waiting = [svc.run(lambda h: h.issue_ticket(category="C"))[0] for _ in range(4)]
+    serving = svc.hall.current_ticket(7)
+    assert serving is not None
+    svc.run(lambda h: h.start(7))
+    called = svc.hall.current_ticket(8)
+    assert called is not None and str(called.state) == "called"
+    clock.advance(60)
+    svc.run(lambda h: h.close_day())
+    assert str(svc.hall.ticket(serving.id).state) == "serving"
+    assert str(svc.hall.ticket(called.id).state) == "expired"
+    clock.advance(120)
+    svc.run(lambda h: h.complete(7, outcome="已受理"))
+    assert str(svc.hall.ticket(serving.id).state) == "done"
+    bundle = load_day(svc.store, svc.hall.day.day, svc.config.timezone).to_bundle()
+    reasons = {
+        r["data"]["ticket"]["id"]: r["data"].get("reason") for r in bundle["records"] if r["kind"] == "ticket.expired"
+    }
+    assert reasons[called.id] == "called_at_close"
+    assert all(reasons[t.id] in ("waiting_at_close", "called_at_close") for t in waiting if t.id in reasons)
+    assert serving.id not in reasons
+    assert package_says(bundle) == "OK"
+    assert standalone_says(bundle).startswith("OK")
