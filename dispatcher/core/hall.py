@@ -45,6 +45,7 @@ class Hall:
         rule: str = BY_CATEGORY,
         ageing_s: float | None = None,
         rating_window_s: float = 300.0,
+        reticket_limit: int = 1,
     ):
         if k < 1:
             raise ValueError("k must be at least 1")
@@ -58,6 +59,7 @@ class Hall:
         self.rule = rule
         self.ageing = None if ageing_s is None else timedelta(seconds=ageing_s)
         self.rating_window = timedelta(seconds=rating_window_s)
+        self.reticket_limit = reticket_limit
         self.tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
         self.categories: dict[str, Category] = {c.code: c for c in categories}
         self.counters: dict[int, Counter] = {s.number: Counter(spec=s) for s in counters}
@@ -252,6 +254,7 @@ class Hall:
                         self._idempotency[idempotency_key] = existing.id
                     self._emit("ticket.reprinted", {"ticket": existing.as_dict(), "kiosk": kiosk})
                     return existing, True
+        reticket_of = self._reticket_of(declaration_no) if declaration_no else None
         seq = day.label_seq.get(cat.code, 0) + 1
         day.label_seq[cat.code] = seq
         self._changes.day = day
@@ -274,9 +277,30 @@ class Hall:
         if idempotency_key:
             self._idempotency[idempotency_key] = ticket.id
         self._touch(ticket)
-        self._emit("ticket.issued", {"ticket": ticket.as_dict()})
+        issued: dict[str, Any] = {"ticket": ticket.as_dict()}
+        if reticket_of is not None:
+            issued["reticket_of"] = reticket_of  # the earlier ticket of this declaration that ended unserved
+        self._emit("ticket.issued", issued)
         self._dispatch()
         return ticket, False
+
+    def _reticket_of(self, declaration_no: str) -> int | None:
+        """The latest of today's no-show or cancelled tickets of this declaration; refused past the limit."""
+        ended = [
+            t
+            for t in self.tickets.values()
+            if t.declaration_no == declaration_no and t.state in (TicketState.NO_SHOW, TicketState.CANCELLED)
+        ]
+        if not ended:
+            return None
+        if len(ended) > self.reticket_limit:
+            raise Conflict(
+                "reticket_limit",
+                f"报关单 {declaration_no} 今日重新取号已达上限（{self.reticket_limit} 次），请到咨询台办理。"
+                f" Declaration {declaration_no} may be re-ticketed {self.reticket_limit} time(s) a day;"
+                " please ask at the help desk.",
+            )
+        return max(ended, key=lambda t: t.id).id
 
     def ticket_for_key(self, idempotency_key: str) -> tuple[Ticket, bool] | None:
         """The ticket a request with this key got today, and whether that request made it (not a reprint)."""
