@@ -31,3 +31,19 @@ def test_service_under_way_at_close_is_completed_and_both_verifiers_accept(tmp_p
     assert serving.id not in reasons
     assert package_says(bundle) == "OK"
     assert standalone_says(bundle).startswith("OK")
+
+
+def test_a_day_with_a_reticket_is_accepted_by_both_verifiers(tmp_path):
+    svc, clock = service_day(tmp_path, close=False)
+    decl = "220120261000077777"
+    first, _ = svc.run(lambda h: h.issue_ticket(category="A", declaration_no=decl))
+    svc.run(lambda h: h.cancel_ticket(first.id, reason="trader left"))
+    clock.advance(30)
+    again, _ = svc.run(lambda h: h.issue_ticket(category="A", declaration_no=decl))
+    clock.advance(60)
+    svc.run(lambda h: h.close_day())
+    bundle = load_day(svc.store, svc.hall.day.day, svc.config.timezone).to_bundle()
+    issued = [r["data"] for r in bundle["records"] if r["kind"] == "ticket.issued"]
+    assert next(d for d in issued if d["ticket"]["id"] == again.id)["reticket_of"] == first.id
+    assert package_says(bundle) == "OK"
+    assert standalone_says(bundle).startswith("OK")
