@@ -190,3 +190,26 @@ def test_thresholds_are_configurable():
     s.run(lambda h: h.login(1, "O1"))
     assert s.warnings(rule="login_hours")
     assert s.warnings(Thresholds(opening=("06:00", "18:00")), rule="login_hours") == []
+
+
+@pytest.mark.parametrize(("enterprise_retickets", "flagged"), [(3, True), (2, False)])
+def test_retickets_are_listed_and_frequent_enterprises_named(enterprise_retickets, flagged):
+    s = Script(counters=1, login=False)
+    for n in range(enterprise_retickets + 1):
+        decl = f"2201202610000{n:05d}"
+        firm = "3101000001" if n < enterprise_retickets else None
+        first, _ = s.run(lambda h, d=decl, f=firm: h.issue_ticket(category="A", declaration_no=d, enterprise_code=f))
+        s.advance(60)
+        s.run(lambda h, t=first: h.cancel_ticket(t.id, reason="left"))
+        s.run(lambda h, d=decl, f=firm: h.issue_ticket(category="A", declaration_no=d, enterprise_code=f))
+    (listed,) = s.warnings(rule="retickets")
+    assert listed.staff_id is None and len(listed.tickets) == enterprise_retickets + 1
+    assert "2201202610000" in listed.evidence and "cancelled" in listed.evidence
+    frequent = s.warnings(rule="retickets_enterprise")
+    assert [w.data["enterprise"] for w in frequent] == (["3101000001"] if flagged else [])
+
+
+def test_no_retickets_no_warning():
+    s = Script(counters=1, login=False)
+    s.run(lambda h: h.issue_ticket(category="A", declaration_no="220120261000000001"))
+    assert s.warnings(rule="retickets") == []
