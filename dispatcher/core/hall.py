@@ -331,6 +331,18 @@ class Hall:
             self._dispatch()
         return ticket
 
+    def arrived_late(self, ticket_id: int, *, by: str) -> Ticket:
+        """A no-show trader came after all: the same ticket (label and place by issue time) waits again."""
+        self._open_day()
+        ticket = self.ticket(ticket_id)
+        if ticket.state != TicketState.NO_SHOW:
+            raise Conflict("not_no_show", f"Ticket {ticket.label} is {ticket.state}; only a no-show can arrive late.")
+        ticket.finished_at = None
+        self._requeue(ticket)
+        self._emit("ticket.returned", {"ticket": ticket.as_dict(), "counter": None, "why": "arrived_late", "by": by})
+        self._dispatch()
+        return ticket
+
     def ticket(self, ticket_id: int) -> Ticket:
         ticket = self.tickets.get(ticket_id)
         if ticket is None:

@@ -45,3 +45,20 @@ def test_limit_is_configurable_and_a_first_ticket_has_no_link():
         hall.issue_ticket(category="A", declaration_no=DECL)
     other, _ = hall.issue_ticket(category="A", declaration_no="220120261000099999")
     assert other.declaration_no == "220120261000099999"
+
+
+def test_arrived_late_returns_the_same_ticket_to_the_pool():
+    hall = make_hall(counters=1, k=1)
+    hall.login(1, "O1")
+    late, _ = hall.issue_ticket(category="A", declaration_no=DECL)
+    no_show(hall, late)
+    hall.take_changes()
+    back = hall.arrived_late(late.id, by="O1")
+    assert back is late and late.label == "A001" and str(late.state) == "waiting"
+    (returned,) = [e.data for e in hall.take_changes().events if e.kind == "ticket.returned"]
+    assert returned["why"] == "arrived_late" and returned["by"] == "O1"
+    assert hall.next(1) is late  # the same ticket is drawn again, no new ticket was issued
+    assert len(hall.tickets) == 1
+    with pytest.raises(Conflict) as err:
+        hall.arrived_late(late.id, by="O1")
+    assert err.value.code == "not_no_show"

@@ -47,3 +47,22 @@ def test_a_day_with_a_reticket_is_accepted_by_both_verifiers(tmp_path):
     assert next(d for d in issued if d["ticket"]["id"] == again.id)["reticket_of"] == first.id
     assert package_says(bundle) == "OK"
     assert standalone_says(bundle).startswith("OK")
+
+
+def test_a_day_with_an_arrived_late_ticket_is_accepted_by_both_verifiers(tmp_path):
+    svc, clock = service_day(tmp_path, close=False)
+    for _ in range(3):
+        svc.run(lambda h: h.issue_ticket(category="C"))
+    late = svc.hall.current_ticket(7)
+    assert late is not None
+    svc.run(lambda h: h.no_show(7))
+    clock.advance(120)
+    svc.run(lambda h: h.arrived_late(late.id, by="1001"))
+    for counter in (7, 8, 3):
+        svc.run(lambda h, c=counter: h.next(c))
+    clock.advance(60)
+    svc.run(lambda h: h.close_day())
+    bundle = load_day(svc.store, svc.hall.day.day, svc.config.timezone).to_bundle()
+    assert any(r["kind"] == "ticket.returned" and r["data"]["why"] == "arrived_late" for r in bundle["records"])
+    assert package_says(bundle) == "OK"
+    assert standalone_says(bundle).startswith("OK")
