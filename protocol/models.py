@@ -102,6 +102,10 @@ class TransferRequest(Wire):
     enterprise_code: str | None = Field(default=None, max_length=32)
 
 
+class ArrivedLateRequest(Wire):
+    ticket_id: int = Field(ge=0, le=INT_MAX, description="Today's no-show ticket of the trader who came late.")
+
+
 class RateRequest(Wire):
     ticket_id: int = Field(ge=0, le=INT_MAX)
     rating: Rating

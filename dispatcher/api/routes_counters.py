@@ -10,6 +10,7 @@ from dispatcher.service import HallService
 from protocol import Role
 from protocol.models import (
     ActionResult,
+    ArrivedLateRequest,
     CompleteRequest,
     CounterView,
     LoginRequest,
@@ -131,6 +132,17 @@ def transfer(
             enterprise_code=body.enterprise_code,
         ),
     )
+
+
+@router.post("/counters/{number}/arrived-late", response_model=ActionResult)
+def arrived_late(
+    number: Id,
+    body: ArrivedLateRequest,
+    who: Principal = Depends(principal),
+    svc: HallService = Depends(service),
+) -> ActionResult:
+    """A no-show trader came after all: their ticket waits again, label and place kept (no new ticket)."""
+    return _act(svc, who, number, lambda hall: hall.arrived_late(body.ticket_id, by=who.name))
 
 
 @router.post("/counters/{number}/pause", response_model=ActionResult)
