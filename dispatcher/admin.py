@@ -65,6 +65,8 @@ def list_counters(svc: HallService) -> list[CounterConfig]:
 def put_counter(svc: HallService, number: int, body: CounterConfig, *, by: str) -> CounterConfig:
     if body.number != number:
         raise Invalid("number_mismatch", f"The path says {number}, the body {body.number}.")
+    if not body.categories:
+        raise Invalid("no_category", f"Counter {number} must serve at least one category.")
     unknown = set(body.categories) - set(svc.hall.categories)
     if unknown:
         raise Invalid("unknown_category", f"Unknown categories: {', '.join(sorted(unknown))}.")

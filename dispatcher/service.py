@@ -104,6 +104,8 @@ class HallService:
             recent_calls=state.recent_calls,  # newest first, as the hall keeps them
             transfers_by=state.transfers_by,
         )
+        if state.day_opening is not None:
+            hall.keep_day_inputs(state.day_opening)  # the open day goes on as it began (and as its proof checks)
         return hall
 
     def reload(self) -> None:

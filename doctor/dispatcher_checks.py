@@ -66,6 +66,22 @@ def data_directory(settings: Settings, owner: str) -> Check:
     return passed(ROLE, "data directory", f"{path}, {holder}, {_mode(st)}")
 
 
+def seed_key(settings: Settings, owner: str) -> Check:
+    """The key that seals each day's seed: there, the service user's, and readable by nobody else."""
+    path = settings.seed_key_path()
+    if not path.exists():
+        return failed(ROLE, "seed key", f"no seed key at {path}", "start the dispatcher once: it makes its seed key")
+    st = path.stat()
+    fix = f"sudo chown {owner}: {path} && sudo chmod 600 {path}"
+    if _user_name(st.st_uid) != owner:
+        return failed(ROLE, "seed key", f"{path} belongs to {_user_name(st.st_uid)}, not {owner}", fix)
+    if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return failed(
+            ROLE, "seed key", f"{path} is readable by others ({_mode(st)}): the day's seed is not secret", fix
+        )
+    return passed(ROLE, "seed key", f"{path}, {owner}, {_mode(st)}")
+
+
 def _user_name(uid: int) -> str:
     try:
         return pwd.getpwuid(uid).pw_name
@@ -221,7 +237,8 @@ def advert(settings: Settings, timeout: float = 5.0) -> Check:
 
 def check_dispatcher(settings: Settings) -> list[Check]:
     """Everything a dispatcher host needs, in the order one would fix it."""
-    checks = [data_directory(settings, expected_owner())]
+    owner = expected_owner()
+    checks = [data_directory(settings, owner), seed_key(settings, owner)]
     checks += database(settings)
     checks.append(certificate(settings))
     checks.append(service(settings))

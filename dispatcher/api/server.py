@@ -49,10 +49,18 @@ class HeaderTimeoutH11(H11Protocol):
             self._head_timer.cancel()
             self._head_timer = None
 
+    def _waiting(self) -> bool:
+        """Part of a request is in and the rest is missing (not after an upgrade: the socket is a WebSocket's)."""
+        return (
+            self.transport.get_protocol() is self
+            and not self.transport.is_closing()
+            and self.conn.their_state in (h11.IDLE, h11.SEND_BODY)
+        )
+
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
-        if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing():
-            self._arm()  # part of a request is in: the rest must follow in time
+        if self._waiting():
+            self._arm()  # the rest must follow in time
         else:
             self._disarm()
 
@@ -66,7 +74,7 @@ class HeaderTimeoutH11(H11Protocol):
 
     def _too_slow(self) -> None:
         self._head_timer = None
-        if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing():
+        if self._waiting():
             log.info(
                 "closing a connection from %s: no complete request within %.0f s", self.client, self.header_timeout_s
             )

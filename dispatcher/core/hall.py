@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from protocol import CounterState, TicketState, declaration_problem, enterprise_problem
 from protocol.validation import normalise_enterprise
 
-from .draws import BY_CATEGORY, RULES, Pool, commitment, draw_index, ticket_pool
+from .draws import BY_CATEGORY, MIXED, RULES, Pool, commitment, draw_index, ticket_pool
 from .errors import Conflict, Invalid, NotFound
 from .model import Category, Changes, CoreEvent, Counter, CounterSpec, Day, Draw, Officer, Ticket
 
@@ -60,6 +60,7 @@ class Hall:
         self.ageing = None if ageing_s is None else timedelta(seconds=ageing_s)
         self.rating_window = timedelta(seconds=rating_window_s)
         self.reticket_limit = reticket_limit
+        self._configured = (self.k, self.rule, self.ageing)  # what the next day opens with
         self.tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
         self.categories: dict[str, Category] = {c.code: c for c in categories}
         self.counters: dict[int, Counter] = {s.number: Counter(spec=s) for s in counters}
@@ -165,6 +166,7 @@ class Hall:
             raise Conflict("day_closed", f"Business day {today} was already closed.")
         for ticket in self._sorted(self._open.values()):
             self._expire(ticket, self.clock(), reason="next_day")
+        self.k, self.rule, self.ageing = self._configured
         seed = self.entropy(SEED_BYTES)
         now = self.clock()
         self.day = Day(day=today, seed=seed, commitment=commitment(seed), opened_at=now)
@@ -177,6 +179,14 @@ class Hall:
         self._changes.day = self.day
         self._emit("day.opened", {"day": today, "commitment": self.day.commitment, "hall": self._opening()})
         return self.day
+
+    def keep_day_inputs(self, opening: dict[str, Any]) -> None:
+        """Restarted during a day (an upgrade, a new hall.toml): draw by the k, rule and ageing it opened with,
+        as its log says and its proof re-runs; the configured ones start with the next day."""
+        self.k = opening.get("k", self.k)
+        self.rule = opening.get("rule", MIXED)  # a day opened before the rule was recorded used the mixed rule
+        ageing_s = opening.get("ageing_s")
+        self.ageing = None if ageing_s is None else timedelta(seconds=ageing_s)
 
     def _opening(self) -> dict[str, Any]:
         """The dispatch inputs at the day's start, so the day's draws can be re-checked from its log alone."""

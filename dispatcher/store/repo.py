@@ -46,6 +46,7 @@ class LoadedState:
     last_hash: str
     recent_calls: list[dict]
     transfers_by: dict[str, int]
+    day_opening: dict | None = None  # the open day's dispatch inputs, as its day.opened record says them
 
 
 @dataclass
@@ -173,6 +174,11 @@ class Store:
                 )
                 recent = [json.loads(r.data)["call"] for r in s.exec(q)]
                 recent = [c for c in recent if c["ticket_id"] in {t.id for t in tickets}]
+            opening = None
+            if day and day.is_open:
+                q = select(EventRow.data).where(EventRow.hall_id == h, EventRow.kind == "day.opened")
+                data = s.exec(q.order_by(col(EventRow.seq).desc())).first()
+                opening = json.loads(data).get("hall") if data else None
             state = LoadedState(
                 categories=[codec.category_from_row(r) for r in self.categories()],
                 counters=[codec.counter_from_row(r) for r in self.counter_rows()],
@@ -187,6 +193,7 @@ class Store:
                 last_hash=last_hash,
                 recent_calls=recent,
                 transfers_by=transfers_by,
+                day_opening=opening,
             )
         self.last_seq, self.last_hash = state.last_seq, state.last_hash
         return state

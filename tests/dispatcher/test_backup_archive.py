@@ -61,10 +61,10 @@ def test_revision_0002_adds_the_checkpoint_table_to_a_baseline_database(tmp_path
         cfg.attributes["connection"] = conn
         command.stamp(cfg, BASELINE)  # the schema-1 hall, at the revision before
     with engine.connect() as conn:
-        assert plan(conn).pending == ["0002_archived_day"]
+        assert plan(conn).pending[0] == "0002_archived_day"  # then any later revisions
         assert "archived_day" not in inspect(conn).get_table_names()
     done = upgrade(engine)
-    assert done.current == BASELINE and done.pending == ["0002_archived_day"] and done.backup.exists()
+    assert done.current == BASELINE and done.pending[0] == "0002_archived_day" and done.backup.exists()
     with engine.connect() as conn:
         assert "archived_day" in inspect(conn).get_table_names()
     engine.dispose()

@@ -126,3 +126,13 @@ def test_websocket_without_token_is_refused(live):
     with pytest.raises((InvalidStatus, ConnectionClosed)):
         with connect(live.ws_url) as ws:
             ws.recv(timeout=5)
+
+
+def test_a_counter_that_serves_nothing_is_refused_and_the_hall_keeps_its_configuration(live):
+    """Found by the fuzzer: an empty category list was stored and then broke every later admin change (500)."""
+    admin = live.client(live.device("admin", "admin-1"))
+    r = admin.put("/admin/counters/9", json={"number": 9, "categories": []})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "no_category"
+    r = admin.put("/admin/counters/9", json={"number": 9, "categories": ["C"]})
+    assert r.status_code == 200
+    assert live.client(live.device("display", "screen-1")).get("/health").json()["config_revision"]

@@ -242,3 +242,35 @@ def test_two_dispatchers_never_migrate_a_postgresql_database_at_once(tmp_path):
         finally:
             engine.dispose()
             other.dispose()
+
+
+def test_a_restart_during_a_day_keeps_the_dispatch_inputs_it_opened_with(tmp_path):
+    """An upgrade or a new hall.toml mid-day: the day draws on as it began; the new k starts the next day."""
+    from devtools.hall_file import write_hall
+    from dispatcher import admin
+    from dispatcher.wiring import build_service
+    from protocol.models import OfficerCreate
+
+    hall = write_hall(tmp_path / "hall.toml", hall_id="mid", counters=2)
+    settings = Settings(data_dir=tmp_path / "d", config=hall, zeroconf=False)
+    clock = Clock(datetime(2026, 11, 30, 10, 0, tzinfo=TZ))
+    svc = build_service(settings, clock=clock)
+    svc.tick()
+    assert svc.hall.k == 3
+    svc.store.engine.dispose()
+    hall.write_text(hall.read_text().replace("k = 3", "k = 1"))
+    svc = build_service(settings, clock=clock)
+    try:
+        assert svc.hall.k == 3 and svc.hall.day.day == "2026-11-30"  # the day's own k, as day.opened says
+        for n in range(4):
+            svc.run(lambda h, n=n: h.issue_ticket(category="A", kiosk="k", idempotency_key=str(n)))
+        admin.add_officer(svc, OfficerCreate(staff_id="O1", name="甲", pin="1357"), by="test")
+        svc.run(lambda h: h.login(1, "O1"))
+        called = svc.run(lambda h: h.next(1))
+        assert called is not None and len(svc.store.draws("2026-11-30")[-1].ticket_candidates) == 3
+        clock.now = datetime(2026, 12, 1, 10, 0, tzinfo=TZ)
+        svc.tick()  # closes the 30th, opens the 1st with the configured k
+        assert svc.hall.k == 1 and svc.hall.day.day == "2026-12-01"
+        assert verify_store(svc.store, "Asia/Shanghai").ok
+    finally:
+        svc.store.engine.dispose()

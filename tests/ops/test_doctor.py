@@ -104,7 +104,17 @@ def test_a_set_up_dispatcher_host_passes_everything(served, ntp, capsys):
     code, checks = run_doctor(capsys, "--role", "dispatcher", "--ntp-server", ntp, "--zeroconf-interface", "127.0.0.1")
     assert_all_pass(checks)
     assert code == 0
-    assert set(checks) == {"data directory", "database", "schema", "TLS", "service", "zeroconf", "clock", "free disk"}
+    assert set(checks) == {
+        "data directory",
+        "seed key",
+        "database",
+        "schema",
+        "TLS",
+        "service",
+        "zeroconf",
+        "clock",
+        "free disk",
+    }
     assert checks["TLS"]["detail"].startswith("pin ")
 
 
@@ -120,6 +130,15 @@ def test_an_unwritable_data_directory_is_reported_with_its_fix(served, ntp, caps
     bad = checks["data directory"]
     assert bad["status"] == "fail" and "not writable" in bad["detail"]
     assert "chmod 700" in bad["fix"] and str(served) in bad["fix"]
+
+
+def test_a_seed_key_readable_by_others_is_reported_with_its_fix(served, ntp, capsys):
+    key = served / "seed.key"
+    key.chmod(0o644)
+    code, checks = run_doctor(capsys, "--role", "dispatcher", "--ntp-server", ntp, "--zeroconf-interface", "127.0.0.1")
+    assert code == 1
+    assert checks["seed key"]["status"] == "fail" and "readable by others" in checks["seed key"]["detail"]
+    assert checks["seed key"]["fix"].endswith(f"chmod 600 {key}")
 
 
 def test_a_skewed_clock_and_a_missing_database_are_reported(tmp_path, capsys, monkeypatch):

@@ -103,26 +103,19 @@ def test_a_broken_seed_key_stops_serve_with_one_line(tmp_path):
 
 def test_serve_on_a_lan_address_without_tls_warns_loudly(tmp_path, monkeypatch, caplog):
     """The warning is logged before serving; uvicorn is not started (tests bind loopback only)."""
-    ran: list = []  # the uvicorn configurations main() would have served
-
-    class NotServing:
-        def __init__(self, config) -> None:
-            self.config = config
-
-        def run(self) -> None:
-            ran.append(self.config)
-
-    monkeypatch.setattr(serve.uvicorn, "Server", NotServing)
+    ran: list[dict] = []  # the uvicorn options main() would have served with
+    monkeypatch.setattr(serve.uvicorn, "run", lambda app, **kw: ran.append(kw))
+    monkeypatch.setattr(serve, "configure_logging", lambda **kw: None)  # it would take caplog's root handler away
     base = ["--data-dir", str(tmp_path / "d"), "--no-zeroconf", "--port", "8470"]
     with caplog.at_level(logging.WARNING, logger="fairq.serve"):
         assert serve.main([*base, "--host", "10.0.0.5"]) == 0
     warning = "\n".join(r.getMessage() for r in caplog.records)
     assert "WITHOUT TLS" in warning and "restart with --tls" in warning and "10.0.0.5" in warning
-    assert ran[-1].host == "10.0.0.5" and ran[-1].ssl_certfile is None
+    assert ran[-1]["host"] == "10.0.0.5" and "ssl_certfile" not in ran[-1]
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="fairq.serve"):
         assert serve.main([*base, "--host", "10.0.0.5", "--tls"]) == 0
         assert serve.main([*base, "--host", "127.0.0.1"]) == 0
     assert not [r for r in caplog.records if "WITHOUT TLS" in r.getMessage()]
-    assert str(ran[-2].ssl_certfile).endswith("cert.pem")
+    assert str(ran[-2]["ssl_certfile"]).endswith("cert.pem")
     assert serve.is_loopback("::1") and serve.is_loopback("localhost") and not serve.is_loopback("0.0.0.0")

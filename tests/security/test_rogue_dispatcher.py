@@ -30,7 +30,10 @@ PIN = "246810"
 
 
 class Rogue:
-    """A server that answers like a dispatcher (every path 200, /health "active") and records everything."""
+    """A server that answers like a dispatcher (every path 200, /health "active") and records everything.
+
+    ``connections`` counts TCP connections (before any TLS handshake); ``requests`` what was sent in them.
+    """
 
     def __init__(self, directory: Path | None = None) -> None:
         self.port = free_port()
@@ -39,16 +42,11 @@ class Rogue:
         rogue = self
 
         class Handler(BaseHTTPRequestHandler):
-            def setup(self) -> None:
-                rogue.connections += 1
-                super().setup()
-
             def _answer(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                rogue.requests.append(
-                    {"line": self.requestline, "headers": dict(self.headers.items()), "body": body.decode("latin-1")}
-                )
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                rogue.requests.append({"line": self.requestline, "headers": headers, "body": body.decode("latin-1")})
                 data = {"status": "ok", "role": "active", "name": "kiosk-1", "id": 1, "counter": 1}
                 raw = json.dumps(data).encode()
                 self.send_response(200)
@@ -62,14 +60,23 @@ class Rogue:
             def log_message(self, *args) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.pin = None
+        ctx = None
         if directory is not None:  # https with a certificate of its own
             cert, key = ensure_certificate(directory, ["127.0.0.1"])
             self.pin = fingerprint(cert)
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(cert, key)
-            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
+
+        class Server(ThreadingHTTPServer):
+            def get_request(self):
+                sock, addr = self.socket.accept()
+                rogue.connections += 1  # every TCP connection, before any TLS handshake
+                if ctx is not None:
+                    sock = ctx.wrap_socket(sock, server_side=True)  # a refused handshake raises: nothing read
+                return sock, addr
+
+        self.server = Server(("127.0.0.1", self.port), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> Rogue:
@@ -81,7 +88,7 @@ class Rogue:
         self.server.server_close()
 
     def tokens_seen(self) -> list[str]:
-        return [r["headers"].get("Authorization", "") for r in self.requests if r["headers"].get("Authorization")]
+        return [r["headers"]["authorization"] for r in self.requests if r["headers"].get("authorization")]
 
 
 @pytest.fixture

@@ -53,6 +53,17 @@ def test_a_half_sent_request_is_closed_after_the_header_timeout(server):
     assert server.health()["status"] == "ok"
 
 
+def test_a_stream_outlives_the_header_timeout(server):
+    """The upgrade hands the socket to the WebSocket: the header timer must not close it."""
+    auth = {"Authorization": f"Bearer {server.tokens['display']}"}
+    with connect(f"ws://127.0.0.1:{server.port}/api/v1/stream", additional_headers=auth, open_timeout=30) as ws:
+        ws.recv(timeout=30)  # hello
+        ws.recv(timeout=30)  # snapshot
+        time.sleep(3)  # three header timeouts
+        ws.send('{"type": "ping"}')
+        assert '"pong"' in ws.recv(timeout=30)
+
+
 def test_a_slow_body_is_cut_off_too(server):
     with socket.create_connection(("127.0.0.1", server.port)) as s:
         s.sendall(b"POST /api/v1/tickets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{")
