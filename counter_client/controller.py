@@ -291,7 +291,9 @@ class CounterController(QObject):
         names = {
             "very_satisfied": self.tr("very satisfied"),
             "satisfied": self.tr("satisfied"),
+            "basically_satisfied": self.tr("basically satisfied"),
             "unsatisfied": self.tr("unsatisfied"),
+            "very_unsatisfied": self.tr("very unsatisfied"),
         }
         label = self._rated.pop(ticket_id, str(ticket_id))
         self.window.service.show_message(

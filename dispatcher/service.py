@@ -93,6 +93,8 @@ class HallService:
             k=self.config.k,
             ageing_s=None if self.config.priority_ageing_min is None else self.config.priority_ageing_min * 60,
             timezone=self.config.timezone,
+            rating_window_s=self.config.rating_window_s,
+            reticket_limit=self.config.reticket_limit,
         )
         hall.restore(
             day=state.day,

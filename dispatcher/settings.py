@@ -30,6 +30,10 @@ class HallConfig(BaseModel):
     priority_ageing_min: float | None = Field(
         None, gt=0, description="A ticket of a lower priority class that waited this long counts as the top class."
     )
+    reticket_limit: int = Field(
+        1, ge=0, description="Times a declaration may be re-ticketed in a day after a no-show or cancellation."
+    )
+    rating_window_s: int = Field(300, gt=0, description="A trader may rate a service this long after Done.")
     counter_lost_after_s: int = Field(300, description="A called ticket returns to the queue after this silence.")
     categories: list[CategoryConfig]
     counters: list[CounterConfig]

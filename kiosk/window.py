@@ -190,6 +190,11 @@ class KioskWindow(QWidget):
             return self.tr(
                 "This declaration already has a ticket under another enterprise code. Please ask at the help desk."
             )
+        if code == "reticket_limit":
+            return self.tr(
+                "This declaration has already had a new ticket today after a missed call or a cancellation."
+                " Please ask at the help desk."
+            )
         if code.startswith(("declaration_", "enterprise_")):
             return self.problem_text(Problem(code, message))
         if not code or code in ("network", "timeout"):

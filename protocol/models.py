@@ -98,6 +98,12 @@ class CompleteRequest(Wire):
 class TransferRequest(Wire):
     category: str = Field(min_length=1, max_length=4)
     reason: str = Field(min_length=1, max_length=REASON_MAX)
+    declaration_no: str | None = Field(default=None, max_length=32)
+    enterprise_code: str | None = Field(default=None, max_length=32)
+
+
+class ArrivedLateRequest(Wire):
+    ticket_id: int = Field(ge=0, le=INT_MAX, description="Today's no-show ticket of the trader who came late.")
 
 
 class RateRequest(Wire):

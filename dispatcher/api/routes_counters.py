@@ -10,6 +10,7 @@ from dispatcher.service import HallService
 from protocol import Role
 from protocol.models import (
     ActionResult,
+    ArrivedLateRequest,
     CompleteRequest,
     CounterView,
     LoginRequest,
@@ -119,7 +120,29 @@ def transfer(
     svc: HallService = Depends(service),
 ) -> ActionResult:
     """Send the current ticket to another category's queue (reason required); it keeps its place."""
-    return _act(svc, who, number, lambda hall: hall.transfer(number, category=body.category, reason=body.reason))
+    return _act(
+        svc,
+        who,
+        number,
+        lambda hall: hall.transfer(
+            number,
+            category=body.category,
+            reason=body.reason,
+            declaration_no=body.declaration_no,
+            enterprise_code=body.enterprise_code,
+        ),
+    )
+
+
+@router.post("/counters/{number}/arrived-late", response_model=ActionResult)
+def arrived_late(
+    number: Id,
+    body: ArrivedLateRequest,
+    who: Principal = Depends(principal),
+    svc: HallService = Depends(service),
+) -> ActionResult:
+    """A no-show trader came after all: their ticket waits again, label and place kept (no new ticket)."""
+    return _act(svc, who, number, lambda hall: hall.arrived_late(body.ticket_id, by=who.name))
 
 
 @router.post("/counters/{number}/pause", response_model=ActionResult)

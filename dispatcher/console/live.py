@@ -53,7 +53,7 @@ def hall_view(svc: HallService) -> dict[str, Any]:
              "seed": None if day.is_open else day.seed.hex()}
             if day else None
         )  # fmt: skip
-        low = [t for t in tickets if t.rating == Rating.UNSATISFIED.value]
+        low = [t for t in tickets if t.rating in (Rating.UNSATISFIED.value, Rating.VERY_UNSATISFIED.value)]
         seq = svc.seq
     alerts = _queue_alerts(categories) + _counter_alerts(counters)
     alerts += _device_alerts(svc, silent, {c["number"]: c for c in counters})

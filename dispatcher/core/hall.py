@@ -24,7 +24,6 @@ from .model import Category, Changes, CoreEvent, Counter, CounterSpec, Day, Draw
 Clock = Callable[[], datetime]
 Entropy = Callable[[int], bytes]
 
-MAX_LABEL_NUMBER = 999
 RECENT_CALLS = 20
 DEFAULT_SERVICE_S = 300.0
 SEED_BYTES = 32
@@ -45,6 +44,8 @@ class Hall:
         timezone: tzinfo | str = "Asia/Shanghai",
         rule: str = BY_CATEGORY,
         ageing_s: float | None = None,
+        rating_window_s: float = 300.0,
+        reticket_limit: int = 1,
     ):
         if k < 1:
             raise ValueError("k must be at least 1")
@@ -58,6 +59,8 @@ class Hall:
         self.rule = rule
         self.ageing = None if ageing_s is None else timedelta(seconds=ageing_s)
         self._configured_rule = rule  # what the next day opens with
+        self.rating_window = timedelta(seconds=rating_window_s)
+        self.reticket_limit = reticket_limit
         self.tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
         self.categories: dict[str, Category] = {c.code: c for c in categories}
         self.counters: dict[int, Counter] = {s.number: Counter(spec=s) for s in counters}
@@ -161,6 +164,8 @@ class Hall:
             self.close_day()
         if self.day and self.day.day == today:
             raise Conflict("day_closed", f"Business day {today} was already closed.")
+        for ticket in self._sorted(self._open.values()):
+            self._expire(ticket, self.clock(), reason="next_day")
         self.rule = self._configured_rule
         seed = self.entropy(SEED_BYTES)
         now = self.clock()
@@ -203,16 +208,14 @@ class Hall:
         }
 
     def close_day(self) -> Day:
-        """End the business day: open tickets expire, and the seed is revealed."""
+        """End the business day: waiting and called tickets expire, services under way may still be completed."""
         day = self._open_day()
         now = self.clock()
         for ticket in self._sorted(self._open.values()):
-            if ticket.counter is not None:
-                counter = self.counters[ticket.counter]
-                if counter.ticket_id == ticket.id:
-                    self._set_counter(counter, CounterState.IDLE, ticket=None)
-            self._finish(ticket, TicketState.EXPIRED, now)
-            self._emit("ticket.expired", {"ticket": ticket.as_dict()})
+            if ticket.state == TicketState.SERVING:
+                continue  # the day ends for it at Done, or when its counter logs out
+            reason = "called_at_close" if ticket.state == TicketState.CALLED else "waiting_at_close"
+            self._expire(ticket, now, reason=reason)
         day.is_open = False
         day.closed_at = now
         self._changes.day = day
@@ -258,15 +261,15 @@ class Hall:
                         self._idempotency[idempotency_key] = existing.id
                     self._emit("ticket.reprinted", {"ticket": existing.as_dict(), "kiosk": kiosk})
                     return existing, True
+        reticket_of = self._reticket_of(declaration_no) if declaration_no else None
         seq = day.label_seq.get(cat.code, 0) + 1
         day.label_seq[cat.code] = seq
         self._changes.day = day
-        number = (seq - 1) % MAX_LABEL_NUMBER + 1
         ticket = Ticket(
             id=self.next_ticket_id,
             day=day.day,
             seq=seq,
-            label=f"{cat.code}{number:03d}",
+            label=f"{cat.code}{seq:03d}",  # A999 is followed by A1000: labels never repeat in a day
             category=cat.code,
             issued_at=self.clock(),
             declaration_no=declaration_no,
@@ -281,9 +284,30 @@ class Hall:
         if idempotency_key:
             self._idempotency[idempotency_key] = ticket.id
         self._touch(ticket)
-        self._emit("ticket.issued", {"ticket": ticket.as_dict()})
+        issued: dict[str, Any] = {"ticket": ticket.as_dict()}
+        if reticket_of is not None:
+            issued["reticket_of"] = reticket_of  # the earlier ticket of this declaration that ended unserved
+        self._emit("ticket.issued", issued)
         self._dispatch()
         return ticket, False
+
+    def _reticket_of(self, declaration_no: str) -> int | None:
+        """The latest of today's no-show or cancelled tickets of this declaration; refused past the limit."""
+        ended = [
+            t
+            for t in self.tickets.values()
+            if t.declaration_no == declaration_no and t.state in (TicketState.NO_SHOW, TicketState.CANCELLED)
+        ]
+        if not ended:
+            return None
+        if len(ended) > self.reticket_limit:
+            raise Conflict(
+                "reticket_limit",
+                f"报关单 {declaration_no} 今日重新取号已达上限（{self.reticket_limit} 次），请到咨询台办理。"
+                f" Declaration {declaration_no} may be re-ticketed {self.reticket_limit} time(s) a day;"
+                " please ask at the help desk.",
+            )
+        return max(ended, key=lambda t: t.id).id
 
     def ticket_for_key(self, idempotency_key: str) -> tuple[Ticket, bool] | None:
         """The ticket a request with this key got today, and whether that request made it (not a reprint)."""
@@ -312,6 +336,18 @@ class Hall:
         if was_called and counter is not None and counter.ticket_id == ticket.id:
             self._set_counter(counter, CounterState.READY, ticket=None)
             self._dispatch()
+        return ticket
+
+    def arrived_late(self, ticket_id: int, *, by: str) -> Ticket:
+        """A no-show trader came after all: the same ticket (label and place by issue time) waits again."""
+        self._open_day()
+        ticket = self.ticket(ticket_id)
+        if ticket.state != TicketState.NO_SHOW:
+            raise Conflict("not_no_show", f"Ticket {ticket.label} is {ticket.state}; only a no-show can arrive late.")
+        ticket.finished_at = None
+        self._requeue(ticket)
+        self._emit("ticket.returned", {"ticket": ticket.as_dict(), "counter": None, "why": "arrived_late", "by": by})
+        self._dispatch()
         return ticket
 
     def ticket(self, ticket_id: int) -> Ticket:
@@ -363,7 +399,10 @@ class Hall:
         counter = self._staffed(counter_no)
         ticket = self._current(counter)
         if ticket and ticket.state == TicketState.SERVING:
-            raise Conflict("ticket_in_service", f"Finish {ticket.label} before logging out.")
+            if self.day is not None and self.day.is_open:
+                raise Conflict("ticket_in_service", f"Finish {ticket.label} before logging out.")
+            self._expire(ticket, self.clock(), reason="logout_after_close")
+            ticket = None
         if ticket:
             self._return_to_queue(ticket, why="logout")
         staff_id = counter.staff_id
@@ -436,17 +475,28 @@ class Hall:
         self._set_counter(counter, CounterState.IDLE, ticket=None)
         return ticket
 
-    def transfer(self, counter_no: int, *, category: str, reason: str) -> Ticket:
+    def transfer(
+        self,
+        counter_no: int,
+        *,
+        category: str,
+        reason: str,
+        declaration_no: str | None = None,
+        enterprise_code: str | None = None,
+    ) -> Ticket:
         """Send the current ticket to another category's queue; it keeps its place by issue time."""
         counter = self._staffed(counter_no)
         ticket = self._require_current(counter, TicketState.CALLED, TicketState.SERVING)
         reason = reason.strip()
         if not reason:
             raise Invalid("reason_required", "A transfer needs a reason.")
-        if category not in self.categories:
+        target = self.categories.get(category)
+        if target is None:
             raise Invalid("unknown_category", f"There is no category {category!r}.")
         if category == ticket.category:
             raise Invalid("same_category", f"Ticket {ticket.label} is already in category {category}.")
+        declaration_no, enterprise_code = self._transfer_ids(ticket, target, declaration_no, enterprise_code)
+        ticket.declaration_no, ticket.enterprise_code = declaration_no, enterprise_code
         from_category = ticket.category
         staff_id = counter.staff_id or ""
         self.transfers_by[staff_id] = self.transfers_by.get(staff_id, 0) + 1
@@ -469,6 +519,32 @@ class Hall:
         self._dispatch()
         return ticket
 
+    def _transfer_ids(
+        self, ticket: Ticket, target: Category, declaration_no: str | None, enterprise_code: str | None
+    ) -> tuple[str | None, str | None]:
+        """The ticket's declaration and enterprise after a transfer, checked against the target's needs."""
+        declaration_no = (declaration_no or "").strip() or ticket.declaration_no
+        enterprise_code = normalise_enterprise(enterprise_code) if enterprise_code else ticket.enterprise_code
+        if target.requires_declaration and not declaration_no:
+            raise Invalid(
+                "transfer_declaration_required",
+                f"Category {target.code} needs a declaration number; enter it to transfer {ticket.label}.",
+            )
+        if declaration_no:
+            problem = declaration_problem(declaration_no, io_flag=target.io_flag)
+            if problem:
+                raise Invalid(f"transfer_{problem.code}", f"Cannot transfer to {target.code}: {problem.message}")
+        if target.requires_enterprise and not enterprise_code:
+            raise Invalid(
+                "transfer_enterprise_required",
+                f"Category {target.code} needs an enterprise code; enter it to transfer {ticket.label}.",
+            )
+        if enterprise_code:
+            problem = enterprise_problem(enterprise_code)
+            if problem:
+                raise Invalid(f"transfer_{problem.code}", f"Cannot transfer to {target.code}: {problem.message}")
+        return declaration_no, enterprise_code
+
     def pause(self, counter_no: int) -> Counter:
         """A break: the counter takes no tickets until resumed."""
         counter = self._staffed(counter_no)
@@ -490,13 +566,22 @@ class Hall:
         return counter
 
     def rate(self, counter_no: int, ticket_id: int, rating: str) -> Ticket:
-        """Record the trader's satisfaction rating for a ticket this counter finished."""
-        self.counter(counter_no)
+        """Record the trader's rating: once, for the ticket just finished here, soon after it was finished."""
+        counter = self.counter(counter_no)
         ticket = self.ticket(ticket_id)
         if ticket.counter != counter_no or ticket.state != TicketState.DONE:
             raise Conflict("not_rateable", f"Ticket {ticket.label} was not finished at counter {counter_no}.")
         if ticket.rating is not None:
             raise Conflict("already_rated", f"Ticket {ticket.label} is already rated.")
+        if counter.last_ticket_id != ticket.id:
+            raise Conflict(
+                "not_last_ticket", f"Ticket {ticket.label} is not the last one finished at counter {counter_no}."
+            )
+        if ticket.finished_at is None or self.clock() - ticket.finished_at > self.rating_window:
+            minutes = self.rating_window.total_seconds() / 60
+            raise Conflict(
+                "rating_too_late", f"Ticket {ticket.label} can only be rated within {minutes:g} min of Done."
+            )
         ticket.rating = rating
         self._touch(ticket)
         self._emit(
@@ -640,6 +725,15 @@ class Hall:
             "ticket.completed",
             {"ticket": ticket.as_dict(), "counter": counter.number, "staff_id": counter.staff_id},
         )
+
+    def _expire(self, ticket: Ticket, now: datetime, *, reason: str) -> None:
+        """The day ended before this ticket did; its counter, if it held it, is free again."""
+        if ticket.counter is not None:
+            counter = self.counters[ticket.counter]
+            if counter.ticket_id == ticket.id:
+                self._set_counter(counter, CounterState.IDLE, ticket=None)
+        self._finish(ticket, TicketState.EXPIRED, now)
+        self._emit("ticket.expired", {"ticket": ticket.as_dict(), "reason": reason})
 
     def _finish(self, ticket: Ticket, state: TicketState, now: datetime) -> None:
         self._set_state(ticket, state)

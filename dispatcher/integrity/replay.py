@@ -32,6 +32,8 @@ class TicketLife:
     category: str
     issued_at: datetime
     enterprise: str | None = None
+    declaration: str | None = None
+    reticket_of: int | None = None  # the earlier ticket of this declaration, for a re-ticket
     state: str = "waiting"
     staff_id: str | None = None  # the officer it was last called to
     counter: int | None = None
@@ -252,6 +254,8 @@ class Replay:
             category=t["category"],
             issued_at=datetime.fromisoformat(t["issued_at"]),
             enterprise=t.get("enterprise_code"),
+            declaration=t.get("declaration_no"),
+            reticket_of=e.data.get("reticket_of"),
         )
         life.waits.append((e.at, None, life.category))
         self.tickets[life.id] = life

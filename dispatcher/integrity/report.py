@@ -29,7 +29,7 @@ CONFIG_KINDS = (
     "admin.counter",
     "admin.counter_removed",
 )
-RATINGS = ("very_satisfied", "satisfied", "unsatisfied")
+RATINGS = ("very_satisfied", "satisfied", "basically_satisfied", "unsatisfied", "very_unsatisfied")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
 
 

@@ -46,7 +46,7 @@ def test_every_alert_of_the_live_hall(app, clock, as_supervisor):
     failed = next(a for a in view["alerts"] if a["kind"] == "failed_logins")
     assert "O9" in failed["text"]["en"] and "2" in failed["text"]["en"]
     counter = next(c for c in view["counters"] if c["number"] == 8)
-    assert (counter["served"], counter["mean_service_s"], counter["ratings"]) == (1, 300, [0, 0, 1])
+    assert (counter["served"], counter["mean_service_s"], counter["ratings"]) == (1, 300, [0, 0, 0, 1, 0])
     assert counter["officer_name"] == "张关员" and counter["state"] == "idle"
     assert view["day"]["commitment"] and view["day"]["seed"] is None
 

@@ -20,6 +20,7 @@ ENDPOINTS = [
     ("POST", "/counters/1/resume", None, {"officer"}),
     ("POST", "/counters/1/complete", {"outcome": "ok"}, {"officer"}),
     ("POST", "/counters/1/transfer", {"category": "B", "reason": "x"}, {"officer"}),
+    ("POST", "/counters/1/arrived-late", {"ticket_id": 1}, {"officer"}),
     ("POST", "/counters/1/rate", {"ticket_id": 1, "rating": "satisfied"}, {"officer", "counter"}),
     ("GET", "/counters/1/stats", None, {"officer", "supervisor", "admin"}),
     ("POST", "/counters/1/logout", None, {"officer", "admin"}),

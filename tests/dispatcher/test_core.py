@@ -385,3 +385,29 @@ def test_without_ageing_a_lower_class_waits_behind_a_steady_top_class():
         hall.issue_ticket(category="A")
         clock.advance(60)
         assert hall.next(1).category == "A"
+
+
+def test_close_keeps_a_service_under_way_until_done_or_logout():
+    hall = make_hall(counters=2, k=1)
+    hall.login(1, "O1")
+    hall.login(2, "O2")
+    serving, _ = hall.issue_ticket(category="A")
+    hall.next(1)
+    hall.start(1)
+    other, _ = hall.issue_ticket(category="A")
+    hall.next(2)
+    hall.start(2)
+    queued, _ = hall.issue_ticket(category="A")
+    hall.take_changes()
+    hall.close_day()
+    assert serving.state == TicketState.SERVING and other.state == TicketState.SERVING
+    assert queued.state == TicketState.EXPIRED
+    hall.complete(1)
+    assert serving.state == TicketState.DONE
+    hall.logout(2)  # the day ends for it when its counter logs out
+    assert other.state == TicketState.EXPIRED
+    expired = [e.data for e in hall.take_changes().events if e.kind == "ticket.expired"]
+    assert [(d["ticket"]["id"], d["reason"]) for d in expired] == [
+        (queued.id, "waiting_at_close"),
+        (other.id, "logout_after_close"),
+    ]

@@ -7,6 +7,8 @@ from collections import Counter
 from ..stats import binomial_tail
 from .base import Day, RiskWarning, Thresholds
 
+LOW_RATINGS = frozenset({"unsatisfied", "very_unsatisfied"})  # the two low levels of 好差评 (and of old 3-level days)
+
 # rule -> (title, what is counted, act kind)
 RATES = {
     "recalls": ("频繁重呼", "重呼", "ticket.recalled"),
@@ -27,7 +29,7 @@ def check(day: Day, t: Thresholds) -> list[RiskWarning]:
         for act in day.hall.acts:
             if act.kind != kind or not act.staff_id or act.ticket_id is None:
                 continue
-            if kind == "ticket.rated" and act.data.get("rating") != "unsatisfied":
+            if kind == "ticket.rated" and act.data.get("rating") not in LOW_RATINGS:
                 continue
             hits.setdefault(act.staff_id, set()).add(act.ticket_id)
         trials = _ratings(day) if kind == "ticket.rated" else calls
