@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     add = off.add_parser("add", help="add (or replace) an officer", parents=[store])
     add.add_argument("--staff-id", required=True)
     add.add_argument("--name", required=True)
-    add.add_argument("--pin", required=True, help="at least 4 characters")
+    add.add_argument("--pin", required=True, help="at least 6 characters")
     add.add_argument("--role", default="officer", choices=[r.value for r in OfficerRole])
     add.add_argument("--recuse", nargs="*", default=[], metavar="CODE", help="enterprise codes to recuse from")
     console_cli.add_password_option(add)

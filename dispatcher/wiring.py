@@ -22,6 +22,7 @@ log = logging.getLogger("fairq.wiring")
 
 # What a command may do to the hall while it is being built.
 SERVE = "serve"  # create the hall if new (from --config, else the built-in sample) and apply --config
+OPEN = "open"  # create the hall if new, as SERVE does; never change an existing hall's configuration
 ADMIN = "admin"  # create the hall from --config if it is new; never change an existing hall's configuration
 APPLY = "apply"  # the hall may be new; write nothing (the caller plans and applies --config itself)
 READ = "read"  # the hall must exist; write nothing
@@ -64,7 +65,7 @@ def find_hall(settings: Settings, halls: list[str], file: HallConfig | None, pur
         return halls[0]
     if len(halls) > 1:
         raise ConfigError(f"{where(settings)} holds several halls ({', '.join(halls)}): give --hall ID")
-    if purpose == SERVE:
+    if purpose in (SERVE, OPEN):
         return None
     if purpose == READ:
         raise ConfigError(f"{where(settings)} holds no hall yet")
@@ -90,7 +91,7 @@ def build_service(
     *,
     clock: Callable[[], datetime] = utc_now,
     entropy: Callable[[int], bytes] = secrets.token_bytes,
-    purpose: str = SERVE,
+    purpose: str = OPEN,
 ) -> HallService:
     """Open the store, find the hall, create or update it as `purpose` allows, and load it."""
     file = load_hall_config(settings.config) if settings.config else None
@@ -98,7 +99,7 @@ def build_service(
     if (
         not settings.database_url
         and not sqlite_file.exists()
-        and (purpose == READ or file is None and purpose != SERVE)
+        and (purpose == READ or file is None and purpose not in (SERVE, OPEN))
     ):
         raise ConfigError(f"{where(settings)} holds no fairq database ({sqlite_file} does not exist)")
     if settings.sqlite_path() is not None or settings.data_dir.exists():
@@ -117,13 +118,13 @@ def build_service(
             log.warning("the open day %s had its seed stored in the clear: sealed it with %s", day, sealer.path)
         stored = stored_hall_config(store)
         recorded = bool(store.setting("hall_config"))  # older stores kept only categories and counters
-        if purpose in (ADMIN, READ) and stored is not None and (recorded or file is None):
+        if purpose in (ADMIN, READ, OPEN) and stored is not None and (recorded or file is None):
             config = stored
         else:
             config = file or stored
         limits = Limits.from_settings(settings)
         svc = HallService(store, config, hub=EventHub(), clock=clock, entropy=entropy, limits=limits)
-        if file is not None and (purpose == SERVE or (purpose == ADMIN and stored is None)):
+        if file is not None and (purpose == SERVE or (purpose in (ADMIN, OPEN) and stored is None)):
             source = str(settings.config or "built-in sample")
             if purpose == SERVE and stored is not None and settings.is_postgres():
                 # one of a pair: only the active one, holding the hall's lock, applies the file

@@ -17,7 +17,7 @@ from dispatcher.console import install as install_console
 from dispatcher.leader import Leadership
 from dispatcher.service import ACTIVE, HallService, utc_now
 from dispatcher.settings import Settings
-from dispatcher.wiring import build_service
+from dispatcher.wiring import SERVE, build_service
 from protocol import API_PREFIX
 
 from . import routes_admin, routes_counters, routes_read, routes_reports, routes_tickets, stream
@@ -39,7 +39,7 @@ def create_app(
     service: HallService | None = None,
 ) -> FastAPI:
     """The dispatcher app on the settings' store (or on `service`); `advertise` (zeroconf) runs while it is up."""
-    svc = service or build_service(settings, clock=clock, entropy=entropy)
+    svc = service or build_service(settings, clock=clock, entropy=entropy, purpose=SERVE)
     leadership = Leadership(svc) if settings.is_postgres() else None
     if leadership:
         leadership.step()

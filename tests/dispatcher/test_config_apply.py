@@ -19,7 +19,7 @@ from dispatcher.config_diff import HallNow, HallShape, plan
 from dispatcher.integrity import cli as audit_cli
 from dispatcher.service import ACTIVE, STANDBY
 from dispatcher.settings import Settings
-from dispatcher.wiring import build_service
+from dispatcher.wiring import SERVE, build_service
 from protocol.models import CategoryConfig, CounterConfig, DeviceCreate
 
 
@@ -186,7 +186,7 @@ def test_admin_without_config_enrols_into_the_data_directorys_own_hall_and_the_o
             "--name",
             "张伟",
             "--pin",
-            "2468",
+            "246813",
         )
         out = fairq(
             "admin",
@@ -204,7 +204,7 @@ def test_admin_without_config_enrols_into_the_data_directorys_own_hall_and_the_o
         token = out.strip().splitlines()[-1]
         assert not token.startswith("-")
         with httpx.Client(base_url=server.api, headers={"Authorization": f"Bearer {token}"}) as c:
-            r = c.post("/counters/2/login", json={"staff_id": "1001", "pin": "2468"})
+            r = c.post("/counters/2/login", json={"staff_id": "1001", "pin": "246813"})
             assert r.status_code == 200, r.text
         with sqlite3.connect(tmp_path / "d" / "fairq.sqlite3") as con:
             halls = {
@@ -240,7 +240,7 @@ def test_a_shared_database_needs_hall_when_it_holds_several(tmp_path, capsys):
                 "--name",
                 "南",
                 "--pin",
-                "7777",
+                "777713",
                 "--database-url",
                 url,
                 "--hall",
@@ -298,7 +298,7 @@ def test_on_postgresql_only_the_active_one_of_a_pair_applies_the_file(tmp_path):
         first = build_service(Settings(database_url=url, config=hall, zeroconf=False))
         first.store.engine.dispose()
         hall.write_text(hall.read_text(encoding="utf-8").replace("number = 2", "number = 8"), encoding="utf-8")
-        svc = build_service(Settings(database_url=url, config=hall, zeroconf=False))
+        svc = build_service(Settings(database_url=url, config=hall, zeroconf=False), purpose=SERVE)
         try:
             assert sorted(svc.hall.counters) == [1, 2]
             svc.role = STANDBY

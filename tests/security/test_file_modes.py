@@ -51,7 +51,7 @@ def test_every_file_fairq_serve_writes_is_private(tmp_path):
         assert found.get(name) == 0o600, f"{name}: {found.get(name)}"
     assert found["."] == 0o700 and found["tls"] == 0o700
     assert {n: m for n, m in found.items() if m not in (0o600, 0o700)} == {}
-    assert "had mode 0755: made it 0700" in server.log()
+    assert "had mode 0755: made it 0700" in server.log_path.read_text()
 
 
 def test_an_export_is_private(tmp_path):
@@ -74,7 +74,9 @@ def test_modes_that_are_too_open_are_fixed_with_a_message(tmp_path, caplog):
     os.chmod(data / "backup.sqlite3", 0o664)
     with caplog.at_level(logging.WARNING, logger="fairq.filemodes"):
         build_service(Settings(data_dir=data, zeroconf=False)).store.engine.dispose()
-    assert modes_under(data) == {".": 0o700, "fairq.sqlite3": 0o600, "seed.key": 0o600, "backup.sqlite3": 0o600}
+    found = modes_under(data)
+    assert [found[n] for n in ("fairq.sqlite3", "seed.key", "backup.sqlite3")] == [0o600] * 3
+    assert found["."] == 0o700 and set(found.values()) == {0o700, 0o600}, found
     fixed = "\n".join(r.getMessage() for r in caplog.records)
     for name, was in (("fairq.sqlite3", "0644"), ("seed.key", "0644"), ("backup.sqlite3", "0664")):
         assert f"{data / name} had mode {was}: made it 0600" in fixed
