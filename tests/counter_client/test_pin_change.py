@@ -37,8 +37,11 @@ def test_a_short_pin_is_changed_at_the_counter(qtbot, hall, make_counter, tmp_pa
     assert "6" in app.window.service.message.text() and not panel.isHidden()  # refused before it is sent
     new.setText("246802")
     again.setText("246802")
+    failed: list[str] = []
+    app.session.pinFailed.connect(failed.append)
     with qtbot.waitSignal(app.session.pinChanged, timeout=WAIT):
         panel.ok_button.click()
+    assert not failed, failed
     assert panel.isHidden() and app.window.service.message.text() == "新口令已设置。"
     assert verify_pin(hall.service.store.officer("2002").pin_hash, "246802")
 
