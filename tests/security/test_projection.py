@@ -106,7 +106,8 @@ def day(tmp_path_factory):
     ok(pc1.post("/counters/1/rate", json={"ticket_id": first["id"], "rating": "unsatisfied"}))
     second = ok(officer2.post("/counters/2/next"))["ticket"]
     assert second["declaration_no"] == D2
-    ok(officer2.post("/counters/2/transfer", json={"category": "B", "reason": "出口单据 wrong desk"}))
+    transfer = {"category": "B", "reason": "出口单据 wrong desk", "declaration_no": "220120260000012346"}
+    ok(officer2.post("/counters/2/transfer", json=transfer))  # B needs an export declaration
     ok(kiosk2.post(f"/tickets/{c_ticket['id']}/cancel", json={"reason": "printer jam"}))
     ok(boss.put("/admin/notice", json={"text": "欢迎"}))
     ok(boss.post("/admin/devices", json={"name": "spare-screen", "role": "display"}))
