@@ -6,6 +6,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
+from dispatcher.api.stream import AUTH_TIMEOUT_S
 from protocol.validation import uscc_check_char
 
 VALID_USCC = "91350100M000100Y43"
@@ -123,9 +124,12 @@ def test_garbage_on_the_websocket_does_not_disturb_others(live, kiosk):
 
 
 def test_websocket_without_token_is_refused(live):
-    with pytest.raises((InvalidStatus, ConnectionClosed)):
+    """The server waits AUTH_TIMEOUT_S for a first auth message, then closes: wait longer than it does."""
+    with pytest.raises((InvalidStatus, ConnectionClosed)) as refused:
         with connect(live.ws_url) as ws:
-            ws.recv(timeout=5)
+            ws.recv(timeout=AUTH_TIMEOUT_S + 20)
+    if isinstance(refused.value, ConnectionClosed):
+        assert refused.value.rcvd.code == 4401
 
 
 def test_a_counter_that_serves_nothing_is_refused_and_the_hall_keeps_its_configuration(live):
