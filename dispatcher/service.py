@@ -74,6 +74,7 @@ class HallService:
         self.config_revision = store.setting("config_revision") or None  # the hall.toml revision in force
         self.config_refused: list[str] = json.loads(store.setting("config_refused") or "[]")
         self.when_active: list[Callable[[], None]] = []  # run at the first tick as the active dispatcher
+        self.after_commit: list[Callable[[list[Event]], None]] = []  # observers of committed events (live warnings)
         self.hall = self._load()
         self.hear_all()
         limits = limits or Limits()
@@ -169,6 +170,8 @@ class HallService:
                 self._reload_after_failure()
                 raise
             self.hub.publish(events)
+            for observer in self.after_commit:
+                observer(events)
             return result
 
     def read(self, query: Callable[[Hall], T]) -> T:
