@@ -239,6 +239,12 @@ class Watcher:
         ]
 
 
+def policy_of(svc: HallService) -> rules.Policy:
+    """The hall's case policy (cases.toml beside its data), as its watcher reads it."""
+    watcher = next((h for h in svc.after_commit if isinstance(h, Watcher)), None)
+    return watcher.policy() if watcher else rules.Policy()
+
+
 def watch(svc: HallService, data_dir: Path | None) -> None:
     """Hook the live rules into the service's commits (once)."""
     if not any(isinstance(h, Watcher) for h in svc.after_commit):

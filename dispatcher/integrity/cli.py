@@ -8,10 +8,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from dispatcher import dispositions
 from dispatcher.cli_args import Parser, fail, open_service, settings_from, store_options_parent
 from dispatcher.filemodes import private_umask
 from dispatcher.wiring import READ
 
+from . import warnings_cli
 from .html import render_html
 from .records import closed_days, load_day
 from .report import day_report, load_thresholds, report_csv
@@ -35,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=["html", "json", "csv"], default="html")
     report.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     report.add_argument("--thresholds", type=Path, help="integrity.toml (default: the data directory's)")
+    warnings_cli.add_parser(what, store)
     return p
 
 
@@ -52,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.what == "verify":
             return _verify(svc, args)
+        if args.what == "warnings":
+            return warnings_cli.run(svc, args, PROG, settings.data_dir)
         day = args.day or _last_closed(svc)
         if day is None:
             print("fairq audit: no closed business day yet; give --day", file=sys.stderr)
@@ -83,8 +88,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _verify(svc, args) -> int:
     verdict = verify_store(svc.store, svc.config.timezone, args.day)
+    cases = dispositions.verify_cases(svc)  # the warning cases and spot checks against their log events
     if args.json:
-        print(json.dumps(verdict.as_dict(), ensure_ascii=False, indent=1))
+        print(json.dumps({**verdict.as_dict(), "dispositions": cases}, ensure_ascii=False, indent=1))
     else:
         scope = f"day {args.day}" if args.day else "the whole log"
         if verdict.ok:
@@ -95,7 +101,11 @@ def _verify(svc, args) -> int:
                 print(f"  then: {problem}")
         for note in verdict.notes:
             print(f"  note: {note}")
-    return 0 if verdict.ok else 1
+        if cases:
+            print(f"FAILED dispositions: {cases[0]}")
+            for problem in cases[1:10]:
+                print(f"  then: {problem}")
+    return 0 if verdict.ok and not cases else 1
 
 
 def _last_closed(svc) -> str | None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from dispatcher import dispositions
 from dispatcher.admin import add_officer
+from dispatcher.console import accounts
 from dispatcher.service import HallService
 from dispatcher.settings import Settings
 from dispatcher.wiring import build_service
@@ -15,6 +16,7 @@ from tests.integrity.demo_day import HALL_TOML, NAMES
 from tests.integrity.gen import OPEN, FakeClock, generate_day
 
 SUPERVISOR, HEAD_1, HEAD_2 = "S1", "H1", "H2"
+PASSWORD = "a long console password"
 BY = dispositions.Actor("S1", "supervisor")
 
 
@@ -29,6 +31,8 @@ def generated_hall(out: Path, *, hall_id: str = "hall-1", url: str | None = None
         for staff, name, role in ((SUPERVISOR, "赵主管", "supervisor"), (HEAD_1, "钱科长", "head"),
                                   (HEAD_2, "孙科长", "head")):  # fmt: skip
             add_officer(svc, OfficerCreate(staff_id=staff, name=name, pin="123456", role=role), by="admin-1")
+        for staff in (SUPERVISOR, HEAD_1, HEAD_2):
+            accounts.set_password(svc, staff, PASSWORD, by="admin-1")
         dispositions.set_department(svc, "K1", "综合一科", HEAD_1, by="admin-1")
         dispositions.set_department(svc, "K2", "综合二科", HEAD_2, by="admin-1")
         for n in range(1, 7):
