@@ -22,8 +22,9 @@ from dispatcher.integrity.replay import replay
 from dispatcher.integrity.report import load_thresholds
 from dispatcher.integrity.rules import RiskWarning, Thresholds, run_rules
 from dispatcher.service import HallService
+from dispatcher.store import Store
 from dispatcher.store.case_tables import DepartmentMemberRow, DepartmentRow, SpotCheckRow, WarningCaseRow, WarningRunRow
-from dispatcher.store.cases import CaseStore
+from dispatcher.store.cases import CaseStore, console_roles_by_hall
 from protocol.models import Event
 
 log = logging.getLogger("fairq.dispositions")
@@ -58,9 +59,10 @@ def cases_of(svc: HallService) -> CaseStore:
 # ---- who sees what ------------------------------------------------------------------------
 
 
-def headed(svc: HallService, actor: Actor) -> set[str]:
+def headed(svc: HallService | CaseStore, actor: Actor) -> set[str]:
     """The departments this person heads in the hall."""
-    return {d.code for d in cases_of(svc).departments() if d.head and d.head == actor.name}
+    store = svc if isinstance(svc, CaseStore) else cases_of(svc)
+    return {d.code for d in store.departments() if d.head and d.head == actor.name}
 
 
 def may_see(svc: HallService, actor: Actor, case: WarningCaseRow, heads: set[str] | None = None) -> bool:
@@ -77,12 +79,29 @@ def may_explain(svc: HallService, actor: Actor, case: WarningCaseRow) -> bool:
     return bool(case.assignee and case.assignee.startswith("department:") and case.assignee[11:] in headed(svc, actor))
 
 
-def visible(svc: HallService, actor: Actor, days: list[str] | None = None) -> list[WarningCaseRow]:
-    """The hall's cases of these days that this person may see (deny by default)."""
+def visible_in(store: CaseStore, actor: Actor, days: list[str] | None = None) -> list[WarningCaseRow]:
+    """A hall's cases of these days that this person may see (deny by default)."""
     if not actor.manages and actor.role != HEAD:
         return []
-    heads = headed(svc, actor)
-    return [c for c in cases_of(svc).cases(days=days) if may_see(svc, actor, c, heads)]
+    heads = headed(store, actor)
+    return [c for c in store.cases(days=days) if actor.manages or c.department in heads
+            or c.assignee == f"staff:{actor.name}"]  # fmt: skip
+
+
+def visible(svc: HallService, actor: Actor, days: list[str] | None = None) -> list[WarningCaseRow]:
+    """The service's hall's cases of these days that this person may see."""
+    return visible_in(cases_of(svc), actor, days)
+
+
+def halls_of(svc: HallService, staff_id: str) -> dict[str, str]:
+    """hall -> role, for the halls of the database this person is responsible for (supervisor, admin or head there)."""
+    roles = console_roles_by_hall(svc.store, staff_id)
+    return {h: r for h, r in sorted(roles.items()) if r in MANAGERS or r == HEAD}
+
+
+def hall_store(svc: HallService, hall_id: str) -> Store:
+    """Another hall's rows in the same database (read only: its own dispatcher writes its log)."""
+    return svc.store if hall_id == svc.store.hall_id else Store(svc.store.engine, hall_id, svc.store.sealer)
 
 
 def case_for(svc: HallService, actor: Actor, case_id: str) -> WarningCaseRow:
@@ -479,6 +498,12 @@ def case_dict(svc: HallService, case: WarningCaseRow, today: str, policy: rules.
         "explanation": case.explanation, "reference": case.reference, "note": case.note,
         "raised_at": case.raised_at.isoformat() if isinstance(case.raised_at, datetime) else None,
     }  # fmt: skip
+
+
+def state_digest(svc: HallService, day: str) -> str:
+    """Changes whenever a case of the day moves: a cached day report is stale then."""
+    parts = sorted(f"{c.id}:{c.state}:{c.assignee}" for c in cases_of(svc).cases(days=[day]))
+    return rules.thresholds_digest({"cases": parts})
 
 
 def today(svc: HallService) -> str:

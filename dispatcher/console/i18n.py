@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .i18n_warnings import WARNING_TEXT
+
 LANGS = ("zh", "en")
 LANG_COOKIE = "fairq_lang"
 
@@ -165,6 +167,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "printer_offline": ("离线", "offline"),
     "printer_error": ("故障", "error"),
 }
+
+
+TEXT.update(WARNING_TEXT)
 
 
 def translator(lang: str) -> Callable[..., str]:

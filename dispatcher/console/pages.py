@@ -34,6 +34,7 @@ NAV: list[NavItem] = [
     NavItem("/hall", "hall"),
     NavItem("/actions", "actions"),
     NavItem("/reports", "reports"),
+    NavItem("/warnings", "warnings", heads=True),
     NavItem("/admin/officers", "officers", admin=True),
     NavItem("/admin/devices", "devices", admin=True),
     NavItem("/admin/counters", "counters", admin=True),

@@ -319,3 +319,28 @@ def _drawn(out: CaseLog, seq: int, data: dict[str, Any]) -> None:
             f"seq {seq}: sample {sample.id} names {', '.join(sample.chosen) or '(none)'} but the seed draws "
             f"{', '.join(expected) or '(none)'}"
         )
+
+
+# ---- the day report --------------------------------------------------------------------------
+
+
+def annotate(report: dict[str, Any], hall_id: str, rows: Iterable[Any]) -> dict[str, Any]:
+    """Each warning of a day report with its case's disposition, and every case of the day in `dispositions`."""
+    by_id = {r.id: r for r in rows}
+    found = [RiskWarning(w["rule"], w["title"], w["staff_id"], tuple(w["tickets"]), w["evidence"], w["data"])
+             for w in report["warnings"]]  # fmt: skip
+    for w, (subject, risk) in zip(report["warnings"], with_subjects(found), strict=True):
+        row = by_id.get(case_id(hall_id, report["day"], risk.rule, subject))
+        w["disposition"] = _disposition(row) if row else None
+    report["dispositions"] = [
+        {"title": r.title, "staff_id": r.staff_id, "tickets": json.loads(r.tickets), **_disposition(r)}
+        for r in sorted(by_id.values(), key=lambda r: (r.rule, r.subject))
+    ]
+    return report
+
+
+def _disposition(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id, "state": row.state, "deadline": row.deadline, "assignee": row.assignee,
+        "department": row.department, "explanation": row.explanation, "reference": row.reference,
+    }  # fmt: skip

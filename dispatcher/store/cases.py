@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from . import codec
 from .case_tables import DepartmentMemberRow, DepartmentRow, SpotCheckRow, WarningCaseRow, WarningRunRow
 from .repo import Store
 from .tables import EventRow, OfficerRow
@@ -83,6 +84,17 @@ class CaseStore:
                 EventRow.hall_id == self.hall_id, col(EventRow.kind).in_(list(kinds))
             )
             return [(seq, kind, json.loads(data)) for seq, kind, data in s.exec(q.order_by(EventRow.seq))]
+
+    def history(self, case_id: str, kinds: Iterable[str]) -> list[tuple[int, str, Any, dict[str, Any]]]:
+        """(seq, kind, at, data) of the records of these kinds about one case, in order."""
+        with self.store.session() as s:
+            q = select(EventRow).where(
+                EventRow.hall_id == self.hall_id,
+                col(EventRow.kind).in_(list(kinds)),
+                col(EventRow.data).contains(case_id),
+            )
+            rows = [(r.seq, r.kind, codec.utc(r.at), json.loads(r.data)) for r in s.exec(q.order_by(EventRow.seq))]
+        return [r for r in rows if r[3].get("case") == case_id]
 
     def events_of_day(self, kinds: Iterable[str], staff_id: str, since: Any) -> int:
         """How many records of these kinds name this staff id since a moment (failed logins of the day)."""
