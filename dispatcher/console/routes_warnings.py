@@ -51,7 +51,9 @@ def _rows(svc: HallService, hall_id: str, cases: list, today: str, policy: rules
         row = dp.case_dict(svc, c, today, policy)
         row["officer"] = names.get(c.staff_id or "", "")
         out.append(row)
-    return out
+    per_ticket = (rules.LOW_RATING, rules.LONG_WAIT)  # the many small cases after the rules of conduct
+    return sorted(out, key=lambda r: (r["state"] == rules.CLOSED, not r["overdue"], r["rule"] in per_ticket,
+                                      r["deadline"], r["rule"], r["subject"]))  # fmt: skip
 
 
 def _halls(svc: HallService, viewer: Viewer, day: str, today: str, policy: rules.Policy) -> list[dict[str, Any]]:

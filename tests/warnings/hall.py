@@ -20,9 +20,12 @@ PASSWORD = "a long console password"
 BY = dispositions.Actor("S1", "supervisor")
 
 
-def generated_hall(out: Path, *, hall_id: str = "hall-1", url: str | None = None) -> Path:
+def generated_hall(out: Path, *, hall_id: str = "hall-1", url: str | None = None, cases: str | None = None) -> Path:
     """The data directory of a hall after its generated day closed; officers O1–O3 in 一科, O4–O6 in 二科."""
     out.mkdir(parents=True, exist_ok=True)
+    if cases is not None:  # cases.toml, in force when the day's warnings are raised
+        (out / "data").mkdir(mode=0o700, exist_ok=True)
+        (out / "data" / "cases.toml").write_text(cases, encoding="utf-8")
     (out / "hall.toml").write_text(f'hall_id = "{hall_id}"\n' + HALL_TOML, encoding="utf-8")
     svc = open_hall(out, url=url, config=True)
     try:
