@@ -35,6 +35,7 @@ NAV: list[NavItem] = [
     NavItem("/actions", "actions"),
     NavItem("/reports", "reports"),
     NavItem("/warnings", "warnings", heads=True),
+    NavItem("/district", "district"),
     NavItem("/admin/officers", "officers", admin=True),
     NavItem("/admin/devices", "devices", admin=True),
     NavItem("/admin/counters", "counters", admin=True),

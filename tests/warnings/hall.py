@@ -20,13 +20,22 @@ PASSWORD = "a long console password"
 BY = dispositions.Actor("S1", "supervisor")
 
 
-def generated_hall(out: Path, *, hall_id: str = "hall-1", url: str | None = None, cases: str | None = None) -> Path:
+def generated_hall(
+    out: Path,
+    *,
+    hall_id: str = "hall-1",
+    url: str | None = None,
+    cases: str | None = None,
+    seed: int = 7,
+    name: str | None = None,
+) -> Path:
     """The data directory of a hall after its generated day closed; officers O1–O3 in 一科, O4–O6 in 二科."""
     out.mkdir(parents=True, exist_ok=True)
     if cases is not None:  # cases.toml, in force when the day's warnings are raised
         (out / "data").mkdir(mode=0o700, exist_ok=True)
         (out / "data" / "cases.toml").write_text(cases, encoding="utf-8")
-    (out / "hall.toml").write_text(f'hall_id = "{hall_id}"\n' + HALL_TOML, encoding="utf-8")
+    toml = HALL_TOML if name is None else HALL_TOML.replace("海关业务现场 · 阳光交单（示例）", name)
+    (out / "hall.toml").write_text(f'hall_id = "{hall_id}"\n' + toml, encoding="utf-8")
     svc = open_hall(out, url=url, config=True)
     try:
         for n, name in enumerate(NAMES, 1):
@@ -40,7 +49,7 @@ def generated_hall(out: Path, *, hall_id: str = "hall-1", url: str | None = None
         dispositions.set_department(svc, "K2", "综合二科", HEAD_2, by="admin-1")
         for n in range(1, 7):
             dispositions.set_member(svc, f"O{n}", "K1" if n <= 3 else "K2", by="admin-1")
-        generate_day(seed=7, withholder="O2", no_show_marker="O4", colluder="O5", service=svc)
+        generate_day(seed=seed, withholder="O2", no_show_marker="O4", colluder="O5", service=svc)
     finally:
         svc.store.engine.dispose()
     return out
