@@ -149,8 +149,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "al_failed": ("工号 {staff} 今日登录失败 {n} 次", "Staff id {staff}: {n} failed logins today"),
     "al_rating": (
-        "{label} 在 {counter} 号窗口（{staff}）获差评（不满意或非常不满意）",
-        "{label} at counter {counter} ({staff}) rated unsatisfied or very unsatisfied",
+        "{label} 在 {counter} 号窗口（{staff}）获差评（不满意或非常不满意），已生成回访件",
+        "{label} at counter {counter} ({staff}) rated unsatisfied or very unsatisfied; its follow-up case is open",
     ),
     "state_closed": ("关闭", "closed"),
     "state_idle": ("空闲", "idle"),
