@@ -59,7 +59,7 @@ def _figures(hall_id: str, report: dict[str, Any] | None, cases: list[dict[str, 
         "no_shows": sum(c["no_shows"] for c in cats), "cancelled": sum(c["cancelled"] for c in cats),
         "mean_wait_min": round(sum(w * n for w, n in waits) / max(1, sum(n for _, n in waits)) / 60, 1)
         if waits else None,
-        "p90_wait_min": max((c["p90_wait_s"] or 0 for c in cats), default=0) / 60,
+        "p90_wait_min": round(max((c["p90_wait_s"] or 0 for c in cats), default=0) / 60, 1),
         "over_target": sum(c["over_target"] for c in cats), "rated": rated,
         "satisfied_pct": round(100 * sum(report["ratings"][r] for r in SATISFIED) / rated, 1) if rated else None,
         "low_ratings": report["ratings"]["unsatisfied"] + report["ratings"]["very_unsatisfied"],

@@ -4,12 +4,16 @@ to a supervisor of both; a supervisor of hall A alone sees hall A only, and cann
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from devtools.pg import fresh_database
+from devtools.procs import ServeProcess
 from dispatcher import district
 from dispatcher.admin import add_officer
 from dispatcher.api import create_app
@@ -17,6 +21,8 @@ from dispatcher.console import accounts
 from dispatcher.integrity import cli as audit_cli
 from dispatcher.settings import Settings
 from protocol.models import OfficerCreate
+from tests.console.browser import all_css, by_css, chrome, fits_the_width, wait_for
+from tests.console.browser import log_in as browser_log_in
 from tests.console.conftest import log_in
 
 from .hall import HEAD_1, PASSWORD, SUPERVISOR, generated_hall, open_hall
@@ -82,3 +88,31 @@ def test_the_district_page_and_drill_down_follow_who_supervises_which_hall(two_h
         assert re.findall(r'<th class="n" data-hall="([^"]+)"', page) == ["hall-a"] and "东港现场" not in page
         assert one.get(f"/console/district/hall-b/{DAY}/page").status_code == 404
         assert 'id="hall-hall-b"' not in one.get(f"/console/warnings?day={DAY}").text
+
+
+def test_the_district_page_in_the_browser_shows_both_halls_side_by_side(two_halls, tmp_path):
+    url, root = two_halls
+    server = ServeProcess(root / "a" / "data", database_url=url, args=["--hall", "hall-a"])
+    server.start()
+    driver = chrome(tmp_path / "browser")
+    try:
+        browser_log_in(driver, server.url, SUPERVISOR, PASSWORD)
+        wait_for(driver, lambda d: d.current_url.endswith("/console/hall"))
+        driver.get(f"{server.url}/console/district?day={DAY}")
+        heads = [th.get_attribute("data-hall") for th in all_css(driver, "#district thead th[data-hall]")]
+        assert heads == ["hall-a", "hall-b"]
+        assert {r.get_attribute("data-hall") for r in all_css(driver, "#district-cases tr.case")} == {
+            "hall-a",
+            "hall-b",
+        }
+        assert fits_the_width(driver)
+        png = tmp_path / "warnings-district.png"
+        driver.save_screenshot(str(png))
+        keep = os.environ.get("FAIRQ_SCREENSHOTS")
+        if keep:
+            shutil.copy(png, Path(keep) / png.name)
+        by_css(driver, f"a.drill[href$='/district/hall-b/{DAY}/page']").click()
+        wait_for(driver, lambda d: "东港现场" in by_css(d, "body").text)
+    finally:
+        driver.quit()
+        server.stop()
