@@ -8,6 +8,17 @@ from dispatcher.service import HallService
 from dispatcher.store import codec
 from dispatcher.store.tables import CategoryRow, CounterRow, DeviceRow, OfficerRow, SettingRow
 from protocol import OfficerRole, Role, enterprise_problem, normalise_enterprise
+from protocol.events import (
+    AdminCategory,
+    AdminCounter,
+    AdminDayClose,
+    AdminDayOpen,
+    AdminDevice,
+    AdminDeviceRevoked,
+    AdminOfficer,
+    AdminOfficerRemoved,
+    HallNotice,
+)
 from protocol.models import (
     CategoryConfig,
     CounterConfig,
@@ -35,7 +46,7 @@ def put_category(svc: HallService, code: str, body: CategoryConfig, *, by: str) 
     row = CategoryRow(hall_id=svc.store.hall_id, **body.model_dump())
     svc.run(
         lambda hall: hall.set_category(codec.category_from_row(row)),
-        audit=[("admin.category", {"by": by, "category": body.model_dump()})],
+        audit=[AdminCategory(by=by, category=body)],
         rows=[row],
     )
     return body
@@ -72,7 +83,7 @@ def put_counter(svc: HallService, number: int, body: CounterConfig, *, by: str) 
     )
     svc.run(
         lambda hall: hall.set_counter(codec.spec_from_row(row)),
-        audit=[("admin.counter", {"by": by, "counter": body.model_dump()})],
+        audit=[AdminCounter(by=by, counter=body)],
         rows=[row],
     )
     return body
@@ -111,7 +122,7 @@ def add_officer(svc: HallService, body: OfficerCreate, *, by: str) -> OfficerPub
     public = _officer_public(row)
     svc.run(
         lambda hall: hall.set_officer(codec.officer_from_row(row)),
-        audit=[("admin.officer", {"by": by, "officer": public.model_dump(mode="json")})],
+        audit=[AdminOfficer(by=by, officer=public)],
         rows=[row],
     )
     return public
@@ -124,25 +135,14 @@ def remove_officer(svc: HallService, staff_id: str, *, by: str) -> OfficerPublic
     row.active = False
     svc.run(
         lambda hall: hall.remove_officer(staff_id),
-        audit=[("admin.officer_removed", {"by": by, "staff_id": staff_id})],
+        audit=[AdminOfficerRemoved(by=by, staff_id=staff_id)],
         rows=[row],
     )
     return _officer_public(row)
 
 
-def _device_public(row: DeviceRow) -> DevicePublic:
-    return DevicePublic(
-        id=row.id or 0,
-        name=row.name,
-        role=Role(row.role),
-        counter=row.counter,
-        revoked=row.revoked,
-        printer_state=row.printer_state,
-    )
-
-
 def list_devices(svc: HallService) -> list[DevicePublic]:
-    return [_device_public(r) for r in svc.store.devices()]
+    return [codec.device_public(r) for r in svc.store.devices()]
 
 
 def add_device(svc: HallService, body: DeviceCreate, *, by: str) -> DeviceToken:
@@ -163,8 +163,8 @@ def add_device(svc: HallService, body: DeviceCreate, *, by: str) -> DeviceToken:
             created_at=svc.clock(),
         )
     )
-    public = _device_public(row)
-    svc.run(lambda hall: None, audit=[("admin.device", {"by": by, "device": public.model_dump(mode="json")})])
+    public = codec.device_public(row)
+    svc.record(AdminDevice(by=by, device=public))
     return DeviceToken(device=public, token=token)
 
 
@@ -173,31 +173,28 @@ def revoke_device(svc: HallService, device_id: int, *, by: str) -> DevicePublic:
     if row is None:
         raise NotFound("device_not_found", f"No device {device_id}.")
     row.revoked = True
-    svc.run(lambda hall: None, audit=[("admin.device_revoked", {"by": by, "device_id": device_id})], rows=[row])
-    return _device_public(row)
+    svc.record(AdminDeviceRevoked(by=by, device_id=device_id), rows=[row])
+    return codec.device_public(row)
 
 
 def _day_view(svc: HallService) -> DayView:
-    day = svc.hall.day
-    return DayView(
-        day=day.day,
-        is_open=day.is_open,
-        commitment=day.commitment,
-        seed=None if day.is_open else day.seed.hex(),
-    )
+    view = svc.day_view()
+    if view is None:
+        raise Invalid("no_day", "No business day has been opened yet.")
+    return view
 
 
 def open_day(svc: HallService, *, by: str) -> DayView:
-    svc.run(lambda hall: hall.open_day(), audit=[("admin.day_open", {"by": by})])
+    svc.run(lambda hall: hall.open_day(), audit=[AdminDayOpen(by=by)])
     return _day_view(svc)
 
 
 def close_day(svc: HallService, *, by: str) -> DayView:
-    svc.run(lambda hall: hall.close_day(), audit=[("admin.day_close", {"by": by})])
+    svc.run(lambda hall: hall.close_day(), audit=[AdminDayClose(by=by)])
     return _day_view(svc)
 
 
 def set_notice(svc: HallService, text: str, *, by: str) -> NoticeUpdate:
     row = SettingRow(hall_id=svc.store.hall_id, key="notice", value=text)
-    svc.run(lambda hall: None, audit=[("hall.notice", {"by": by, "text": text})], rows=[row])
+    svc.record(HallNotice(by=by, text=text), rows=[row])
     return NoticeUpdate(text=text)

@@ -11,24 +11,35 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from dispatcher.core import CoreEvent, Counter, DomainError, Hall, Ticket
-from protocol import CounterState, TicketState
+from protocol import CounterState, PrinterState, Role, TicketState
+from protocol.events import AdminForceLogout, DevicePrinter, OfficerLoginFailed, Payload, event_data
 from protocol.models import (
+    ActionResult,
     CallView,
     CategoryView,
     CounterView,
     DayView,
+    DevicePublic,
     Event,
+    Health,
+    LoginResponse,
     Snapshot,
     TicketPublic,
 )
 
+from .auth import Principal, new_token, token_hash, verify_pin
 from .hub import EventHub
 from .settings import HallConfig
-from .store import Store
+from .store import Store, codec
+from .store.errors import STORAGE_ERRORS
+from .store.tables import SessionRow
+from .version import VERSION
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
 log = logging.getLogger("fairq.service")
+
+__all__ = ["ACTIVE", "STANDBY", "STORAGE_ERRORS", "HallService", "NotLeader", "utc_now"]
 
 ACTIVE = "active"
 STANDBY = "standby"
@@ -108,7 +119,7 @@ class HallService:
         self,
         command: Callable[[Hall], T],
         *,
-        audit: Iterable[tuple[str, dict[str, Any]]] = (),
+        audit: Iterable[Payload] = (),
         rows: Iterable[Any] = (),
     ) -> T:
         """Run a command on the hall, commit what it changed (plus audit events and rows), then publish."""
@@ -128,7 +139,7 @@ class HallService:
                 raise
             changes = self.hall.take_changes()
             now = self.clock()
-            extra = [CoreEvent(kind=kind, at=now, data=data) for kind, data in audit]
+            extra = [CoreEvent(kind=kind, at=now, data=data) for kind, data in map(event_data, audit)]
             rows = list(rows)
             if not changes and not extra and not rows:
                 return result
@@ -139,6 +150,10 @@ class HallService:
                 raise
             self.hub.publish(events)
             return result
+
+    def record(self, act: Payload, *, rows: Iterable[Any] = ()) -> None:
+        """Log an act that moves no ticket or counter (an admin change, a failed login, a printer report)."""
+        self.run(lambda hall: None, audit=[act], rows=rows)
 
     def read(self, query: Callable[[Hall], T]) -> T:
         """Look at the hall under the lock, without changing it."""
@@ -272,24 +287,25 @@ class HallService:
                         estimated_wait_s=hall.estimated_wait_s(cat.code, len(queue)),
                     )
                 )
-            day = hall.day
             return Snapshot(
                 seq=self.seq,
                 hall_id=self.config.hall_id,
                 hall_name=self.config.name,
-                day=DayView(
-                    day=day.day,
-                    is_open=day.is_open,
-                    commitment=day.commitment,
-                    seed=None if day.is_open else day.seed.hex(),
-                )
-                if day
-                else None,
+                day=self.day_view(),
                 categories=categories,
                 counters=[self.counter_view(c) for c in sorted(hall.counters.values(), key=lambda c: c.number)],
                 recent_calls=[CallView(**c) for c in hall.recent_calls],
                 notice=self.store.setting("notice"),
             )
+
+    def day_view(self) -> DayView | None:
+        """Today's business day: its commitment, and its seed once closed."""
+        day = self.hall.day
+        if day is None:
+            return None
+        return DayView(
+            day=day.day, is_open=day.is_open, commitment=day.commitment, seed=None if day.is_open else day.seed.hex()
+        )
 
     def events_since(self, since: int, until: int | None = None, limit: int = 1000) -> list[Event]:
         return self.store.events_since(since, until, limit)
@@ -317,6 +333,124 @@ class HallService:
     def counters_in_state(self, state: CounterState) -> list[int]:
         with self.lock:
             return [c.number for c in self.hall.counters.values() if c.state == state]
+
+    # ---- what the routes need -----------------------------------------------------------
+
+    def health(self) -> Health:
+        """Liveness, role and the last sequence number."""
+        day = self.hall.day
+        return Health(
+            status="ok",
+            hall_id=self.config.hall_id,
+            seq=self.seq,
+            day_open=bool(day and day.is_open),
+            version=VERSION,
+            role=self.role,
+        )
+
+    def principal(self, token: str | None) -> Principal | None:
+        """Who holds this bearer token: an enrolled device or an officer's session; None if unknown or revoked."""
+        if not token:
+            return None
+        digest = token_hash(token)
+        device = self.store.device_by_token(digest)
+        if device is not None:
+            if device.revoked:
+                return None
+            return Principal(
+                role=Role(device.role), name=device.name, device_id=device.id, counter=device.counter, token_hash=digest
+            )
+        session = self.store.session_by_token(digest)
+        if session is not None and not session.revoked:
+            return Principal(
+                role=Role.OFFICER,
+                name=session.staff_id,
+                counter=session.counter,
+                staff_id=session.staff_id,
+                token_hash=digest,
+            )
+        return None
+
+    def counter_views(self) -> list[CounterView]:
+        with self.lock:
+            return [self.counter_view(c) for c in sorted(self.hall.counters.values(), key=lambda c: c.number)]
+
+    def counter_result(self, number: int) -> ActionResult:
+        """The counter after an action, with its ticket."""
+        view = self.counter_view(self.hall.counter(number))
+        return ActionResult(counter=view, ticket=view.ticket)
+
+    def counter_action(self, number: int, action: Callable[[Hall], object]) -> ActionResult:
+        """An officer's button on the serialised path; the counter as it is afterwards."""
+
+        def command(hall: Hall) -> ActionResult:
+            action(hall)
+            return self.counter_result(number)
+
+        return self.run(command)
+
+    def officer_login(self, number: int, staff_id: str, pin: str) -> LoginResponse | None:
+        """Log an officer in at a counter; a session token for that counter, or None (logged) if refused."""
+        row = self.store.officer(staff_id)
+        ok = verify_pin(row.pin_hash if row else None, pin)  # slow on purpose: outside the lock
+        if not ok or row is None or not row.active:
+            self.record(OfficerLoginFailed(counter=number, staff_id=staff_id))
+            return None
+        token = new_token()
+        officer = codec.officer_from_row(row)
+
+        def command(hall: Hall) -> LoginResponse:
+            hall.set_officer(officer)
+            hall.login(number, officer.staff_id)
+            current = hall.current_ticket(number)
+            return LoginResponse(
+                token=token,
+                counter=number,
+                staff_id=officer.staff_id,
+                name=officer.name,
+                current_ticket=self.ticket_public(current) if current else None,
+            )
+
+        session = SessionRow(
+            token_hash=token_hash(token), hall_id=self.store.hall_id, staff_id=officer.staff_id, counter=number,
+            created_at=self.clock(),
+        )  # fmt: skip
+        return self.run(command, rows=[session])
+
+    def logout(self, number: int, *, forced_by: str | None = None) -> ActionResult:
+        """Close the counter and end its sessions; `forced_by` names the admin who forced it (audited)."""
+        audit = [AdminForceLogout(counter=number, by=forced_by)] if forced_by else []
+
+        def command(hall: Hall) -> ActionResult:
+            hall.logout(number)
+            return self.counter_result(number)
+
+        return self.run(command, audit=audit, rows=self.store.revoke_sessions(number))
+
+    def officer_at(self, number: int) -> str | None:
+        return self.read(lambda hall: hall.counter(number).staff_id)
+
+    def device(self, device_id: int) -> DevicePublic | None:
+        row = self.store.device(device_id)
+        return codec.device_public(row) if row else None
+
+    def report_printer(self, device_id: int, state: PrinterState, detail: str | None) -> DevicePublic | None:
+        """A kiosk's printer state; a change is logged, so supervisors see it. None if the device is unknown."""
+        row = self.store.device(device_id)
+        if row is None:
+            return None
+        if row.printer_state != str(state) or row.printer_detail != detail:
+            row.printer_state, row.printer_detail = str(state), detail
+            act = DevicePrinter(device=row.name, device_id=device_id, state=str(state), detail=detail)
+            self.record(act, rows=[row])
+        return codec.device_public(row)
+
+    def has_day(self, day: str) -> bool:
+        return self.store.day_row(day) is not None
+
+    def close(self) -> None:
+        """Let go of the database (the app's shutdown)."""
+        self.store.engine.dispose()
 
 
 def _hhmm(value: str) -> time:

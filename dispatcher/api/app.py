@@ -19,6 +19,7 @@ from dispatcher.leader import Leadership
 from dispatcher.service import ACTIVE, HallService, utc_now
 from dispatcher.settings import Settings, load_hall_config
 from dispatcher.store import Store, init_schema, make_engine
+from dispatcher.version import VERSION
 from protocol import API_PREFIX
 
 from . import routes_admin, routes_counters, routes_read, routes_reports, routes_tickets, stream
@@ -75,11 +76,11 @@ def create_app(
                         await task
         if leadership:
             leadership.release()
-        svc.store.engine.dispose()
+        svc.close()
 
     app = FastAPI(
         title="fairq dispatcher",
-        version=routes_read.VERSION,
+        version=VERSION,
         description="Pooled, random, verifiable dispatch of a customs declaration hall.",
         lifespan=lifespan,
     )

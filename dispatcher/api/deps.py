@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
-from dispatcher.auth import Principal, token_hash
+from dispatcher.auth import Principal
 from dispatcher.service import HallService
 from protocol import Role
 
@@ -26,36 +26,17 @@ def service(request: Request) -> HallService:
 
 def resolve_token(svc: HallService, token: str | None) -> Principal | None:
     """The principal behind a bearer token, or None if it is unknown or revoked."""
-    if not token:
-        return None
-    digest = token_hash(token)
-    device = svc.store.device_by_token(digest)
-    if device is not None:
-        if device.revoked:
-            return None
-        return Principal(
-            role=Role(device.role),
-            name=device.name,
-            device_id=device.id,
-            counter=device.counter,
-            token_hash=digest,
-        )
-    session = svc.store.session_by_token(digest)
-    if session is not None and not session.revoked:
-        return Principal(
-            role=Role.OFFICER,
-            name=session.staff_id,
-            counter=session.counter,
-            staff_id=session.staff_id,
-            token_hash=digest,
-        )
-    return None
+    return svc.principal(token)
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer …` header, or None."""
+    scheme, _, token = (authorization or "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 def bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+    return bearer_token(request.headers.get("authorization"))
 
 
 def principal(request: Request) -> Principal:

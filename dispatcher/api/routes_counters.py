@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Depends
 from fastapi.concurrency import run_in_threadpool
 
-from dispatcher.auth import Principal, hash_pin, new_token, token_hash, verify_pin
+from dispatcher.auth import Principal, hash_pin
+from dispatcher.core import Hall
 from dispatcher.service import HallService
-from dispatcher.store.codec import officer_from_row
-from dispatcher.store.tables import SessionRow
 from protocol import Role
 from protocol.models import (
     ActionResult,
@@ -29,16 +30,10 @@ router = APIRouter(tags=["counters"])
 __all__ = ["router", "hash_pin"]
 
 
-def _result(svc: HallService, number: int) -> ActionResult:
-    counter = svc.hall.counter(number)
-    view = svc.counter_view(counter)
-    return ActionResult(counter=view, ticket=view.ticket)
-
-
 @router.get("/counters", response_model=list[CounterView])
 def list_counters(_: Principal = Depends(allow(*READERS)), svc: HallService = Depends(service)) -> list[CounterView]:
     """Every counter with its state, officer and current ticket."""
-    return svc.read(lambda hall: [svc.counter_view(c) for c in sorted(hall.counters.values(), key=lambda c: c.number)])
+    return svc.counter_views()
 
 
 @router.post("/counters/{number}/login", response_model=LoginResponse)
@@ -57,46 +52,17 @@ async def login(
             f"Too many wrong PINs; try again in {wait} s.",
             {"Retry-After": str(wait)},
         )
-    row = svc.store.officer(body.staff_id)
-    ok = await run_in_threadpool(verify_pin, row.pin_hash if row else None, body.pin)
-    if not ok or row is None or not row.active:
+    reply = await run_in_threadpool(svc.officer_login, number, body.staff_id, body.pin)
+    if reply is None:
         limiter.failed(*keys)
-        svc.run(
-            lambda hall: None,
-            audit=[("officer.login_failed", {"counter": number, "staff_id": body.staff_id})],
-        )
         raise ApiError(401, "bad_credentials", "Wrong staff id or PIN.")
     limiter.succeeded(*keys)
-    token = new_token()
-    officer = officer_from_row(row)
-
-    def command(hall):
-        hall.set_officer(officer)
-        hall.login(number, officer.staff_id)
-        current = hall.current_ticket(number)
-        return LoginResponse(
-            token=token,
-            counter=number,
-            staff_id=officer.staff_id,
-            name=officer.name,
-            current_ticket=svc.ticket_public(current) if current else None,
-        )
-
-    session = SessionRow(
-        token_hash=token_hash(token), hall_id=svc.store.hall_id, staff_id=officer.staff_id, counter=number,
-        created_at=svc.clock(),
-    )  # fmt: skip
-    return await run_in_threadpool(svc.run, command, rows=[session])
+    return reply
 
 
-def _act(svc: HallService, who: Principal, number: int, action) -> ActionResult:
+def _act(svc: HallService, who: Principal, number: int, action: Callable[[Hall], object]) -> ActionResult:
     at_own_counter(who, number, Role.OFFICER)
-
-    def command(hall):
-        action(hall)
-        return _result(svc, number)
-
-    return svc.run(command)
+    return svc.counter_action(number, action)
 
 
 @router.post("/counters/{number}/next", response_model=ActionResult)
@@ -162,13 +128,7 @@ def resume(number: Id, who: Principal = Depends(principal), svc: HallService = D
 def logout(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """Close the counter; a called ticket returns to the head of its queue. Admin may force it (audited)."""
     at_own_counter(who, number, Role.OFFICER, Role.ADMIN)
-    audit = [("admin.force_logout", {"counter": number, "by": who.name})] if who.role == Role.ADMIN else []
-
-    def command(hall):
-        hall.logout(number)
-        return _result(svc, number)
-
-    return svc.run(command, audit=audit, rows=svc.store.revoke_sessions(number))
+    return svc.logout(number, forced_by=who.name if who.role == Role.ADMIN else None)
 
 
 @router.post("/counters/{number}/rate", response_model=ActionResult)
@@ -177,19 +137,14 @@ def rate(
 ) -> ActionResult:
     """The trader's rating from the evaluator, for a ticket this counter finished."""
     at_own_counter(who, number, Role.OFFICER, Role.COUNTER)
-
-    def command(hall):
-        hall.rate(number, body.ticket_id, str(body.rating))
-        return _result(svc, number)
-
-    return svc.run(command)
+    return svc.counter_action(number, lambda hall: hall.rate(number, body.ticket_id, str(body.rating)))
 
 
 @router.get("/counters/{number}/stats", response_model=OfficerStats)
 def stats(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> OfficerStats:
     """Today's figures for the officer at this counter."""
     at_own_counter(who, number, Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
-    staff_id = who.staff_id or svc.read(lambda hall: hall.counter(number).staff_id)
+    staff_id = who.staff_id or svc.officer_at(number)
     if staff_id is None:
         raise ApiError(409, "counter_closed", f"Nobody is logged in at counter {number}.")
     return OfficerStats(**svc.officer_stats(staff_id))

@@ -23,7 +23,7 @@ DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def _report(request: Request, svc: HallService, day: str) -> dict:
     if not DAY.match(day):
         raise ApiError(422, "bad_day", f"{day!r} is not a day (YYYY-MM-DD).")
-    if svc.store.day_row(day) is None:
+    if not svc.has_day(day):
         raise ApiError(404, "day_not_found", f"No business day {day}.")
     thresholds = load_thresholds(request.app.state.settings.data_dir / "integrity.toml")
     return day_report(svc, day, thresholds)

@@ -12,8 +12,9 @@ from fastapi.concurrency import run_in_threadpool
 
 from dispatcher.hub import stream_message
 from dispatcher.service import HallService
+from protocol.events import EventKind
 
-from .deps import resolve_token
+from .deps import bearer_token, resolve_token
 
 router = APIRouter(tags=["stream"])
 
@@ -22,15 +23,14 @@ MAX_BAD_MESSAGES = 20
 MAX_REPLAY = 20000
 PAGE = 1000
 # After these events a stream checks that its own token still holds, and closes if it was revoked.
-REVOKING = frozenset({"admin.device_revoked", "counter.logout"})
+REVOKING = frozenset({EventKind.ADMIN_DEVICE_REVOKED, EventKind.COUNTER_LOGOUT})
 
 
 @router.websocket("/stream")
 async def stream(ws: WebSocket, since: int | None = None, token: str | None = None) -> None:
     """Events as JSON messages: `hello`, then a `snapshot` or replayed `event`s, then live `event`s."""
     svc: HallService = ws.app.state.service
-    header = ws.headers.get("authorization", "")
-    token = token or (header[7:].strip() if header.lower().startswith("bearer ") else None)
+    token = token or bearer_token(ws.headers.get("authorization"))
     who = await run_in_threadpool(resolve_token, svc, token)
     if who is None:
         await ws.close(code=4401, reason="a valid token is required")

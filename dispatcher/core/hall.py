@@ -14,6 +14,37 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from protocol import CounterState, TicketState, declaration_problem, enterprise_problem
+from protocol.events import (
+    CallData,
+    CounterLogin,
+    CounterLogout,
+    CounterLost,
+    CounterPaused,
+    CounterReady,
+    CounterResumed,
+    DayClosed,
+    DayOpened,
+    DayOpening,
+    DrawData,
+    OpeningCategory,
+    OpeningCounter,
+    OpeningOfficer,
+    Payload,
+    TicketCalled,
+    TicketCancelled,
+    TicketCompleted,
+    TicketData,
+    TicketExpired,
+    TicketIssued,
+    TicketNoShow,
+    TicketRated,
+    TicketRecalled,
+    TicketReprinted,
+    TicketReturned,
+    TicketStarted,
+    TicketTransferred,
+    event_data,
+)
 from protocol.validation import normalise_enterprise
 
 from .draws import commitment, draw_index
@@ -141,28 +172,25 @@ class Hall:
         self._idempotency = {}
         self.recent_calls.clear()
         self._changes.day = self.day
-        self._emit("day.opened", {"day": today, "commitment": self.day.commitment, "hall": self._opening()})
+        self._emit(DayOpened(day=today, commitment=self.day.commitment, hall=self._opening()))
         return self.day
 
-    def _opening(self) -> dict[str, Any]:
+    def _opening(self) -> DayOpening:
         """The dispatch inputs at the day's start, so the day's draws can be re-checked from its log alone."""
-        return {
-            "k": self.k,
-            "categories": [{"code": c.code, "priority": c.priority} for c in self.categories.values()],
-            "counters": [
-                {
-                    "number": c.number,
-                    "categories": sorted(c.spec.categories),
-                    "state": str(c.state),
-                    "staff_id": c.staff_id,
-                }
+        return DayOpening(
+            k=self.k,
+            categories=[OpeningCategory(code=c.code, priority=c.priority) for c in self.categories.values()],
+            counters=[
+                OpeningCounter(
+                    number=c.number, categories=sorted(c.spec.categories), state=c.state, staff_id=c.staff_id
+                )
                 for c in sorted(self.counters.values(), key=lambda c: c.number)
             ],
-            "officers": [
-                {"staff_id": o.staff_id, "recusals": sorted(o.recusals)}
+            officers=[
+                OpeningOfficer(staff_id=o.staff_id, recusals=sorted(o.recusals))
                 for o in sorted(self.officers.values(), key=lambda o: o.staff_id)
             ],
-        }
+        )
 
     def close_day(self) -> Day:
         """End the business day: open tickets expire, and the seed is revealed."""
@@ -174,11 +202,11 @@ class Hall:
                 if counter.ticket_id == ticket.id:
                     self._set_counter(counter, CounterState.IDLE, ticket=None)
             self._finish(ticket, TicketState.EXPIRED, now)
-            self._emit("ticket.expired", {"ticket": ticket.as_dict()})
+            self._emit(TicketExpired(ticket=_ticket(ticket)))
         day.is_open = False
         day.closed_at = now
         self._changes.day = day
-        self._emit("day.closed", {"day": day.day, "commitment": day.commitment, "seed": day.seed.hex()})
+        self._emit(DayClosed(day=day.day, commitment=day.commitment, seed=day.seed.hex()))
         return day
 
     # ---- tickets ------------------------------------------------------------------------
@@ -218,7 +246,7 @@ class Hall:
                 if existing.declaration_no == declaration_no:
                     if idempotency_key:
                         self._idempotency[idempotency_key] = existing.id
-                    self._emit("ticket.reprinted", {"ticket": existing.as_dict(), "kiosk": kiosk})
+                    self._emit(TicketReprinted(ticket=_ticket(existing), kiosk=kiosk))
                     return existing, True
         seq = day.label_seq.get(cat.code, 0) + 1
         day.label_seq[cat.code] = seq
@@ -242,7 +270,7 @@ class Hall:
         if idempotency_key:
             self._idempotency[idempotency_key] = ticket.id
         self._touch(ticket)
-        self._emit("ticket.issued", {"ticket": ticket.as_dict()})
+        self._emit(TicketIssued(ticket=_ticket(ticket)))
         self._dispatch()
         return ticket, False
 
@@ -266,10 +294,7 @@ class Hall:
         counter = self.counters.get(ticket.counter) if ticket.counter else None
         self._finish(ticket, TicketState.CANCELLED, self.clock())
         ticket.outcome = reason
-        self._emit(
-            "ticket.cancelled",
-            {"ticket": ticket.as_dict(), "reason": reason, "by": by, "after_call": was_called},
-        )
+        self._emit(TicketCancelled(ticket=_ticket(ticket), reason=reason, by=by, after_call=was_called))
         if was_called and counter is not None and counter.ticket_id == ticket.id:
             self._set_counter(counter, CounterState.READY, ticket=None)
             self._dispatch()
@@ -310,13 +335,13 @@ class Hall:
             if other.staff_id == staff_id and other.number != counter_no:
                 raise Conflict("officer_elsewhere", f"Officer {staff_id} is logged in at counter {other.number}.")
         if counter.staff_id == staff_id:
-            self._emit("counter.login", {"counter": counter.number, "staff_id": staff_id, "resumed": True})
+            self._emit(CounterLogin(counter=counter.number, staff_id=staff_id, resumed=True))
             return counter
         if counter.state != CounterState.CLOSED:
             raise Conflict("counter_in_use", f"Counter {counter_no} is in use by {counter.staff_id}.")
         counter.staff_id = staff_id
         self._set_counter(counter, CounterState.IDLE)
-        self._emit("counter.login", {"counter": counter.number, "staff_id": staff_id, "resumed": False})
+        self._emit(CounterLogin(counter=counter.number, staff_id=staff_id, resumed=False))
         return counter
 
     def logout(self, counter_no: int) -> Counter:
@@ -330,7 +355,7 @@ class Hall:
         staff_id = counter.staff_id
         counter.staff_id = None
         self._set_counter(counter, CounterState.CLOSED, ticket=None)
-        self._emit("counter.logout", {"counter": counter.number, "staff_id": staff_id})
+        self._emit(CounterLogout(counter=counter.number, staff_id=staff_id))
         self._dispatch()
         return counter
 
@@ -343,7 +368,7 @@ class Hall:
             self._set_counter(counter, CounterState.IDLE, ticket=None)
         elif counter.state == CounterState.READY:
             self._set_counter(counter, CounterState.IDLE)
-        self._emit("counter.lost", {"counter": counter.number, "staff_id": counter.staff_id})
+        self._emit(CounterLost(counter=counter.number, staff_id=counter.staff_id))
         self._dispatch()
         return counter
 
@@ -354,9 +379,9 @@ class Hall:
         if ticket:
             self._complete(counter, ticket, outcome=None)
         if counter.state == CounterState.PAUSED:
-            self._emit("counter.resumed", {"counter": counter.number, "staff_id": counter.staff_id})
+            self._emit(CounterResumed(counter=counter.number, staff_id=counter.staff_id))
         self._set_counter(counter, CounterState.READY, ticket=None)
-        self._emit("counter.ready", {"counter": counter.number, "staff_id": counter.staff_id})
+        self._emit(CounterReady(counter=counter.number, staff_id=counter.staff_id))
         self._dispatch()
         return self._current(counter)
 
@@ -367,7 +392,7 @@ class Hall:
         ticket.recalls += 1
         self._touch(ticket)
         call = self._call_record(ticket, counter.number, recall=True)
-        self._emit("ticket.recalled", {"ticket": ticket.as_dict(), "counter": counter.number, "call": call})
+        self._emit(TicketRecalled(ticket=_ticket(ticket), counter=counter.number, call=call))
         return ticket
 
     def start(self, counter_no: int) -> Ticket:
@@ -377,7 +402,7 @@ class Hall:
         self._set_state(ticket, TicketState.SERVING)
         ticket.started_at = self.clock()
         self._touch(ticket)
-        self._emit("ticket.started", {"ticket": ticket.as_dict(), "counter": counter.number})
+        self._emit(TicketStarted(ticket=_ticket(ticket), counter=counter.number))
         return ticket
 
     def complete(self, counter_no: int, *, outcome: str | None = None) -> Ticket:
@@ -393,7 +418,7 @@ class Hall:
         counter = self._staffed(counter_no)
         ticket = self._require_current(counter, TicketState.CALLED)
         self._finish(ticket, TicketState.NO_SHOW, self.clock())
-        self._emit("ticket.no_show", {"ticket": ticket.as_dict(), "counter": counter.number})
+        self._emit(TicketNoShow(ticket=_ticket(ticket), counter=counter.number))
         self._set_counter(counter, CounterState.IDLE, ticket=None)
         return ticket
 
@@ -415,14 +440,13 @@ class Hall:
         ticket.transfers += 1
         self._requeue(ticket)
         self._emit(
-            "ticket.transferred",
-            {
-                "ticket": ticket.as_dict(),
-                "counter": counter.number,
-                "staff_id": counter.staff_id,
-                "from_category": from_category,
-                "reason": reason,
-            },
+            TicketTransferred(
+                ticket=_ticket(ticket),
+                counter=counter.number,
+                staff_id=counter.staff_id,
+                from_category=from_category,
+                reason=reason,
+            )
         )
         self._set_counter(counter, CounterState.IDLE, ticket=None)
         self._dispatch()
@@ -436,7 +460,7 @@ class Hall:
         if self._current(counter):
             raise Conflict("ticket_in_hand", "Finish the current ticket before pausing.")
         self._set_counter(counter, CounterState.PAUSED)
-        self._emit("counter.paused", {"counter": counter.number, "staff_id": counter.staff_id})
+        self._emit(CounterPaused(counter=counter.number, staff_id=counter.staff_id))
         return counter
 
     def resume(self, counter_no: int) -> Counter:
@@ -445,7 +469,7 @@ class Hall:
         if counter.state != CounterState.PAUSED:
             raise Conflict("not_paused", f"Counter {counter_no} is not paused.")
         self._set_counter(counter, CounterState.IDLE)
-        self._emit("counter.resumed", {"counter": counter.number, "staff_id": counter.staff_id})
+        self._emit(CounterResumed(counter=counter.number, staff_id=counter.staff_id))
         return counter
 
     def rate(self, counter_no: int, ticket_id: int, rating: str) -> Ticket:
@@ -458,15 +482,7 @@ class Hall:
             raise Conflict("already_rated", f"Ticket {ticket.label} is already rated.")
         ticket.rating = rating
         self._touch(ticket)
-        self._emit(
-            "ticket.rated",
-            {
-                "ticket": ticket.as_dict(),
-                "counter": counter_no,
-                "staff_id": ticket.staff_id,
-                "rating": rating,
-            },
-        )
+        self._emit(TicketRated(ticket=_ticket(ticket), counter=counter_no, staff_id=ticket.staff_id, rating=rating))
         return ticket
 
     def counter(self, counter_no: int) -> Counter:
@@ -531,14 +547,13 @@ class Hall:
         self._set_counter(counter, CounterState.BUSY, ticket=ticket.id)
         call = self._call_record(ticket, counter.number, recall=False)
         self._emit(
-            "ticket.called",
-            {
-                "ticket": ticket.as_dict(),
-                "counter": counter.number,
-                "staff_id": counter.staff_id,
-                "draw": draw.as_dict(),
-                "call": call,
-            },
+            TicketCalled(
+                ticket=_ticket(ticket),
+                counter=counter.number,
+                staff_id=counter.staff_id,
+                draw=DrawData.model_validate(draw.as_dict()),
+                call=call,
+            )
         )
 
     # ---- helpers ------------------------------------------------------------------------
@@ -574,10 +589,7 @@ class Hall:
         ticket.outcome = outcome
         counter.last_ticket_id = ticket.id
         self._note_service_time(ticket)
-        self._emit(
-            "ticket.completed",
-            {"ticket": ticket.as_dict(), "counter": counter.number, "staff_id": counter.staff_id},
-        )
+        self._emit(TicketCompleted(ticket=_ticket(ticket), counter=counter.number, staff_id=counter.staff_id))
 
     def _finish(self, ticket: Ticket, state: TicketState, now: datetime) -> None:
         self._set_state(ticket, state)
@@ -595,7 +607,7 @@ class Hall:
     def _return_to_queue(self, ticket: Ticket, *, why: str) -> None:
         counter = ticket.counter
         self._requeue(ticket)
-        self._emit("ticket.returned", {"ticket": ticket.as_dict(), "counter": counter, "why": why})
+        self._emit(TicketReturned(ticket=_ticket(ticket), counter=counter, why=why))
 
     def _set_counter(self, counter: Counter, state: CounterState, **kw: int | None) -> None:
         if "ticket" in kw:
@@ -616,19 +628,20 @@ class Hall:
     def _touch(self, ticket: Ticket) -> None:
         self._changes.tickets[ticket.id] = ticket
 
-    def _emit(self, kind: str, data: dict[str, Any]) -> None:
+    def _emit(self, payload: Payload) -> None:
+        kind, data = event_data(payload)
         self._changes.events.append(CoreEvent(kind=kind, at=self.clock(), data=data))
 
-    def _call_record(self, ticket: Ticket, counter_no: int, *, recall: bool) -> dict[str, Any]:
-        call = {
-            "ticket_id": ticket.id,
-            "label": ticket.label,
-            "category": ticket.category,
-            "counter": counter_no,
-            "at": self.clock().isoformat(),
-            "recall": recall,
-        }
-        self.recent_calls.appendleft(call)
+    def _call_record(self, ticket: Ticket, counter_no: int, *, recall: bool) -> CallData:
+        call = CallData(
+            ticket_id=ticket.id,
+            label=ticket.label,
+            category=ticket.category,
+            counter=counter_no,
+            at=self.clock().isoformat(),
+            recall=recall,
+        )
+        self.recent_calls.appendleft(call.model_dump())
         return call
 
     def _note_service_time(self, ticket: Ticket) -> None:
@@ -641,3 +654,7 @@ class Hall:
 
     def _sorted(self, tickets: Iterable[Ticket]) -> list[Ticket]:
         return sorted(tickets, key=self._queue_key)
+
+
+def _ticket(ticket: Ticket) -> TicketData:
+    return TicketData.model_validate(ticket.as_dict())

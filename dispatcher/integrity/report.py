@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from dispatcher.stats import mean, percentile
+from protocol.events import EventKind
+
 from .records import DayLog, load_day
 from .replay import Replay, replay
 from .rules import Thresholds, run_rules
-from .stats import mean, percentile
 from .verify import verify_day
 
 if TYPE_CHECKING:
@@ -103,7 +105,7 @@ def _officers(hall: Replay, info: HallInfo, warnings) -> list[dict[str, Any]]:
         served = [t for t in hall.tickets.values() if t.staff_id == s and t.service_s is not None]
         services = [t.service_s for t in served]
         acts = [a for a in hall.acts if a.staff_id == s]
-        rated = [a.data.get("rating") for a in acts if a.kind == "ticket.rated"]
+        rated = [a.data.get("rating") for a in acts if a.kind == EventKind.TICKET_RATED]
         if not calls and not acts:
             continue
         rows.append(
@@ -114,9 +116,9 @@ def _officers(hall: Replay, info: HallInfo, warnings) -> list[dict[str, Any]]:
                 "served": len(served),
                 "mean_service_s": _round(mean(services)),
                 "p90_service_s": _round(percentile(services, 90)),
-                "no_shows": sum(1 for a in acts if a.kind == "ticket.no_show"),
-                "transfers": sum(1 for a in acts if a.kind == "ticket.transferred"),
-                "recalls": sum(1 for a in acts if a.kind == "ticket.recalled"),
+                "no_shows": sum(1 for a in acts if a.kind == EventKind.TICKET_NO_SHOW),
+                "transfers": sum(1 for a in acts if a.kind == EventKind.TICKET_TRANSFERRED),
+                "recalls": sum(1 for a in acts if a.kind == EventKind.TICKET_RECALLED),
                 "ratings": {r: rated.count(r) for r in RATINGS},
                 "warnings": sum(1 for w in warnings if w.staff_id == s),
             }

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dispatcher.core import Category, Counter, CounterSpec, Day, Draw, Officer, Ticket
-from protocol import CounterState, TicketState
+from protocol import CounterState, PrinterState, Role, TicketState
+from protocol.models import DevicePublic
 
-from .tables import CategoryRow, CounterRow, DayRow, DrawRow, OfficerRow, TicketRow
+from .tables import CategoryRow, CounterRow, DayRow, DeviceRow, DrawRow, OfficerRow, TicketRow
 
 TICKET_FIELDS = (
     "id", "day", "seq", "label", "category", "declaration_no", "enterprise_code", "kiosk",
@@ -129,3 +130,15 @@ def row_to_draw(row: DrawRow) -> Draw:
 
 def split(value: str) -> list[str]:
     return [v for v in value.split(",") if v]
+
+
+def device_public(row: DeviceRow) -> DevicePublic:
+    """An enrolled device as the API shows it (never its token)."""
+    return DevicePublic(
+        id=row.id or 0,
+        name=row.name,
+        role=Role(row.role),
+        counter=row.counter,
+        revoked=row.revoked,
+        printer_state=PrinterState(row.printer_state) if row.printer_state else None,
+    )

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from dispatcher.core import Category, Changes, CoreEvent, Counter, Day, Draw, Officer, Ticket
+from protocol.events import EventKind
 from protocol.models import CategoryConfig, CounterConfig, Event
 
 from . import codec
@@ -116,7 +117,7 @@ class Store:
             recent, transfers_by = [], {}
             if day and day.opened_at:
                 q = select(EventRow.data).where(
-                    EventRow.hall_id == h, EventRow.kind == "ticket.transferred", EventRow.at >= day.opened_at
+                    EventRow.hall_id == h, EventRow.kind == EventKind.TICKET_TRANSFERRED, EventRow.at >= day.opened_at
                 )
                 for data in s.exec(q):
                     staff_id = json.loads(data).get("staff_id") or ""
@@ -124,7 +125,10 @@ class Store:
             if day:
                 q = (
                     select(EventRow)
-                    .where(EventRow.hall_id == h, col(EventRow.kind).in_(["ticket.called", "ticket.recalled"]))
+                    .where(
+                        EventRow.hall_id == h,
+                        col(EventRow.kind).in_([EventKind.TICKET_CALLED, EventKind.TICKET_RECALLED]),
+                    )
                     .order_by(col(EventRow.seq).desc())
                     .limit(20)
                 )
@@ -235,10 +239,25 @@ class Store:
             q = q.order_by(EventRow.seq).limit(limit)
             return [Event(seq=r.seq, kind=r.kind, at=codec.utc(r.at), data=json.loads(r.data)) for r in s.exec(q)]
 
-    def event_rows(self) -> list[EventRow]:
+    def event_rows(self, since: datetime | None = None, until: datetime | None = None) -> list[EventRow]:
+        """The log's rows in sequence order, optionally only those stamped in [since, until)."""
         with self.session() as s:
-            q = select(EventRow).where(EventRow.hall_id == self.hall_id).order_by(EventRow.seq)
-            return list(s.exec(q))
+            q = select(EventRow).where(EventRow.hall_id == self.hall_id)
+            if since is not None:
+                q = q.where(col(EventRow.at) >= since)
+            if until is not None:
+                q = q.where(col(EventRow.at) < until)
+            return list(s.exec(q.order_by(col(EventRow.seq))))
+
+    def event_row(self, seq: int) -> EventRow | None:
+        with self.session() as s:
+            return s.get(EventRow, (self.hall_id, seq))
+
+    def closed_days(self) -> list[str]:
+        """The days whose seed is revealed, oldest first."""
+        with self.session() as s:
+            q = select(DayRow).where(DayRow.hall_id == self.hall_id, col(DayRow.is_open).is_(False))
+            return sorted(r.day for r in s.exec(q))
 
     def draws(self, day: str) -> list[Draw]:
         with self.session() as s:
