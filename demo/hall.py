@@ -46,7 +46,7 @@ class DemoHall:
 
 
 def make_admin_token(hall: DemoHall) -> None:
-    """The first admin token, made on the fresh data directory with `fairq admin`."""
+    """The first admin token, made with `fairq admin` on the data directory of the hall just started."""
     admin_out = subprocess.run(
         fairq("admin", "--data-dir", str(hall.data), "device", "add", "--role", "admin", "--name", "demo-admin"),
         capture_output=True,
@@ -83,11 +83,11 @@ def start_hall(args: argparse.Namespace, procs: Processes) -> DemoHall:
     (root / "logs").mkdir(exist_ok=True)
     procs.log_dir = root / "logs"
     hall = DemoHall(root, args.port or free_port(), args.counters)
-    make_admin_token(hall)
     serve = fairq("serve", "--data-dir", str(hall.data), "--port", str(hall.port), "--host", "127.0.0.1")
     serve += ["--zeroconf-interface", "127.0.0.1"]
     procs.start("dispatcher", serve)
-    wait_http(f"{hall.url}/api/v1/health")
+    wait_http(f"{hall.url}/api/v1/health")  # the first start creates the hall (the built-in sample)
+    make_admin_token(hall)
     enrol(hall)
     for n in hall.counters:
         sim = fairq("hw", "sim", "counter", "--link", str(hall.device_line(n)))

@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 
 from dispatcher import admin
-from dispatcher.api import build_service
 from dispatcher.settings import Settings
+from dispatcher.wiring import build_service
 from protocol.models import DeviceCreate, OfficerCreate
 
 from .live import free_port

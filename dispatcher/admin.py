@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from dispatcher.auth import hash_pin, new_token, token_hash
-from dispatcher.core import NotFound
-from dispatcher.service import HallService
-from dispatcher.store import codec
+from dispatcher.config_diff import HALL_FIELDS, Change, HallNow, HallShape, Plan, plan
+from dispatcher.core import Category, CounterSpec, Hall, NotFound
+from dispatcher.service import HallService, stored_hall_config
+from dispatcher.settings import HallConfig
+from dispatcher.store import ConfigWrite, codec
 from dispatcher.store.tables import CategoryRow, CounterRow, DeviceRow, OfficerRow, SettingRow
 from protocol import OfficerRole, Role, enterprise_problem, normalise_enterprise
 from protocol.events import (
     AdminCategory,
+    AdminCategoryRemoved,
+    AdminConfig,
     AdminCounter,
+    AdminCounterRemoved,
     AdminDayClose,
     AdminDayOpen,
     AdminDevice,
     AdminDeviceRevoked,
     AdminOfficer,
     AdminOfficerRemoved,
+    AdminSetting,
     HallNotice,
+    Payload,
 )
 from protocol.models import (
     CategoryConfig,
@@ -49,6 +59,7 @@ def put_category(svc: HallService, code: str, body: CategoryConfig, *, by: str) 
         audit=[AdminCategory(by=by, category=body)],
         rows=[row],
     )
+    _note_revision(svc)
     return body
 
 
@@ -86,6 +97,7 @@ def put_counter(svc: HallService, number: int, body: CounterConfig, *, by: str) 
         audit=[AdminCounter(by=by, counter=body)],
         rows=[row],
     )
+    _note_revision(svc)
     return body
 
 
@@ -198,3 +210,131 @@ def set_notice(svc: HallService, text: str, *, by: str) -> NoticeUpdate:
     row = SettingRow(hall_id=svc.store.hall_id, key="notice", value=text)
     svc.record(HallNotice(by=by, text=text), rows=[row])
     return NoticeUpdate(text=text)
+
+
+# ---- applying hall.toml ----------------------------------------------------------------------
+
+
+def _shape(config: HallConfig) -> HallShape:
+    return HallShape.of(config.model_dump(include=set(HALL_FIELDS)), config.categories, config.counters)
+
+
+def _stored_shape(svc: HallService) -> HallShape:
+    """The configuration in the store; hall-wide settings only if a previous apply recorded them."""
+    stored = stored_hall_config(svc.store)
+    if stored is None:
+        return HallShape({"hall_id": svc.store.hall_id}, {}, {})
+    recorded = json.loads(svc.store.setting("hall_config") or "{}")
+    settings = {k: v for k, v in stored.model_dump(include=set(HALL_FIELDS)).items() if k in recorded}
+    return HallShape.of({**settings, "hall_id": svc.store.hall_id}, stored.categories, stored.counters)
+
+
+def config_revision(svc: HallService) -> str:
+    """The revision of the configuration the store holds now."""
+    return _stored_shape(svc).revision()
+
+
+def _now(hall: Hall) -> HallNow:
+    open_tickets: dict[str, list[str]] = {}
+    for t in sorted(hall.tickets.values(), key=lambda t: t.id):
+        if t.state.is_open:
+            open_tickets.setdefault(t.category, []).append(t.label)
+    counter_tickets = {}
+    for number, counter in hall.counters.items():
+        ticket = hall.tickets.get(counter.ticket_id) if counter.ticket_id else None
+        if ticket is not None and ticket.state.is_open:
+            counter_tickets[number] = ticket.label
+    return HallNow(
+        open_tickets=open_tickets,
+        counter_tickets=counter_tickets,
+        counter_officers={n: c.staff_id for n, c in hall.counters.items() if c.staff_id},
+        day_open=bool(hall.day and hall.day.is_open),
+    )
+
+
+def plan_config(svc: HallService, wanted: HallConfig) -> Plan:
+    """What applying `wanted` would change now, and what would be refused (nothing is written)."""
+    with svc.lock:
+        return plan(_stored_shape(svc), _shape(wanted), _now(svc.hall))
+
+
+def apply_config(svc: HallService, wanted: HallConfig, *, by: str, source: str = "") -> Plan:
+    """Apply what is safe of `wanted` as logged admin events; refused changes are listed, never applied."""
+    with svc.lock:
+        p = plan_config(svc, wanted)
+        recorded = svc.store.setting("config_revision")
+        if not p.changes and recorded == p.after and not _refusals_changed(svc, p):
+            svc.config_revision, svc.config_refused = p.after, [r.describe() for r in p.refused]
+            return p
+        write = ConfigWrite(settings={"config_revision": p.after, "config_refused": _refused_json(p)})
+        audit: list[Payload] = [
+            AdminConfig(
+                by=by,
+                source=source,
+                revision=p.after,
+                previous=p.before,
+                changes=[c.describe() for c in p.changes],
+                refused=[r.describe() for r in p.refused],
+            )
+        ]
+        steps = []
+        settings = json.loads(svc.store.setting("hall_config") or "{}")
+        for change in p.changes:
+            audit_item, step = _step(change, by, write, settings)
+            audit.append(audit_item)
+            if step:
+                steps.append(step)
+        write.settings["hall_config"] = json.dumps(settings, sort_keys=True, ensure_ascii=False)
+
+        def command(hall: Hall) -> None:
+            for step in steps:
+                step(hall)
+
+        svc.run(command, audit=audit, config=write)
+        svc.config_revision, svc.config_refused = p.after, [r.describe() for r in p.refused]
+        effective = stored_hall_config(svc.store)
+        if effective is not None:
+            svc.config = effective
+        if any(c.what == "setting" for c in p.changes):
+            svc.reload()  # k and the time zone are the core's own parameters
+        return p
+
+
+def _note_revision(svc: HallService) -> None:
+    """After a change through the admin API, record the revision of the configuration now in force."""
+    revision = config_revision(svc)
+    if revision != svc.config_revision:
+        svc.run(lambda hall: None, rows=[SettingRow(hall_id=svc.store.hall_id, key="config_revision", value=revision)])
+        svc.config_revision = revision
+
+
+def _refused_json(p: Plan) -> str:
+    return json.dumps([r.describe() for r in p.refused], ensure_ascii=False)
+
+
+def _refusals_changed(svc: HallService, p: Plan) -> bool:
+    return svc.store.setting("config_refused", "[]") != _refused_json(p)
+
+
+def _step(change: Change, by: str, write: ConfigWrite, settings: dict[str, Any]):
+    """The audit event, the core command and the rows of one accepted change."""
+    verb = {"add": "added", "change": "changed", "remove": "removed"}[change.action]
+    if change.what == "setting":
+        settings[change.key] = change.after
+        return AdminSetting(by=by, key=change.key, before=change.before, after=change.after), None
+    if change.what == "category":
+        if change.action == "remove":
+            write.removed_categories.append(change.key)
+            return AdminCategoryRemoved(by=by, code=change.key), lambda h: h.remove_category(change.key)
+        body = CategoryConfig(**change.after)
+        write.categories.append(body)
+        category = Category(**body.model_dump())
+        return AdminCategory(by=by, change=verb, category=body), (lambda h: h.set_category(category))
+    number = int(change.key)
+    if change.action == "remove":
+        write.removed_counters.append(number)
+        return AdminCounterRemoved(by=by, number=number), lambda h: h.remove_counter(number)
+    body = CounterConfig(**change.after)
+    write.counters.append(body)
+    spec = CounterSpec(number=number, categories=frozenset(body.categories), name=body.name)
+    return AdminCounter(by=by, change=verb, counter=body), lambda h: h.set_counter(spec)

@@ -1,4 +1,4 @@
-"""`fairq admin`: enrol devices and officers directly on the data directory or database."""
+"""`fairq admin`: enrol devices and officers and apply hall.toml, directly on the data directory or database."""
 
 from __future__ import annotations
 
@@ -7,87 +7,155 @@ import json
 import sys
 from pathlib import Path
 
-from dispatcher import admin
-from dispatcher.api import build_service
-from dispatcher.core import DomainError
-from dispatcher.settings import Settings
+from pydantic import ValidationError
+
+from dispatcher import admin, maintenance_cli
+from dispatcher.cli_args import Parser, fail, open_service, settings_from, store_options_parent
+from dispatcher.core import DomainError, Invalid, NotFound
+from dispatcher.settings import ConfigError, load_hall_config, validation_message
+from dispatcher.wiring import ADMIN, APPLY
 from protocol import OfficerRole, Role
 from protocol.models import DeviceCreate, OfficerCreate
 
+PROG = "fairq admin"
 BY = "cli"
+OPTION_NAMES = {"staff_id": "--staff-id", "name": "--name", "pin": "--pin", "role": "--role", "recusals": "--recuse"}
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="fairq admin", description="Enrol devices and officers.")
-    p.add_argument("--data-dir", type=Path, help="data directory of the dispatcher (default var/fairq)")
-    p.add_argument("--database-url", help="SQLAlchemy URL instead of the data directory")
-    p.add_argument("--config", type=Path, help="hall.toml, used only if the database is new")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    store = store_options_parent(config_help="hall.toml: which hall, and its configuration if the hall is new")
+    store.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    p = Parser(prog=PROG, description="Enrol devices and officers; apply hall.toml.", parents=[store])
     what = p.add_subparsers(dest="what", required=True)
 
-    device = what.add_parser("device", help="kiosks, counter PCs, displays, supervisors, admins")
+    device = what.add_parser("device", help="kiosks, counter PCs, displays, supervisors, admins", parents=[store])
     dev = device.add_subparsers(dest="action", required=True)
-    add = dev.add_parser("add", help="enrol a device and print its token (shown once)")
+    add = dev.add_parser("add", help="enrol a device and print its token (shown once)", parents=[store])
     add.add_argument("--role", required=True, choices=[r.value for r in Role if r != Role.OFFICER])
     add.add_argument("--name", required=True)
     add.add_argument("--counter", type=int, help="counter number, for --role counter")
-    dev.add_parser("list", help="list devices")
-    revoke = dev.add_parser("revoke", help="revoke a device's token")
+    dev.add_parser("list", help="list devices", parents=[store])
+    revoke = dev.add_parser("revoke", help="revoke a device's token", parents=[store])
     revoke.add_argument("id", type=int)
 
-    officer = what.add_parser("officer", help="officers who log in at counters")
+    officer = what.add_parser("officer", help="officers who log in at counters", parents=[store])
     off = officer.add_subparsers(dest="action", required=True)
-    add = off.add_parser("add", help="add (or replace) an officer")
+    add = off.add_parser("add", help="add (or replace) an officer", parents=[store])
     add.add_argument("--staff-id", required=True)
     add.add_argument("--name", required=True)
-    add.add_argument("--pin", required=True)
+    add.add_argument("--pin", required=True, help="at least 4 characters")
     add.add_argument("--role", default="officer", choices=[r.value for r in OfficerRole])
     add.add_argument("--recuse", nargs="*", default=[], metavar="CODE", help="enterprise codes to recuse from")
-    off.add_parser("list", help="list officers")
-    remove = off.add_parser("remove", help="deactivate an officer")
+    off.add_parser("list", help="list officers", parents=[store])
+    remove = off.add_parser("remove", help="deactivate an officer", parents=[store])
     remove.add_argument("staff_id")
+
+    apply = what.add_parser(
+        "apply", help="compare hall.toml with the store, print the difference, apply what is safe", parents=[store]
+    )
+    apply.add_argument("file", type=Path, help="the hall.toml to apply")
+    apply.add_argument("--dry-run", action="store_true", help="print the difference and change nothing")
+    maintenance_cli.add_commands(what, parents=[store])
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one admin action and print its result."""
+    """Run one admin action and print its result; a mistake is one line on stderr and exit status 2."""
     args = _parser().parse_args(argv)
-    overrides = {"data_dir": args.data_dir, "database_url": args.database_url, "config": args.config}
-    svc = build_service(Settings(**{k: v for k, v in overrides.items() if v is not None}))
+    if args.what in maintenance_cli.COMMANDS:
+        return maintenance_cli.run(args)
+    settings = settings_from(args, PROG)
+    if args.what == "apply":
+        return _apply(args)
+    body = _body(args)  # checked before the store is opened: a bad PIN changes nothing
+    svc = open_service(settings, PROG, purpose=ADMIN)
     try:
-        result = _run(svc, args)
+        result = _run(svc, args, body)
     except DomainError as err:
-        print(f"fairq admin: {err.message} ({err.code})", file=sys.stderr)
-        return 1
+        print(f"{PROG}: {err.message} ({err.code})", file=sys.stderr)
+        return 2 if isinstance(err, Invalid | NotFound) else 1
     finally:
         svc.store.engine.dispose()
-    if args.json:
+    if getattr(args, "json", False):
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         _print_human(args, result)
     return 0
 
 
-def _run(svc, args) -> object:
+def _body(args) -> DeviceCreate | OfficerCreate | None:
+    if args.action != "add":
+        return None
+    try:
+        if args.what == "device":
+            return DeviceCreate(name=args.name, role=Role(args.role), counter=args.counter)
+        return OfficerCreate(
+            staff_id=args.staff_id, name=args.name, pin=args.pin, role=OfficerRole(args.role), recusals=args.recuse
+        )
+    except ValidationError as err:
+        fail(f"{PROG} {args.what} add", validation_message(err, OPTION_NAMES))
+
+
+def _run(svc, args, body) -> object:
     if args.what == "device":
         if args.action == "add":
-            body = DeviceCreate(name=args.name, role=Role(args.role), counter=args.counter)
             return admin.add_device(svc, body, by=BY).model_dump(mode="json")
         if args.action == "list":
             return [d.model_dump(mode="json") for d in admin.list_devices(svc)]
         return admin.revoke_device(svc, args.id, by=BY).model_dump(mode="json")
     if args.action == "add":
-        body = OfficerCreate(
-            staff_id=args.staff_id,
-            name=args.name,
-            pin=args.pin,
-            role=OfficerRole(args.role),
-            recusals=args.recuse,
-        )
         return admin.add_officer(svc, body, by=BY).model_dump(mode="json")
     if args.action == "list":
         return [o.model_dump(mode="json") for o in admin.list_officers(svc)]
     return admin.remove_officer(svc, args.staff_id, by=BY).model_dump(mode="json")
+
+
+def _apply(args) -> int:
+    """Print the difference between the file and the store; apply the safe part unless --dry-run."""
+    try:
+        wanted = load_hall_config(args.file)
+    except ConfigError as err:
+        fail(PROG, str(err))
+    settings = settings_from(args, PROG, config=args.file)
+    svc = open_service(settings, PROG, purpose=APPLY)
+    try:
+        plan = (
+            admin.plan_config(svc, wanted)
+            if args.dry_run
+            else admin.apply_config(svc, wanted, by=BY, source=str(args.file))
+        )
+    finally:
+        svc.store.engine.dispose()
+    if getattr(args, "json", False):
+        print(json.dumps(_plan_json(plan, args.dry_run), ensure_ascii=False, indent=2))
+    else:
+        hall = svc.store.hall_id
+        if plan.empty:
+            print(f"hall {hall}: {args.file} matches the store (configuration revision {plan.after})")
+        for line in plan.lines():
+            print(line)
+        if plan.changes or plan.refused:
+            verb, dry = ("would change", " (dry run: nothing changed)") if args.dry_run else ("changed", "")
+            print(
+                f"hall {hall}: {verb} {len(plan.changes)}, refused {len(plan.refused)};"
+                f" configuration revision {plan.before} -> {plan.after}{dry}"
+            )
+    if plan.refused:
+        print(f"{PROG}: {len(plan.refused)} change(s) refused as unsafe now; the rest of the hall is unchanged by them",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    return 0
+
+
+def _plan_json(plan, dry_run: bool) -> dict:
+    return {
+        "dry_run": dry_run,
+        "before": plan.before,
+        "after": plan.after,
+        "target": plan.target,
+        "changes": [c.describe() for c in plan.changes],
+        "refused": [r.describe() for r in plan.refused],
+    }
 
 
 def _print_human(args, result) -> None:

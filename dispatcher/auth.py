@@ -20,8 +20,11 @@ _DUMMY_HASH = _hasher.hash("not-a-pin")
 
 
 def new_token() -> str:
-    """A fresh bearer token (shown once, stored only as its hash)."""
-    return secrets.token_urlsafe(32)
+    """A fresh bearer token (shown once, stored only as its hash); never begins with '-', so `--token T` parses."""
+    while True:
+        token = secrets.token_urlsafe(32)
+        if not token.startswith("-"):
+            return token
 
 
 def token_hash(token: str) -> str:

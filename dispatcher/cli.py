@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 import sys
 
+from dispatcher.settings import ConfigError
+
 # subcommand -> ("module:function", one-line help). Imported only when used, so `fairq serve`
 # never loads Qt and `fairq kiosk` never loads the server.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -44,7 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     except ModuleNotFoundError as err:
         print(f"fairq {name}: not available in this installation ({err})", file=sys.stderr)
         return 2
-    return int(getattr(module, func_name)(rest) or 0)
+    try:
+        return int(getattr(module, func_name)(rest) or 0)
+    except ConfigError as err:  # a command that did not say it itself: still one line, exit 2
+        print(f"fairq {name}: {err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -2,40 +2,32 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
-from pathlib import Path
 
 import uvicorn
 
 from dispatcher.api import create_app
+from dispatcher.cli_args import Parser, add_store_options, fail, open_service, settings_from
 from dispatcher.discovery import advertised
+from dispatcher.maintenance import MaintenanceError, serving_lock
 from dispatcher.settings import Settings
 from dispatcher.tls import ensure_certificate, fingerprint
+from dispatcher.wiring import SERVE
 
 log = logging.getLogger("fairq.serve")
+PROG = "fairq serve"
 
 
 def parse(argv: list[str] | None) -> Settings:
-    p = argparse.ArgumentParser(prog="fairq serve", description="Run the fairq dispatcher.")
-    p.add_argument("--data-dir", type=Path, help="where the SQLite database lives (default var/fairq)")
-    p.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db")
-    p.add_argument("--config", type=Path, help="hall.toml (default: the built-in sample hall)")
+    p = Parser(prog=PROG, description="Run the fairq dispatcher.")
+    add_store_options(p, config_help="hall.toml, applied on start (default: the hall in the store, else the sample)")
     p.add_argument("--host", help="address to listen on (default 127.0.0.1; 0.0.0.0 for the LAN)")
     p.add_argument("--port", type=int, help="port (default 8470)")
     p.add_argument("--no-zeroconf", action="store_true", help="do not advertise on the LAN")
     p.add_argument("--zeroconf-interface", action="append", help="advertise on this address only (repeatable)")
     p.add_argument("--tls", action="store_true", help="HTTPS with a self-signed certificate kept in DATA_DIR/tls")
     args = p.parse_args(argv)
-    overrides = {
-        "data_dir": args.data_dir,
-        "database_url": args.database_url,
-        "config": args.config,
-        "host": args.host,
-        "port": args.port,
-        "zeroconf_interfaces": args.zeroconf_interface,
-    }
-    settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+    settings = settings_from(args, PROG, host=args.host, port=args.port, zeroconf_interfaces=args.zeroconf_interface)
     if args.no_zeroconf:
         settings.zeroconf = False
     if args.tls:
@@ -65,6 +57,13 @@ def main(argv: list[str] | None = None) -> int:
             fingerprint=pin,
         )
 
-    app = create_app(settings, advertise=advertise if settings.zeroconf else None)
+    try:
+        lock = serving_lock(settings)
+    except MaintenanceError as err:
+        fail(PROG, str(err))
+    svc = open_service(settings, PROG, purpose=SERVE)  # upgrades the schema (after a copy of it, on SQLite)
+    app = create_app(settings, advertise=advertise if settings.zeroconf else None, service=svc)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", ws_max_size=65536, **tls)
+    if lock:
+        lock.release()  # held while serving: `fairq admin restore` refuses to replace a running hall
     return 0

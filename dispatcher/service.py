@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import threading
@@ -16,7 +17,9 @@ from protocol.events import AdminForceLogout, DevicePrinter, OfficerLoginFailed,
 from protocol.models import (
     ActionResult,
     CallView,
+    CategoryConfig,
     CategoryView,
+    CounterConfig,
     CounterView,
     DayView,
     DevicePublic,
@@ -30,7 +33,7 @@ from protocol.models import (
 from .auth import Principal, new_token, token_hash, verify_pin
 from .hub import EventHub
 from .settings import HallConfig
-from .store import Store, codec
+from .store import ConfigWrite, Store, codec
 from .store.errors import STORAGE_ERRORS
 from .store.tables import SessionRow
 from .version import VERSION
@@ -75,6 +78,8 @@ class HallService:
         self.last_seen: dict[int, datetime] = {}  # counter -> last request from its officer or PC
         self.streams: Tally[int] = Tally()  # counter -> open event streams of its officer or PC
         self.stale = False  # memory may hold an uncommitted change: reload before the next command
+        self.config_revision = store.setting("config_revision") or None  # the hall.toml revision in force
+        self.config_refused: list[str] = json.loads(store.setting("config_refused") or "[]")
         self.hall = self._load()
         self.hear_all()
 
@@ -102,10 +107,22 @@ class HallService:
         return hall
 
     def reload(self) -> None:
-        """Throw away memory and read the hall back from the last commit."""
+        """Throw away memory and read the hall back from the last commit (configuration included)."""
         with self.lock:
+            revision = self.store.setting("config_revision") or None
+            if revision != self.config_revision:
+                self.config = stored_hall_config(self.store) or self.config
+                self.config_revision = revision
+                self.config_refused = json.loads(self.store.setting("config_refused") or "[]")
+                log.info("configuration revision %s in force (applied by another process)", revision)
             self.hall = self._load()
             self.stale = False
+
+    def follow_config(self) -> None:
+        """Pick up a configuration that `fairq admin apply` wrote while this dispatcher runs."""
+        with self.lock:
+            if (self.store.setting("config_revision") or None) != self.config_revision:
+                self.reload()
 
     def _reload_after_failure(self) -> None:
         """Drop a failed command's changes; if the database cannot be read either, reload later."""
@@ -121,8 +138,9 @@ class HallService:
         *,
         audit: Iterable[Payload] = (),
         rows: Iterable[Any] = (),
+        config: ConfigWrite | None = None,
     ) -> T:
-        """Run a command on the hall, commit what it changed (plus audit events and rows), then publish."""
+        """Run a command on the hall, commit what it changed (plus audit events, rows, configuration), then publish."""
         with self.lock:
             if self.role != ACTIVE:
                 raise NotLeader()
@@ -141,10 +159,10 @@ class HallService:
             now = self.clock()
             extra = [CoreEvent(kind=kind, at=now, data=data) for kind, data in map(event_data, audit)]
             rows = list(rows)
-            if not changes and not extra and not rows:
+            if not changes and not extra and not rows and not config:
                 return result
             try:
-                events = self.store.write(changes, extra, rows)
+                events = self.store.write(changes, extra, rows, config)
             except Exception:
                 self._reload_after_failure()
                 raise
@@ -175,6 +193,7 @@ class HallService:
         with self.lock:
             if self.role != ACTIVE:
                 return
+            self.follow_config()
             self._open_or_close_day()
             self._release_silent_counters()
 
@@ -346,6 +365,8 @@ class HallService:
             day_open=bool(day and day.is_open),
             version=VERSION,
             role=self.role,
+            config_revision=self.config_revision,
+            config_refused=self.config_refused,
         )
 
     def principal(self, token: str | None) -> Principal | None:
@@ -451,6 +472,30 @@ class HallService:
     def close(self) -> None:
         """Let go of the database (the app's shutdown)."""
         self.store.engine.dispose()
+
+
+def stored_hall_config(store: Store) -> HallConfig | None:
+    """The configuration the store holds for its hall (None if the hall has no categories yet)."""
+    categories = [
+        CategoryConfig(**{k: v for k, v in r.model_dump().items() if k != "hall_id"}) for r in store.categories()
+    ]
+    if not categories:
+        return None
+    counters = [
+        CounterConfig(
+            number=r.number,
+            name=r.name,
+            categories=codec.split(r.categories),
+            led_address=r.led_address,
+            keypad_address=r.keypad_address,
+            evaluator_address=r.evaluator_address,
+        )
+        for r in store.counter_rows()
+    ]
+    settings = json.loads(store.setting("hall_config") or "{}")
+    return HallConfig.model_validate(
+        {**settings, "hall_id": store.hall_id, "categories": categories, "counters": counters}
+    )
 
 
 def _hhmm(value: str) -> time:

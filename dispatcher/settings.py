@@ -5,14 +5,20 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from protocol.models import CategoryConfig, CounterConfig
 
 
+class ConfigError(Exception):
+    """A mistake in a command line or a configuration file, said in one line (the commands exit 2)."""
+
+
 class HallConfig(BaseModel):
     """What a hall is: its name, categories, counters, hours and dispatch parameters."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt key is refused, never ignored
 
     hall_id: str = "hall-1"
     name: str = "海关业务现场 · 阳光交单"
@@ -31,6 +37,29 @@ class HallConfig(BaseModel):
         if not (hours.isdigit() and minutes.isdigit() and 0 <= int(hours) <= 24 and 0 <= int(minutes) < 60):
             raise ValueError(f"{value!r} is not HH:MM")
         return value
+
+    @model_validator(mode="after")
+    def _references(self) -> HallConfig:
+        codes = [c.code for c in self.categories]
+        if not codes:
+            raise ValueError("categories: the hall needs at least one category")
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        if twice:
+            raise ValueError(f"categories: code {', '.join(twice)} given more than once")
+        numbers = [c.number for c in self.counters]
+        again = sorted({n for n in numbers if numbers.count(n) > 1})
+        if again:
+            raise ValueError(f"counters: number {', '.join(map(str, again))} given more than once")
+        for i, counter in enumerate(self.counters):
+            unknown = sorted(set(counter.categories) - set(codes))
+            if unknown:
+                raise ValueError(
+                    f"counters[{i}] (number {counter.number}): serves unknown category {', '.join(unknown)}"
+                    f" (the file defines {', '.join(codes)})"
+                )
+            if not counter.categories:
+                raise ValueError(f"counters[{i}] (number {counter.number}): categories is empty")
+        return self
 
 
 def sample_hall() -> HallConfig:
@@ -59,11 +88,46 @@ def sample_hall() -> HallConfig:
 
 
 def load_hall_config(path: Path | None) -> HallConfig:
-    """Read hall.toml, or the sample hall when no file is given."""
+    """Read hall.toml, or the sample hall when no file is given; any mistake is one ConfigError line."""
     if path is None:
         return sample_hall()
-    with open(path, "rb") as f:
-        return HallConfig.model_validate(tomllib.load(f))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a hall.toml file") from None
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read it ({err.strerror})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: is not valid TOML: {err}") from None
+    try:
+        return HallConfig.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(f"{path}: {validation_message(err)}") from None
+
+
+def validation_message(err: ValidationError, names: dict[str, str] | None = None) -> str:
+    """A pydantic error as one line: each problem as `key: what is wrong (got VALUE)`."""
+    problems = []
+    for e in err.errors():
+        loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"]).lstrip(".")
+        loc = (names or {}).get(loc, loc)
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "missing":
+            text = "missing (required)"
+        elif e["type"] == "extra_forbidden":
+            text = "unknown key"
+        elif e["type"] == "value_error":
+            text = msg
+        elif any(secret in loc for secret in ("pin", "password", "token")):
+            text = f"{msg[0].lower()}{msg[1:]}"  # a secret is never echoed
+        else:
+            text = f"{msg[0].lower()}{msg[1:]} (got {e['input']!r})"
+        problems.append(f"{loc}: {text}" if loc and not msg.startswith(f"{loc}:") else text)
+    return "; ".join(problems)
 
 
 class Settings(BaseSettings):
@@ -74,6 +138,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var/fairq")
     database_url: str | None = None  # default: SQLite file in data_dir
     config: Path | None = None
+    hall: str | None = None  # which hall of a shared database; needed when it holds several
     host: str = "127.0.0.1"
     port: int = 8470
     zeroconf: bool = True

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,11 +11,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
 from qtclient import DISCOVER, DeviceConfig, DispatcherLink
-from qtclient.appargs import add_common_options, load_app_config
-from qtclient.discovery import browser_for
-from qtclient.enrol import EnrolmentView
+from qtclient.appargs import AppParser, add_common_options, load_app_config
+from qtclient.bootstrap import enrol_then_run, link_for, qt_application
 from qtclient.i18n import Translator
-from qtclient.theme import apply_theme
 
 from .controller import KioskController
 from .pending import PendingWork
@@ -39,7 +36,7 @@ DEFAULTS: dict[str, Any] = {
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="fairq kiosk", description="The ticket kiosk of a fairq hall.")
+    p = AppParser(prog="fairq kiosk", description="The ticket kiosk of a fairq hall.")
     add_common_options(p, app="kiosk", device="kiosk")
     p.add_argument("--printer", help="printer URL: usb://, serial://, tcp://, file://, sim:///DIR")
     p.add_argument("--scanner", help="barcode scanner serial URL (a keyboard-wedge scanner needs none)")
@@ -96,11 +93,7 @@ def build(config: DeviceConfig, *, interfaces: list[str] | None = None) -> Kiosk
     orientation = config.get("orientation", "portrait")
     translator = Translator(["qtclient", "kiosk"])
     window = KioskWindow(orientation=orientation)
-    discovery = None
-    url = None if config.discover else config.url
-    if url is None:
-        discovery = browser_for(config, interfaces=interfaces)
-    link = DispatcherLink(url, config.token, discovery=discovery, tls_pin=config.get("tls_pin"))
+    link = link_for(config, interfaces=interfaces)
     printer = PrinterService(config.get("printer"), poll_ms=int(config.get("printer_poll_ms", 3000)))
     controller = KioskController(
         link=link,
@@ -137,44 +130,22 @@ def show(widget, orientation: str, windowed: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the kiosk until its window is closed."""
     args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, force=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_theme(app)
+    app = qt_application(args.verbose)
     config = load_config(args)
-    holder: dict[str, Any] = {}
+    running: list[Kiosk] = []
 
     def run(kiosk_config: DeviceConfig) -> None:
         kiosk = build(kiosk_config)
-        holder["kiosk"] = kiosk
+        running.append(kiosk)
         show(kiosk.window, kiosk_config.get("orientation", "portrait"), args.windowed)
         kiosk.controller.start()
 
-    if config.enrolled:
-        run(config)
-    else:
-        translator = Translator(["qtclient"])
-        translator.set_language(config.get("language", "zh"))
-        enrol = EnrolmentView(url=config.url, role="kiosk", tls_pin=config.get("tls_pin"))
-        holder["enrol"] = enrol
-        if config.discover:  # offer the dispatcher found on the LAN
-            browser = browser_for(config, parent=enrol)
-            browser.found.connect(lambda url: setattr(enrol, "discovered_url", url))
-            browser.start()
-            holder["browser"] = browser
-
-        def enrolled(url: str, token: str, device: dict) -> None:
-            config.update(url=url, token=token)
-            config.save()
-            if "browser" in holder:
-                holder["browser"].stop()
-            enrol.close()
-            run(config)
-
-        enrol.enrolled.connect(enrolled)
-        show(enrol, config.get("orientation", "portrait"), args.windowed)
+    orientation = config.get("orientation", "portrait")
+    enrolment = enrol_then_run(config, role="kiosk", run=run, show=lambda w: show(w, orientation, args.windowed))
     code = app.exec()
-    if "kiosk" in holder:
-        holder["kiosk"].stop()
+    del enrolment
+    for kiosk in running:
+        kiosk.stop()
     return code
 
 

@@ -44,8 +44,12 @@ class EventKind(StrEnum):
     OFFICER_LOGIN_FAILED = "officer.login_failed"
     DEVICE_PRINTER = "device.printer"
     HALL_NOTICE = "hall.notice"
+    ADMIN_CONFIG = "admin.config"
+    ADMIN_SETTING = "admin.setting"
     ADMIN_CATEGORY = "admin.category"
+    ADMIN_CATEGORY_REMOVED = "admin.category_removed"
     ADMIN_COUNTER = "admin.counter"
+    ADMIN_COUNTER_REMOVED = "admin.counter_removed"
     ADMIN_OFFICER = "admin.officer"
     ADMIN_OFFICER_REMOVED = "admin.officer_removed"
     ADMIN_DEVICE = "admin.device"
@@ -286,16 +290,50 @@ class HallNotice(Payload):
     text: str
 
 
+class AdminConfig(Payload):
+    """hall.toml applied: its revision, and each change made or refused, one line each."""
+
+    KIND = EventKind.ADMIN_CONFIG
+    by: str
+    source: str = ""
+    revision: str
+    previous: str
+    changes: list[str]
+    refused: list[str]
+
+
+class AdminSetting(Payload):
+    KIND = EventKind.ADMIN_SETTING
+    by: str
+    key: str
+    before: Any = None
+    after: Any = None
+
+
 class AdminCategory(Payload):
     KIND = EventKind.ADMIN_CATEGORY
     by: str
+    change: str | None = None  # added or changed, when hall.toml did it
     category: CategoryConfig
+
+
+class AdminCategoryRemoved(Payload):
+    KIND = EventKind.ADMIN_CATEGORY_REMOVED
+    by: str
+    code: str
 
 
 class AdminCounter(Payload):
     KIND = EventKind.ADMIN_COUNTER
     by: str
+    change: str | None = None  # added or changed, when hall.toml did it
     counter: CounterConfig
+
+
+class AdminCounterRemoved(Payload):
+    KIND = EventKind.ADMIN_COUNTER_REMOVED
+    by: str
+    number: int
 
 
 class AdminOfficer(Payload):
@@ -377,8 +415,12 @@ TypedEvent = Annotated[
     | EventOf[Literal[EventKind.OFFICER_LOGIN_FAILED], OfficerLoginFailed]
     | EventOf[Literal[EventKind.DEVICE_PRINTER], DevicePrinter]
     | EventOf[Literal[EventKind.HALL_NOTICE], HallNotice]
+    | EventOf[Literal[EventKind.ADMIN_CONFIG], AdminConfig]
+    | EventOf[Literal[EventKind.ADMIN_SETTING], AdminSetting]
     | EventOf[Literal[EventKind.ADMIN_CATEGORY], AdminCategory]
+    | EventOf[Literal[EventKind.ADMIN_CATEGORY_REMOVED], AdminCategoryRemoved]
     | EventOf[Literal[EventKind.ADMIN_COUNTER], AdminCounter]
+    | EventOf[Literal[EventKind.ADMIN_COUNTER_REMOVED], AdminCounterRemoved]
     | EventOf[Literal[EventKind.ADMIN_OFFICER], AdminOfficer]
     | EventOf[Literal[EventKind.ADMIN_OFFICER_REMOVED], AdminOfficerRemoved]
     | EventOf[Literal[EventKind.ADMIN_DEVICE], AdminDevice]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -171,11 +171,12 @@ class Event(Wire):
 
 
 class StreamHello(Wire):
-    """First message on the stream: either a snapshot, or that missed events follow."""
+    """First message on the stream: a snapshot follows (`snapshot`), or the events after `since` do (`replay`)."""
 
-    kind: str  # "snapshot" or "replay"
-    snapshot: Snapshot | None = None
-    since: int | None = None
+    type: Literal["hello"] = "hello"
+    mode: Literal["snapshot", "replay"]
+    since: int | None = None  # what the client asked for
+    seq: int  # the last event's sequence number when the stream opened
 
 
 class Health(Wire):
@@ -185,6 +186,8 @@ class Health(Wire):
     day_open: bool
     version: str
     role: str = Field("active", description="`active`, or `standby` (one of a pair; refuses everything else).")
+    config_revision: str | None = Field(None, description="Short hash of the hall configuration in force.")
+    config_refused: list[str] = Field(default_factory=list, description="hall.toml changes refused as unsafe.")
 
 
 # ---- devices & admin ----------------------------------------------------------------------

@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .config import DISCOVER, DeviceConfig, default_config_path
 from .pinning import normalize_pin
+
+
+class AppParser(argparse.ArgumentParser):
+    """An app's argument parser: a mistake is one line on stderr and exit status 2, never a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = ""
+        if "expected one argument" in message and "--token" in message:
+            hint = " (a token that begins with '-' is given as --token=TOKEN)"
+        fail(self.prog, f"{message}{hint}; see {self.prog} --help")
+
+
+def fail(prog: str, message: str) -> NoReturn:
+    """Say what is wrong in one line and exit 2."""
+    print(f"{prog}: {message}", file=sys.stderr)
+    raise SystemExit(2)
 
 
 def _pin(text: str) -> str | None:
@@ -37,7 +55,15 @@ def add_common_options(parser: argparse.ArgumentParser, *, app: str, device: str
 
 def load_app_config(args: argparse.Namespace, *, app: str, defaults: dict[str, Any], **overrides: Any) -> DeviceConfig:
     """The app's config file with the given options laid over it; a token given on the command line is saved."""
-    config = DeviceConfig.load(args.config or default_config_path(app), defaults)
+    path = args.config or default_config_path(app)
+    try:
+        config = DeviceConfig.load(path, defaults)
+    except tomllib.TOMLDecodeError as err:
+        fail(f"fairq {app}", f"{path}: is not valid TOML: {err}")
+    except UnicodeDecodeError:
+        fail(f"fairq {app}", f"{path}: is not UTF-8 text")
+    except OSError as err:
+        fail(f"fairq {app}", f"{path}: cannot read it ({err.strerror})")
     overrides["url"] = DISCOVER if args.discover else args.url
     overrides["tls_pin"] = getattr(args, "tls_pin", None)
     overrides["hall_id"] = getattr(args, "hall", None)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from .config import DISCOVER
+from .i18n import LanguageAware
 from .link import ApiResult, DispatcherLink
 from .theme import COLORS, font
 
 
-class EnrolmentView(QWidget):
+class EnrolmentView(LanguageAware):
     """Asks for the URL (or ``discover``) and token, checks them with GET /devices/me, then ``enrolled``.
 
     ``enrolled(url, token, device)`` carries the device as the dispatcher knows it; the app saves the
@@ -62,11 +63,6 @@ class EnrolmentView(QWidget):
         self.url_edit.setPlaceholderText(self.tr("discover or http://host:port"))
         self.token_edit.setPlaceholderText(self.tr("Token"))
         self.connect_button.setText(self.tr("Connect"))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def submit(self) -> None:
         """Check the token against the dispatcher."""

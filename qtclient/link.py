@@ -16,6 +16,7 @@ from PySide6.QtWebSockets import QWebSocket
 
 from protocol import API_PREFIX
 from protocol.events import EventKind, parse_event
+from protocol.models import StreamHello
 
 from .backoff import Backoff
 from .hallstate import HallState
@@ -565,13 +566,16 @@ class DispatcherLink(QObject):
             log.warning("garbage on the stream: %.80r", text)
             return
         if kind == "hello":
-            log.info(
-                "stream open: mode %s, head %s, last_seq %s", message.get("mode"), message.get("seq"), self.last_seq
-            )
+            try:
+                hello = StreamHello.model_validate(message)
+            except ValidationError as err:
+                log.warning("a hello that is not the stream's: %s", err)
+                return
+            log.info("stream open: mode %s, head %s, last_seq %s", hello.mode, hello.seq, self.last_seq)
             self.last_hello = message
             self._ping.start()
             self.backoff.reset()
-            if message.get("mode") == "replay":
+            if hello.mode == "replay":
                 self._set_up()
         elif kind == "snapshot":
             snapshot = message["snapshot"]

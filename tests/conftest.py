@@ -8,8 +8,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from devtools.live import LiveDispatcher as QtLiveDispatcher  # noqa: E402
-from tests.support.live import LiveDispatcher  # noqa: E402
+from devtools.live import LiveDispatcher as QtLiveDispatcher
+from tests.support.live import LiveDispatcher
 
 
 @pytest.fixture

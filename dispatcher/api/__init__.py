@@ -1,5 +1,5 @@
 """The HTTP and WebSocket API of the dispatcher."""
 
-from .app import build_service, create_app
+from .app import create_app
 
-__all__ = ["build_service", "create_app"]
+__all__ = ["create_app"]

@@ -13,13 +13,11 @@ from datetime import datetime
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
-from dispatcher.auth import LoginLimiter
-from dispatcher.hub import EventHub
 from dispatcher.leader import Leadership
 from dispatcher.service import ACTIVE, HallService, utc_now
-from dispatcher.settings import Settings, load_hall_config
-from dispatcher.store import Store, init_schema, make_engine
+from dispatcher.settings import Settings
 from dispatcher.version import VERSION
+from dispatcher.wiring import build_service
 from protocol import API_PREFIX
 
 from . import routes_admin, routes_counters, routes_read, routes_reports, routes_tickets, stream
@@ -29,33 +27,16 @@ from .standby import StandbyGate
 log = logging.getLogger("fairq.dispatcher")
 
 
-def build_service(
-    settings: Settings,
-    *,
-    clock: Callable[[], datetime] = utc_now,
-    entropy: Callable[[int], bytes] = secrets.token_bytes,
-) -> HallService:
-    """Open the store (creating the schema and the hall's configuration if new) and load the hall."""
-    config = load_hall_config(settings.config)
-    engine = make_engine(settings.db_url())
-    init_schema(engine)
-    store = Store(engine, config.hall_id)
-    if not store.is_configured():
-        store.seed_config(config.categories, config.counters)
-    svc = HallService(store, config, hub=EventHub(), clock=clock, entropy=entropy)
-    svc.login_limiter = LoginLimiter(attempts=settings.login_attempts, window_s=settings.login_lockout_s, clock=clock)
-    return svc
-
-
 def create_app(
     settings: Settings,
     *,
     clock: Callable[[], datetime] = utc_now,
     entropy: Callable[[int], bytes] = secrets.token_bytes,
     advertise: Callable[[HallService], contextlib.AbstractAsyncContextManager] | None = None,
+    service: HallService | None = None,
 ) -> FastAPI:
-    """The dispatcher app on the settings' store; `advertise` (zeroconf) runs while the app is up."""
-    svc = build_service(settings, clock=clock, entropy=entropy)
+    """The dispatcher app on the settings' store (or on `service`); `advertise` (zeroconf) runs while it is up."""
+    svc = service or build_service(settings, clock=clock, entropy=entropy)
     leadership = Leadership(svc) if settings.is_postgres() else None
     if leadership:
         leadership.step()

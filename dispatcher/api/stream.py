@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from dispatcher.hub import stream_message
 from dispatcher.service import HallService
 from protocol.events import EventKind
+from protocol.models import StreamHello
 
 from .deps import bearer_token, resolve_token
 
@@ -72,7 +73,7 @@ async def _catch_up(ws: WebSocket, svc: HallService, since: int | None) -> int:
     """Send what the client lacks; returns the last sequence number sent."""
     head = svc.seq
     if since is not None and 0 <= since <= head and head - since <= MAX_REPLAY:
-        await ws.send_text(json.dumps({"type": "hello", "mode": "replay", "since": since, "seq": head}))
+        await ws.send_text(StreamHello(mode="replay", since=since, seq=head).model_dump_json())
         last = since
         while last < head:
             page = await run_in_threadpool(svc.events_since, last, head, PAGE)
@@ -83,7 +84,7 @@ async def _catch_up(ws: WebSocket, svc: HallService, since: int | None) -> int:
             last = page[-1].seq
         return last
     snapshot = await run_in_threadpool(svc.snapshot)
-    await ws.send_text(json.dumps({"type": "hello", "mode": "snapshot", "since": since, "seq": snapshot.seq}))
+    await ws.send_text(StreamHello(mode="snapshot", since=since, seq=snapshot.seq).model_dump_json())
     await ws.send_text(json.dumps({"type": "snapshot", "snapshot": snapshot.model_dump(mode="json")}))
     return snapshot.seq
 

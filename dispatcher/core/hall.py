@@ -139,6 +139,21 @@ class Hall:
             counter.spec = spec
         self._dispatch()
 
+    def remove_category(self, code: str) -> None:
+        """Drop a category nobody waits in and no counter serves (the caller explains refusals first)."""
+        if any(t.category == code for t in self._open.values()):
+            raise Conflict("category_in_use", f"Category {code} has open tickets.")
+        if any(code in c.spec.categories for c in self.counters.values()):
+            raise Conflict("category_in_use", f"Category {code} is still served by a counter.")
+        self.categories.pop(code, None)
+
+    def remove_counter(self, number: int) -> None:
+        """Drop a closed counter."""
+        counter = self.counters.get(number)
+        if counter is not None and (counter.state != CounterState.CLOSED or counter.ticket_id is not None):
+            raise Conflict("counter_in_use", f"Counter {number} is open.")
+        self.counters.pop(number, None)
+
     def set_officer(self, officer: Officer) -> None:
         self.officers[officer.staff_id] = officer
 

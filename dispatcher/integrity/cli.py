@@ -5,30 +5,31 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
-from dispatcher.api import build_service
-from dispatcher.settings import Settings
+from dispatcher.cli_args import Parser, fail, open_service, settings_from, store_options_parent
+from dispatcher.wiring import READ
 
 from .html import render_html
 from .records import closed_days, load_day
 from .report import day_report, load_thresholds, report_csv
 from .verify import verify_store
 
+PROG = "fairq audit"
+
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="fairq audit", description="Audit chain, draw proofs, day bundles, reports.")
-    p.add_argument("--data-dir", type=Path, help="data directory of the dispatcher (default var/fairq)")
-    p.add_argument("--database-url", help="SQLAlchemy URL instead of the data directory")
-    p.add_argument("--config", type=Path, help="hall.toml (names, hours, time zone)")
+    store = store_options_parent(config_help="hall.toml: which hall (its settings are read from the store)")
+    p = Parser(prog=PROG, description="Audit chain, draw proofs, day bundles, reports.", parents=[store])
     what = p.add_subparsers(dest="what", required=True)
-    verify = what.add_parser("verify", help="check the hash chain and re-run the draws of closed days")
+    verify = what.add_parser("verify", help="check the hash chain and re-run the draws of closed days", parents=[store])
     verify.add_argument("--day", help="only this business day (YYYY-MM-DD)")
     verify.add_argument("--json", action="store_true", help="print the verdict as JSON")
-    export = what.add_parser("export", help="write a day bundle for tools/verify_day.py")
+    export = what.add_parser("export", help="write a day bundle for tools/verify_day.py", parents=[store])
     export.add_argument("--day", help="business day (default: the last closed one)")
     export.add_argument("-o", "--output", type=Path, help="file to write (default fairq-DAY.json)")
-    report = what.add_parser("report", help="the supervisor's report of a day")
+    report = what.add_parser("report", help="the supervisor's report of a day", parents=[store])
     report.add_argument("--day", help="business day (default: the last closed one)")
     report.add_argument("--format", choices=["html", "json", "csv"], default="html")
     report.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
@@ -39,9 +40,13 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one audit command; exit status 1 when verification fails."""
     args = _parser().parse_args(argv)
-    overrides = {"data_dir": args.data_dir, "database_url": args.database_url, "config": args.config}
-    settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
-    svc = build_service(settings)
+    settings = settings_from(args, PROG)
+    if getattr(args, "day", None):
+        try:
+            date.fromisoformat(args.day)
+        except ValueError:
+            fail(PROG, f"--day {args.day!r} is not a date (YYYY-MM-DD)")
+    svc = open_service(settings, PROG, purpose=READ)
     try:
         if args.what == "verify":
             return _verify(svc, args)
@@ -55,7 +60,10 @@ def main(argv: list[str] | None = None) -> int:
             path.write_text(json.dumps(bundle, ensure_ascii=False, indent=1), encoding="utf-8")
             print(f"wrote {path}: {len(bundle['records'])} records, {len(bundle['draws'])} draws")
             return 0
-        thresholds = load_thresholds(args.thresholds or settings.data_dir / "integrity.toml")
+        try:
+            thresholds = load_thresholds(args.thresholds or settings.data_dir / "integrity.toml")
+        except (OSError, ValueError, TypeError) as err:  # tomllib's decode error is a ValueError
+            fail(PROG, f"{args.thresholds or settings.data_dir / 'integrity.toml'}: {err}")
         report = day_report(svc, day, thresholds)
         text = {
             "html": render_html,

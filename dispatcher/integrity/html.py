@@ -40,6 +40,7 @@ def render_html(report: dict[str, Any]) -> str:
         _categories(report),
         _officers(report),
         _queue(report),
+        _configuration(report.get("configuration", [])),
         "<footer>本报告由调度服务生成，无需联网。外部核验：<code>fairq audit export --day "
         f"{escape(report['day'])}</code> 导出当日数据包，再以 <code>python3 tools/verify_day.py 数据包.json</code> "
         "独立核验（仅需 Python 标准库）。</footer>",
@@ -49,6 +50,20 @@ def render_html(report: dict[str, Any]) -> str:
         f"<title>廉政监督日报 {escape(report['day'])}</title><style>{CSS}</style></head><body>\n"
         + "\n".join(body)
         + "\n</body></html>\n"
+    )
+
+
+def _configuration(changes: list[dict[str, Any]]) -> str:
+    if not changes:
+        return "<h2>配置变更 Configuration changes</h2><p>本日无配置变更。 No configuration changes.</p>"
+    rows = "".join(
+        f"<tr><td>{escape(c['at'])}</td><td>{escape(c['by'])}</td><td>{escape(c['text'])}</td>"
+        f"<td class=n>{c['seq']}</td></tr>"
+        for c in changes
+    )
+    return (
+        f"<h2>配置变更 Configuration changes（{len(changes)} 条）</h2>"
+        "<table><tr><th>时间</th><th>操作</th><th>变更</th><th>记录号</th></tr>" + rows + "</table>"
     )
 
 

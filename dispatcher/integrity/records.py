@@ -13,7 +13,7 @@ from dispatcher.store import Store
 from dispatcher.store.codec import canonical_json, utc
 from dispatcher.store.hashchain import GENESIS
 from dispatcher.store.repo import iso
-from dispatcher.store.tables import EventRow
+from dispatcher.store.tables import ArchivedDayRow, EventRow
 from protocol.events import EventKind
 
 BUNDLE_FORMAT = "fairq-day-bundle-v1"
@@ -161,7 +161,7 @@ def load_day(store: Store, day: str, timezone: str) -> DayLog:
     anchor = GENESIS
     if records and records[0].seq > 1:
         before = _record(store, records[0].seq - 1)
-        anchor = before.hash if before else "(event missing)"
+        anchor = before.hash if before else _checkpoint_hash(store, records[0].seq - 1)
     row = store.day_row(day)
     return DayLog(
         hall_id=store.hall_id,
@@ -175,11 +175,29 @@ def load_day(store: Store, day: str, timezone: str) -> DayLog:
     )
 
 
+def records_between(store: Store, after: int, before: int) -> list[Record]:
+    """The records with after < seq < before, in order."""
+    return [Record.from_row(r) for r in store.event_rows_between(after, before)]
+
+
 def _record(store: Store, seq: int) -> Record | None:
     row = store.event_row(seq)
     return Record.from_row(row) if row else None
 
 
+def _checkpoint_hash(store: Store, seq: int) -> str:
+    """The head of the archived day that ended at `seq` (its record is in the day's bundle now)."""
+    for row in store.archived_days():
+        if row.last_seq == seq:
+            return row.last_hash
+    return "(event missing)"
+
+
+def archived_days(store: Store) -> list[ArchivedDayRow]:
+    """The days moved out to their bundles by `fairq admin archive`, oldest first."""
+    return store.archived_days()
+
+
 def closed_days(store: Store) -> list[str]:
-    """The days whose seed is revealed, oldest first."""
+    """The days whose seed is revealed and whose records are still in the store, oldest first."""
     return store.closed_days()

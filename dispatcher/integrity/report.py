@@ -23,6 +23,14 @@ if TYPE_CHECKING:
     from dispatcher.service import HallService
 
 QUEUE_STEP = timedelta(minutes=10)
+CONFIG_KINDS = (
+    EventKind.ADMIN_CONFIG,
+    EventKind.ADMIN_SETTING,
+    EventKind.ADMIN_CATEGORY,
+    EventKind.ADMIN_CATEGORY_REMOVED,
+    EventKind.ADMIN_COUNTER,
+    EventKind.ADMIN_COUNTER_REMOVED,
+)
 RATINGS = ("very_satisfied", "satisfied", "unsatisfied")
 
 
@@ -58,7 +66,48 @@ def build_report(log: DayLog, info: HallInfo, thresholds: Thresholds | None = No
         "ratings": {r: sum(1 for t in hall.tickets.values() if t.rating == r) for r in RATINGS},
         "queue": _queue(hall, tz, list(info.categories)),
         "warnings": [w.as_dict() for w in warnings],
+        "configuration": _configuration(log, tz),
     }
+
+
+def _configuration(log: DayLog, tz: ZoneInfo) -> list[dict[str, Any]]:
+    """The day's configuration changes (hall.toml applied, or the admin API), in log order."""
+    rows = []
+    for r in log.records:
+        if r.kind not in CONFIG_KINDS:
+            continue
+        e = r.event()
+        rows.append(
+            {
+                "seq": r.seq,
+                "at": e.at.astimezone(tz).strftime("%H:%M:%S"),
+                "kind": r.kind,
+                "by": e.data.get("by") or "",
+                "text": config_text(r.kind, e.data),
+            }
+        )
+    return rows
+
+
+def config_text(kind: str, data: dict[str, Any]) -> str:
+    """One configuration event in words (Chinese, then English)."""
+    verb = {"added": "新增 added", "changed": "修改 changed"}.get(data.get("change", ""), "设置 set")
+    if kind == EventKind.ADMIN_CONFIG:
+        refused = data.get("refused") or []
+        n = len(data.get("changes", []))
+        text = f"配置修订 revision {data.get('revision')}（{data.get('source') or '?'}）: {n} 项变更 changes"
+        return text + (f"，拒绝 refused {len(refused)}: " + "; ".join(refused) if refused else "")
+    if kind == EventKind.ADMIN_SETTING:
+        return f"大厅设置 setting {data.get('key')}: {data.get('before')!r} → {data.get('after')!r}"
+    if kind == EventKind.ADMIN_CATEGORY:
+        c = data.get("category", {})
+        return f"业务类型 category {c.get('code')} {verb}: {c.get('name_zh')} / {c.get('name_en')}"
+    if kind == EventKind.ADMIN_CATEGORY_REMOVED:
+        return f"业务类型 category {data.get('code')} 删除 removed"
+    if kind == EventKind.ADMIN_COUNTER:
+        c = data.get("counter", {})
+        return f"窗口 counter {c.get('number')} {verb}: 办理 serves {', '.join(c.get('categories', []))}"
+    return f"窗口 counter {data.get('number')} 删除 removed"
 
 
 def _categories(hall: Replay, info: HallInfo) -> list[dict[str, Any]]:
@@ -179,6 +228,8 @@ def report_csv(report: dict[str, Any]) -> str:
     for warning in report["warnings"]:
         text = f"{' '.join(warning['tickets'])} | {warning['evidence']}"
         w.writerow(["warning", warning["staff_id"], warning["rule"], text])
+    for change in report.get("configuration", []):
+        w.writerow(["configuration", change["at"], change["kind"], change["text"]])
     return out.getvalue()
 
 

@@ -1,6 +1,7 @@
 """Persistence of the hall: SQLModel tables on SQLite (WAL) or PostgreSQL."""
 
 from .db import init_schema, make_engine
-from .repo import LoadedState, Store
+from .migrate import Plan, SchemaError
+from .repo import ConfigWrite, LoadedState, Store, hall_ids
 
-__all__ = ["LoadedState", "Store", "init_schema", "make_engine"]
+__all__ = ["ConfigWrite", "LoadedState", "Plan", "SchemaError", "Store", "hall_ids", "init_schema", "make_engine"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import Engine, event
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import create_engine
 
-from .tables import SCHEMA_VERSION, SchemaRow
+from .migrate import Plan, SchemaError, upgrade
 
 
 def make_engine(url: str) -> Engine:
@@ -30,17 +30,13 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def init_schema(engine: Engine) -> None:
-    """Create missing tables and record the schema version; refuse a newer schema."""
-    from . import tables  # noqa: F401  (registers the tables)
+def init_schema(engine: Engine) -> Plan:
+    """Bring the schema to this fairq's newest revision (Alembic); refuse a database from a newer fairq."""
+    try:
+        return upgrade(engine)
+    except SchemaError as err:
+        raise SchemaError(f"{_where(engine)}: {err}") from None
 
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        row = session.exec(select(SchemaRow)).first()
-        if row is None:
-            session.add(SchemaRow(version=SCHEMA_VERSION))
-            session.commit()
-        elif row.version > SCHEMA_VERSION:
-            raise RuntimeError(
-                f"The database has schema {row.version}; this fairq knows {SCHEMA_VERSION}. Upgrade fairq."
-            )
+
+def _where(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)

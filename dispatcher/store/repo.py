@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,9 +16,10 @@ from dispatcher.core import Category, Changes, CoreEvent, Counter, Day, Draw, Of
 from protocol.events import EventKind
 from protocol.models import CategoryConfig, CounterConfig, Event
 
-from . import codec
+from . import archive, codec
 from .hashchain import GENESIS, event_hash
 from .tables import (
+    ArchivedDayRow,
     CategoryRow,
     CounterRow,
     DayRow,
@@ -46,6 +47,23 @@ class LoadedState:
     last_hash: str
     recent_calls: list[dict]
     transfers_by: dict[str, int]
+
+
+@dataclass
+class ConfigWrite:
+    """Configuration rows one command writes: categories and counters put or removed, hall settings."""
+
+    categories: list[CategoryConfig] = field(default_factory=list)
+    counters: list[CounterConfig] = field(default_factory=list)
+    removed_categories: list[str] = field(default_factory=list)
+    removed_counters: list[int] = field(default_factory=list)
+    settings: dict[str, str] = field(default_factory=dict)
+
+
+def hall_ids(engine: Engine) -> list[str]:
+    """The halls configured in a database (each has at least one category)."""
+    with Session(engine) as s:
+        return sorted(set(s.exec(select(CategoryRow.hall_id))))
 
 
 def iso(at: datetime) -> str:
@@ -113,7 +131,8 @@ class Store:
                 q = select(TicketRow).where(TicketRow.hall_id == h, TicketRow.day == day.day)
                 tickets = [codec.row_to_ticket(r) for r in s.exec(q)]
             max_id = s.exec(select(func.max(TicketRow.id)).where(TicketRow.hall_id == h)).one() or 0
-            last = s.exec(select(EventRow).where(EventRow.hall_id == h).order_by(col(EventRow.seq).desc())).first()
+            max_id = max(max_id, archive.archived_max_ticket_id(s, h))  # ids never go back after an archive
+            last_seq, last_hash = self._tail(s)
             recent, transfers_by = [], {}
             if day and day.opened_at:
                 q = select(EventRow.data).where(
@@ -144,8 +163,8 @@ class Store:
                 day=day,
                 tickets=tickets,
                 next_ticket_id=max_id + 1,
-                last_seq=last.seq if last else 0,
-                last_hash=last.hash if last else GENESIS,
+                last_seq=last_seq,
+                last_hash=last_hash,
                 recent_calls=recent,
                 transfers_by=transfers_by,
             )
@@ -154,7 +173,13 @@ class Store:
 
     # ---- writing ------------------------------------------------------------------------
 
-    def write(self, changes: Changes, extra: list[CoreEvent] | None = None, rows: Iterable[Any] = ()) -> list[Event]:
+    def write(
+        self,
+        changes: Changes,
+        extra: list[CoreEvent] | None = None,
+        rows: Iterable[Any] = (),
+        config: ConfigWrite | None = None,
+    ) -> list[Event]:
         """Write one command's changes and events in one transaction; return the events with their seq.
 
         If another writer (the admin CLI) appended events meanwhile, re-chain after them and retry.
@@ -163,15 +188,19 @@ class Store:
         events = [*(extra or []), *changes.events]  # an audit event (the cause) before the command's effects
         for attempt in range(3):
             try:
-                return self._write_once(changes, events, rows)
+                return self._write_once(changes, events, rows, config)
             except IntegrityError:
                 if attempt == 2:
                     raise
                 self.refresh_tail()
         raise AssertionError("unreachable")
 
-    def _write_once(self, changes: Changes, core_events: list[CoreEvent], rows: list[Any]) -> list[Event]:
+    def _write_once(
+        self, changes: Changes, core_events: list[CoreEvent], rows: list[Any], config: ConfigWrite | None = None
+    ) -> list[Event]:
         with self.write_session() as s:
+            if config:
+                self._write_config(s, config)
             for ticket in changes.tickets.values():
                 s.merge(codec.ticket_to_row(self.hall_id, ticket))
             for counter in changes.counters.values():
@@ -188,13 +217,36 @@ class Store:
         self.last_seq, self.last_hash = last_seq, last_hash
         return events
 
+    def _write_config(self, s: Session, config: ConfigWrite) -> None:
+        """Configuration columns only: a counter's live state (officer, ticket) is the dispatcher's."""
+        for c in config.categories:
+            s.merge(CategoryRow(hall_id=self.hall_id, **c.model_dump()))
+        for c in config.counters:
+            row = s.get(CounterRow, (self.hall_id, c.number)) or CounterRow(hall_id=self.hall_id, number=c.number)
+            row.name, row.categories = c.name, ",".join(c.categories)
+            row.led_address, row.keypad_address = c.led_address, c.keypad_address
+            row.evaluator_address = c.evaluator_address
+            s.add(row)
+        for code in config.removed_categories:
+            s.exec(delete(CategoryRow).where(CategoryRow.hall_id == self.hall_id, CategoryRow.code == code))
+        for number in config.removed_counters:
+            s.exec(delete(CounterRow).where(CounterRow.hall_id == self.hall_id, CounterRow.number == number))
+        for key, value in config.settings.items():
+            s.merge(SettingRow(hall_id=self.hall_id, key=key, value=value))
+
     def refresh_tail(self) -> None:
         """Read the last event's seq and hash (another process may have appended)."""
         with self.session() as s:
-            last = s.exec(
-                select(EventRow).where(EventRow.hall_id == self.hall_id).order_by(col(EventRow.seq).desc())
-            ).first()
-        self.last_seq, self.last_hash = (last.seq, last.hash) if last else (0, GENESIS)
+            self.last_seq, self.last_hash = self._tail(s)
+
+    def _tail(self, s: Session) -> tuple[int, str]:
+        """The last record's seq and hash; with every record archived, the last checkpoint's."""
+        q = select(EventRow).where(EventRow.hall_id == self.hall_id).order_by(col(EventRow.seq).desc())
+        last = s.exec(q).first()
+        if last:
+            return last.seq, last.hash
+        checkpoint = archive.last_checkpoint(s, self.hall_id)
+        return (checkpoint.last_seq, checkpoint.last_hash) if checkpoint else (0, GENESIS)
 
     def _write_counter_state(self, s: Session, counter: Counter) -> None:
         row = s.get(CounterRow, (self.hall_id, counter.number))
@@ -253,11 +305,23 @@ class Store:
         with self.session() as s:
             return s.get(EventRow, (self.hall_id, seq))
 
+    def event_rows_between(self, after: int, before: int) -> list[EventRow]:
+        """The log's rows with after < seq < before, in order."""
+        with self.session() as s:
+            q = select(EventRow).where(EventRow.hall_id == self.hall_id, EventRow.seq > after, EventRow.seq < before)
+            return list(s.exec(q.order_by(col(EventRow.seq))))
+
+    def archived_days(self) -> list[ArchivedDayRow]:
+        """The days moved out to their bundles by `fairq admin archive`, oldest first."""
+        with self.session() as s:
+            return archive.checkpoints(s, self.hall_id)
+
     def closed_days(self) -> list[str]:
-        """The days whose seed is revealed, oldest first."""
+        """The days whose seed is revealed and whose records are still in the store, oldest first."""
+        gone = {r.day for r in self.archived_days()}
         with self.session() as s:
             q = select(DayRow).where(DayRow.hall_id == self.hall_id, col(DayRow.is_open).is_(False))
-            return sorted(r.day for r in s.exec(q))
+            return sorted(r.day for r in s.exec(q) if r.day not in gone)
 
     def draws(self, day: str) -> list[Draw]:
         with self.session() as s:

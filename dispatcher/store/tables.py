@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, Index, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # fairq_schema.version: 1 before Alembic; 2 = see alembic_version
 
 
 def _ts(**kw) -> Field:  # type: ignore[valid-type]
@@ -155,3 +155,22 @@ class SettingRow(SQLModel, table=True):
     hall_id: str = Field(primary_key=True)
     key: str = Field(primary_key=True)
     value: str
+
+
+class ArchivedDayRow(SQLModel, table=True):
+    """A closed day moved out to its bundle: the checkpoint the remaining chain links to."""
+
+    __tablename__ = "archived_day"
+    hall_id: str = Field(primary_key=True)
+    day: str = Field(primary_key=True)
+    first_seq: int
+    last_seq: int
+    anchor: str  # the hash the day's first record links to
+    last_hash: str  # the day's head: the next record after it links to this
+    records: int
+    tickets: int
+    draws: int
+    max_ticket_id: int  # ticket ids go on from here even when every ticket row is gone
+    bundle: str  # file name of the day bundle
+    bundle_sha256: str
+    archived_at: datetime | None = _ts(nullable=False)

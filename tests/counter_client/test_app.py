@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication
 
 from counter_client.app import main, parse_args
 from counter_client.model import SHORTCUTS
-from dispatcher.api.app import build_service
 from dispatcher.settings import Settings
+from dispatcher.wiring import build_service
 
 WAIT = 10000
 KEYPAD_KEYS = {"next", "recall", "start", "done", "no_show", "transfer", "pause"}

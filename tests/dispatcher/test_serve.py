@@ -9,18 +9,22 @@ import time
 import httpx
 from zeroconf import IPVersion, ServiceBrowser, ServiceListener, Zeroconf
 
+from devtools.hall_file import write_hall
 from protocol.discovery import SERVICE_TYPE
 from tests.support.live import free_port
 
 
 class Found(ServiceListener):
-    def __init__(self) -> None:
+    """Waits for the advert on one port: other fairq adverts on loopback (other tests) are not ours."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
         self.infos = []
         self.event = threading.Event()
 
     def add_service(self, zc: Zeroconf, type_: str, name: str) -> None:
         info = zc.get_service_info(type_, name, timeout=3000)
-        if info:
+        if info and info.port == self.port:
             self.infos.append(info)
             self.event.set()
 
@@ -54,7 +58,7 @@ def test_serve_on_empty_data_dir_is_found_by_zeroconf(tmp_path):
         assert (data / "fairq.sqlite3").exists()
         zc = Zeroconf(interfaces=["127.0.0.1"], ip_version=IPVersion.V4Only)
         try:
-            listener = Found()
+            listener = Found(port)
             ServiceBrowser(zc, SERVICE_TYPE, listener)
             assert listener.event.wait(15), "no _fairq._tcp service seen"
             info = listener.infos[0]
@@ -71,9 +75,10 @@ def test_serve_on_empty_data_dir_is_found_by_zeroconf(tmp_path):
 
 def test_admin_cli_enrols_a_device_that_the_server_accepts(tmp_path):
     data = tmp_path / "d"
+    hall = write_hall(tmp_path / "hall.toml", hall_id="north", counters=8)  # the first admin call creates the hall
     out = subprocess.run(
-        [sys.executable, "-m", "dispatcher.cli", "admin", "--data-dir", str(data), "device", "add"]
-        + ["--role", "display", "--name", "screen-1"],
+        [sys.executable, "-m", "dispatcher.cli", "admin", "--data-dir", str(data), "--config", str(hall), "device"]
+        + ["add", "--role", "display", "--name", "screen-1"],
         capture_output=True,
         text=True,
         check=True,

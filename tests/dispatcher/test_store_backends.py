@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy.exc import IntegrityError
 
 from devtools.hall_file import write_hall
 from devtools.pg import fresh_database
 from dispatcher import admin
-from dispatcher.api import build_service
 from dispatcher.api.deps import resolve_token
 from dispatcher.core import Changes, CoreEvent
 from dispatcher.service import HallService
 from dispatcher.settings import Settings
 from dispatcher.store import Store
+from dispatcher.wiring import build_service
 from protocol.models import DeviceCreate, OfficerCreate
 from tests.reliability.workload import verify_log
+
+STILL = datetime.now(UTC)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -31,7 +35,8 @@ def db_url(request, tmp_path):
 def service(tmp_path, url: str, hall_id: str = "t") -> HallService:
     hall = write_hall(tmp_path / f"{hall_id}.toml", hall_id=hall_id, counters=3)
     settings = Settings(data_dir=tmp_path, database_url=url, config=hall, zeroconf=False)
-    svc = build_service(settings, entropy=lambda n: bytes(range(n)))  # the same draws every run
+    # The same draws every run, and a still clock: a snapshot's wait figures must not move between two reads.
+    svc = build_service(settings, clock=lambda: STILL, entropy=lambda n: bytes(range(n)))
     svc.tick()
     return svc
 

@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 from dispatcher.admin import add_officer
-from dispatcher.api import build_service
 from dispatcher.integrity import day_report, load_day, render_html
 from dispatcher.settings import Settings
+from dispatcher.wiring import build_service
 from protocol.models import OfficerCreate
 
 from .gen import OPEN, FakeClock, generate_day

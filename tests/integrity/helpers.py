@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from dispatcher.admin import add_officer
-from dispatcher.api import build_service
 from dispatcher.core import CoreEvent, Hall
 from dispatcher.integrity import RiskWarning, Thresholds, run_rules
 from dispatcher.service import HallService
 from dispatcher.settings import Settings
+from dispatcher.wiring import build_service
 from protocol.events import OfficerLoginFailed
 from protocol.models import OfficerCreate
 

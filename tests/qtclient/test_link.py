@@ -8,9 +8,9 @@ import json
 from zeroconf import IPVersion, ServiceInfo, Zeroconf
 
 from devtools.live import LiveDispatcher, free_port
-from dispatcher.api.app import build_service
 from dispatcher.discovery import service_info
 from dispatcher.settings import Settings
+from dispatcher.wiring import build_service
 from protocol.discovery import SERVICE_TYPE
 from qtclient import ApiResult, Backoff
 from qtclient.discovery import DiscoveryBrowser

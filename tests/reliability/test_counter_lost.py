@@ -10,8 +10,8 @@ from datetime import timedelta
 from devtools.hall_file import write_hall
 from devtools.procs import Enrolment, ServeProcess, login
 from devtools.wait import wait_until
-from dispatcher.api import build_service
 from dispatcher.settings import Settings
+from dispatcher.wiring import build_service
 from tests.dispatcher.core_helpers import FakeClock
 
 

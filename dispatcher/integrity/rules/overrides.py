@@ -10,6 +10,8 @@ OVERRIDES: dict[str, str] = {
     EventKind.ADMIN_FORCE_LOGOUT: "强制签退",
     EventKind.ADMIN_COUNTER: "修改窗口设置",
     EventKind.ADMIN_CATEGORY: "修改业务类型",
+    EventKind.ADMIN_CATEGORY_REMOVED: "删除业务类型",
+    EventKind.ADMIN_COUNTER_REMOVED: "删除窗口",
     EventKind.ADMIN_OFFICER: "修改关员（含回避名单）",
     EventKind.ADMIN_OFFICER_REMOVED: "停用关员",
     EventKind.ADMIN_DAY_OPEN: "手动开始营业日",

@@ -1,0 +1,1 @@
+"""One revision per schema change, oldest first (0001_baseline is schema 1, the last version before Alembic)."""
