@@ -10,7 +10,7 @@ from typing import Any
 
 from qtclient import DISCOVER, DeviceConfig, DispatcherLink
 from qtclient.appargs import AppParser, add_common_options, load_app_config
-from qtclient.bootstrap import enrol_then_run, link_for, qt_application
+from qtclient.bootstrap import link_for, qt_application, run_until_closed
 
 from .announcer import Announcer, AudioSink
 from .audio import make_sink
@@ -148,20 +148,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     app = qt_application(args.verbose)
     config = load_config(args)
-    running: list[Display] = []
 
-    def run(display_config: DeviceConfig) -> None:
+    def start(display_config: DeviceConfig) -> Display:
         display = build(display_config)
-        running.append(display)
         show(display.window, args.size, args.windowed)
         display.start()
+        return display
 
-    enrolment = enrol_then_run(config, role="display", run=run, show=lambda w: show(w, args.size, args.windowed))
-    code = app.exec()
-    del enrolment
-    for display in running:
-        display.stop()
-    return code
+    return run_until_closed(app, config, role="display", start=start, show=lambda w: show(w, args.size, args.windowed))
 
 
 if __name__ == "__main__":

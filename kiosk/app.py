@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from qtclient import DISCOVER, DeviceConfig, DispatcherLink
 from qtclient.appargs import AppParser, add_common_options, load_app_config
-from qtclient.bootstrap import enrol_then_run, link_for, qt_application
+from qtclient.bootstrap import link_for, qt_application, run_until_closed
 from qtclient.i18n import Translator
 
 from .controller import KioskController
@@ -132,21 +132,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     app = qt_application(args.verbose)
     config = load_config(args)
-    running: list[Kiosk] = []
+    orientation = config.get("orientation", "portrait")
 
-    def run(kiosk_config: DeviceConfig) -> None:
+    def start(kiosk_config: DeviceConfig) -> Kiosk:
         kiosk = build(kiosk_config)
-        running.append(kiosk)
         show(kiosk.window, kiosk_config.get("orientation", "portrait"), args.windowed)
         kiosk.controller.start()
+        return kiosk
 
-    orientation = config.get("orientation", "portrait")
-    enrolment = enrol_then_run(config, role="kiosk", run=run, show=lambda w: show(w, orientation, args.windowed))
-    code = app.exec()
-    del enrolment
-    for kiosk in running:
-        kiosk.stop()
-    return code
+    return run_until_closed(app, config, role="kiosk", start=start, show=lambda w: show(w, orientation, args.windowed))
 
 
 if __name__ == "__main__":

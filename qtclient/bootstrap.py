@@ -93,3 +93,21 @@ def enrol_then_run(
     kept.view = enrolment_view(config, role=role, enrolled=enrolled, discovery=browser)
     show(kept.view)
     return kept
+
+
+def run_until_closed(
+    app: QApplication,
+    config: DeviceConfig,
+    *,
+    role: str,
+    start: Callable[[DeviceConfig], Any],
+    show: Callable[[QWidget], None],
+) -> int:
+    """Enrol if needed, `start` the app, run Qt until the window closes, then stop what `start` returned."""
+    running: list[Any] = []
+    enrolment = enrol_then_run(config, role=role, run=lambda done: running.append(start(done)), show=show)
+    code = app.exec()
+    del enrolment
+    for part in running:
+        part.stop()
+    return code
