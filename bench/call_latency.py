@@ -17,7 +17,7 @@ from .common import Dispatcher, emit
 
 
 async def display(url: str, token: str, seen: dict[int, list[float]], ready: asyncio.Event, expected: int) -> None:
-    async with websockets.connect(f"{url}?token={token}", max_size=2**24) as ws:
+    async with websockets.connect(url, additional_headers={"Authorization": f"Bearer {token}"}, max_size=2**24) as ws:
         ready.set()
         got = 0
         while got < expected:

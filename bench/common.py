@@ -55,6 +55,7 @@ class Dispatcher:
             text += f'\n[[counters]]\nnumber = {n}\ncategories = ["A", "C"]\n'
         hall.write_text(text, encoding="utf-8")
         self.process = ServeProcess(data_dir=root / "data", config=hall, database_url=database_url)
+        self.process.env = {"FAIRQ_ISSUE_PER_MINUTE": "0"}  # a benchmark's kiosk issues far faster than a trader
         enrolment = Enrolment(self.process.settings())  # the first admin token, as `fairq admin` makes it
         try:
             self.admin_token = enrolment.device("admin", "bench-admin")
@@ -91,6 +92,6 @@ class Dispatcher:
         """Enrol officer and counter PC for `counter`, log in, return the session token."""
         staff = f"B{counter}"
         with self.client() as c:
-            body = {"staff_id": staff, "name": f"关员{counter}", "pin": "1234"}
+            body = {"staff_id": staff, "name": f"关员{counter}", "pin": "123456"}
             c.post("/admin/officers", json=body).raise_for_status()
         return login(self.process, self.device("counter", f"bench-pc-{counter}", counter=counter), counter, staff)

@@ -28,8 +28,10 @@ class Client:
         delay = 0.1
         while not stop.is_set():
             try:
-                since = f"&since={self.last_seq}" if self.last_seq else ""
-                async with websockets.connect(f"{self.url}?token={self.token}{since}", open_timeout=10) as ws:
+                since = f"?since={self.last_seq}" if self.last_seq else ""
+                async with websockets.connect(
+                    f"{self.url}{since}", additional_headers={"Authorization": f"Bearer {self.token}"}, open_timeout=10
+                ) as ws:
                     delay = 0.1
                     hello = json.loads(await ws.recv())
                     head = hello["seq"]

@@ -9,3 +9,4 @@ $py -m bench.call_latency
 $py -m bench.reconnect_storm
 $py -m bench.qt_startup
 if [ -n "${FAIRQ_TEST_PG_URL:-}" ]; then $py -m bench.failover; fi
+$py -m bench.fairness --seeds 4

@@ -116,6 +116,7 @@ def build(
     if not config.enrolled:
 
         def enrolled(done: DeviceConfig) -> None:
+            link.set_tls_pin(done.get("tls_pin"))  # the pin the enrolment screen checked, from the first request on
             if done.url != DISCOVER:
                 link.set_url(done.url)
             link.set_token(done.token)

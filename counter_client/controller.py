@@ -43,6 +43,8 @@ class CounterController(QObject):
         service.actionTriggered.connect(self.trigger)
         service.transfer.confirmed.connect(self.confirm_transfer)
         service.transfer.cancelled.connect(self.cancel_transfer)
+        service.pin.confirmed.connect(self.session.change_pin)
+        service.pin.cancelled.connect(service.pin.hide)
         window.login.loginRequested.connect(self.session.login)
         window.languageToggled.connect(self.toggle_language)
         # what the dispatcher says
@@ -55,6 +57,8 @@ class CounterController(QObject):
         session.statsChanged.connect(service.side.show_stats)
         session.ticketDone.connect(self._ticket_done)
         session.ratingSent.connect(self._rating_sent)
+        session.pinChanged.connect(self._pin_changed)
+        session.pinFailed.connect(lambda message: service.show_message(message, error=True))
         # the devices
         if devices is not None:
             devices.keyPressed.connect(self.key)
@@ -236,7 +240,13 @@ class CounterController(QObject):
         self.window.service.show_message(
             self.tr("Welcome back: %1 is still yours.").replace("%1", ticket["label"]) if ticket else ""
         )
+        if data.get("must_change_pin"):  # an officer from before 6-digit PINs
+            self.window.service.pin.open()
         self.render()
+
+    def _pin_changed(self) -> None:
+        self.window.service.pin.hide()
+        self.window.service.show_message(self.tr("Your new PIN is set."))
 
     def _logged_out(self, reason: str) -> None:
         self.window.show_login()
@@ -281,7 +291,9 @@ class CounterController(QObject):
         names = {
             "very_satisfied": self.tr("very satisfied"),
             "satisfied": self.tr("satisfied"),
+            "basically_satisfied": self.tr("basically satisfied"),
             "unsatisfied": self.tr("unsatisfied"),
+            "very_unsatisfied": self.tr("very unsatisfied"),
         }
         label = self._rated.pop(ticket_id, str(ticket_id))
         self.window.service.show_message(

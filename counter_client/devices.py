@@ -197,7 +197,7 @@ class CounterDevices(QObject):
     """
 
     keyPressed = Signal(str)  # next, recall, start, done, no_show, transfer, pause
-    ratingReceived = Signal(str)  # very_satisfied, satisfied, unsatisfied
+    ratingReceived = Signal(str)  # a protocol Rating value, one of five
     ticketRated = Signal(int, str)  # the ticket the rating was asked for, and the rating
     ratingTimedOut = Signal(int)
     deviceOnline = Signal(str, bool)  # led|keypad|evaluator, online

@@ -50,6 +50,8 @@ class CounterSession(QObject):
     ticketDone = Signal(dict)  # a ticket was closed as done here: ask the trader for a rating
     ratingSent = Signal(int, str)  # ticket id, rating: the dispatcher has it
     statsChanged = Signal(dict)
+    pinChanged = Signal()  # the new PIN is set
+    pinFailed = Signal(str)  # why it was not
 
     def __init__(self, link: DispatcherLink, *, parent: QObject | None = None, clock: Callable[[], float] = time.time):
         super().__init__(parent)
@@ -148,6 +150,30 @@ class CounterSession(QObject):
         self._set_pending("login")
         self.link.counter_action(self.number, "login", {"staff_id": staff_id, "pin": pin}, callback=self._logged_in)
         return True
+
+    def change_pin(self, pin: str, new_pin: str, repeat: str) -> bool:
+        """Set a new PIN (6 to 12 digits) with the current one; the result comes as pinChanged or pinFailed."""
+        if not self.token:
+            return False
+        if not (new_pin.isdigit() and 6 <= len(new_pin) <= 12):
+            self.pinFailed.emit(self.tr("A new PIN has 6 to 12 digits."))
+            return False
+        if new_pin != repeat:
+            self.pinFailed.emit(self.tr("The two new PINs differ."))
+            return False
+        self.link.post(
+            f"/counters/{self.number}/pin",
+            {"pin": pin, "new_pin": new_pin},
+            callback=self._pin_result,
+            token=self.token,
+        )
+        return True
+
+    def _pin_result(self, result: ApiResult) -> None:
+        if result.ok:
+            self.pinChanged.emit()
+        else:
+            self.pinFailed.emit(self._message(result))
 
     def act(self, action: str, body: dict[str, Any] | None = None) -> bool:
         """Do one action (see `model.ACTIONS`; ``pause`` toggles) if allowed; the result comes as signals."""

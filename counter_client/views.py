@@ -369,6 +369,68 @@ class TransferPanel(LanguageAware):
         self.reason.setFocus()
 
 
+class PinPanel(LanguageAware):
+    """Shown after a login with a PIN under 6 digits: the current PIN and a new one, twice."""
+
+    confirmed = Signal(str, str, str)  # current, new, repeated
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pinPanel")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(
+            f"#pinPanel {{ background: {COLORS['surface']}; border: 3px solid {COLORS['warning']};"
+            " border-radius: 16px; }"
+        )
+        self.title = _label(30, bold=True)
+        self.title.setWordWrap(True)
+        self.edits = [QLineEdit() for _ in range(3)]
+        for edit in self.edits:
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.setFont(font(30))
+        self.ok_button = QPushButton()
+        self.cancel_button = QPushButton()
+        for b in (self.ok_button, self.cancel_button):
+            b.setFont(font(30, bold=True))
+        row = QHBoxLayout()
+        row.setSpacing(16)
+        for edit in self.edits:
+            row.addWidget(edit, 1)
+        row.addWidget(self.ok_button)
+        row.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 12, 20, 12)
+        layout.addWidget(self.title)
+        layout.addLayout(row)
+        self.ok_button.clicked.connect(self.confirm)
+        self.edits[-1].returnPressed.connect(self.confirm)
+        for edit, following in zip(self.edits, self.edits[1:], strict=False):
+            edit.returnPressed.connect(following.setFocus)
+        self.cancel_button.clicked.connect(self.cancelled)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancelled.emit)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Your PIN has fewer than 6 digits: please set a new one (6 to 12 digits)."))
+        for edit, text in zip(
+            self.edits, (self.tr("Current PIN"), self.tr("New PIN"), self.tr("New PIN again")), strict=True
+        ):
+            edit.setPlaceholderText(text)
+        self.ok_button.setText(self.tr("Set PIN"))
+        self.cancel_button.setText(self.tr("Later (Esc)"))
+
+    def open(self) -> None:
+        for edit in self.edits:
+            edit.clear()
+        self.show()
+        self.edits[0].setFocus()
+
+    def confirm(self) -> None:
+        self.confirmed.emit(*(edit.text() for edit in self.edits))
+
+
 class ServiceView(LanguageAware):
     """The officer's working screen: ticket, queue counts, own figures, outcome, transfer and the actions."""
 
@@ -387,6 +449,8 @@ class ServiceView(LanguageAware):
         self.outcome.addItems(["", *OUTCOMES])
         self.transfer = TransferPanel()
         self.transfer.hide()
+        self.pin = PinPanel()
+        self.pin.hide()
         self.message = _label(30, color=COLORS["accent"])
         self.message.setWordWrap(True)
         self.buttons: dict[str, QPushButton] = {}
@@ -424,6 +488,7 @@ class ServiceView(LanguageAware):
         layout.addLayout(top, 1)
         layout.addLayout(outcome_row)
         layout.addWidget(self.transfer)
+        layout.addWidget(self.pin)
         layout.addLayout(bar)
         self._pause_action = "pause"
         self.retranslate()

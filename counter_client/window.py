@@ -61,6 +61,7 @@ class CounterWindow(LanguageAware):
     def show_login(self) -> None:
         self.pages.setCurrentWidget(self.login)
         self.service.transfer.hide()
+        self.service.pin.hide()
         self.login.reset()
 
     def show_service(self) -> None:

@@ -17,7 +17,7 @@ from .screen import WINDOW_PLACES, place_window
 OFFICERS = [("1001", "张伟"), ("1002", "李娜"), ("1003", "王芳"), ("1004", "刘洋")]
 
 
-PIN = "1234"
+PIN = "123456"
 
 
 class DemoHall:

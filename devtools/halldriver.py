@@ -64,9 +64,9 @@ class HallDriver:
             return self.sessions[counter]
         device = self.live.add_device("counter", f"counter-{counter}", counter=counter)
         staff_id = f"{9000 + counter}"
-        self.live.add_officer(staff_id, f"关员{counter}", "1234")
+        self.live.add_officer(staff_id, f"关员{counter}", "123456")
         with self._client(device) as c:
-            r = c.post(f"/counters/{counter}/login", json={"staff_id": staff_id, "pin": "1234"})
+            r = c.post(f"/counters/{counter}/login", json={"staff_id": staff_id, "pin": "123456"})
             r.raise_for_status()
         self.sessions[counter] = r.json()["token"]
         return self.sessions[counter]

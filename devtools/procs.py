@@ -118,14 +118,14 @@ class Enrolment:
     def device(self, role: str, name: str, counter: int | None = None) -> str:
         return admin.add_device(self.svc, DeviceCreate(name=name, role=role, counter=counter), by="test").token
 
-    def officer(self, staff_id: str, pin: str = "1234") -> None:
+    def officer(self, staff_id: str, pin: str = "123456") -> None:
         admin.add_officer(self.svc, OfficerCreate(staff_id=staff_id, name=f"关员{staff_id}", pin=pin), by="test")
 
     def close(self) -> None:
         self.svc.store.engine.dispose()
 
 
-def login(server: ServeProcess, device_token: str, counter: int, staff_id: str, pin: str = "1234") -> str:
+def login(server: ServeProcess, device_token: str, counter: int, staff_id: str, pin: str = "123456") -> str:
     """Log an officer in at a counter through the API; returns the session token."""
     with server.client(device_token) as c:
         r = c.post(f"/counters/{counter}/login", json={"staff_id": staff_id, "pin": pin})

@@ -81,6 +81,8 @@ def list_counters(svc: HallService) -> list[CounterConfig]:
 def put_counter(svc: HallService, number: int, body: CounterConfig, *, by: str) -> CounterConfig:
     if body.number != number:
         raise Invalid("number_mismatch", f"The path says {number}, the body {body.number}.")
+    if not body.categories:
+        raise Invalid("no_category", f"Counter {number} must serve at least one category.")
     unknown = set(body.categories) - set(svc.hall.categories)
     if unknown:
         raise Invalid("unknown_category", f"Unknown categories: {', '.join(sorted(unknown))}.")
@@ -185,7 +187,10 @@ def revoke_device(svc: HallService, device_id: int, *, by: str) -> DevicePublic:
     if row is None:
         raise NotFound("device_not_found", f"No device {device_id}.")
     row.revoked = True
-    svc.record(AdminDeviceRevoked(by=by, device_id=device_id), rows=[row])
+    audit = [AdminDeviceRevoked(by=by, device_id=device_id)]
+    with svc.lock:  # a counter PC's officer sessions end with it, and their streams close
+        sessions = svc.store.open_sessions(row.counter) if row.role == str(Role.COUNTER) and row.counter else []
+        svc.sessions.end(sessions, "device_revoked", audit=audit, extra_rows=[row])
     return codec.device_public(row)
 
 
@@ -202,7 +207,7 @@ def open_day(svc: HallService, *, by: str) -> DayView:
 
 
 def close_day(svc: HallService, *, by: str) -> DayView:
-    svc.run(lambda hall: hall.close_day(), audit=[AdminDayClose(by=by)])
+    svc.close_day(audit=[AdminDayClose(by=by)])
     return _day_view(svc)
 
 

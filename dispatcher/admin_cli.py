@@ -11,7 +11,10 @@ from pydantic import ValidationError
 
 from dispatcher import admin, maintenance_cli
 from dispatcher.cli_args import Parser, fail, open_service, settings_from, store_options_parent
+from dispatcher.console import cli as console_cli
 from dispatcher.core import DomainError, Invalid, NotFound
+from dispatcher.enrolqr import enrolment_for, qr_text, write_qr_png
+from dispatcher.filemodes import private_umask
 from dispatcher.settings import ConfigError, load_hall_config, validation_message
 from dispatcher.wiring import ADMIN, APPLY
 from protocol import OfficerRole, Role
@@ -34,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=[r.value for r in Role if r != Role.OFFICER])
     add.add_argument("--name", required=True)
     add.add_argument("--counter", type=int, help="counter number, for --role counter")
+    add.add_argument("--url", help="the address devices use, in the enrolment code (default: discover)")
+    add.add_argument("--qr", type=Path, metavar="PNG", help="also write the enrolment QR code to this PNG file")
     dev.add_parser("list", help="list devices", parents=[store])
     revoke = dev.add_parser("revoke", help="revoke a device's token", parents=[store])
     revoke.add_argument("id", type=int)
@@ -43,12 +48,14 @@ def _parser() -> argparse.ArgumentParser:
     add = off.add_parser("add", help="add (or replace) an officer", parents=[store])
     add.add_argument("--staff-id", required=True)
     add.add_argument("--name", required=True)
-    add.add_argument("--pin", required=True, help="at least 4 characters")
+    add.add_argument("--pin", required=True, help="at least 6 characters")
     add.add_argument("--role", default="officer", choices=[r.value for r in OfficerRole])
     add.add_argument("--recuse", nargs="*", default=[], metavar="CODE", help="enterprise codes to recuse from")
+    console_cli.add_password_option(add)
     off.add_parser("list", help="list officers", parents=[store])
     remove = off.add_parser("remove", help="deactivate an officer", parents=[store])
     remove.add_argument("staff_id")
+    console_cli.add_commands(off, parents=[store])
 
     apply = what.add_parser(
         "apply", help="compare hall.toml with the store, print the difference, apply what is safe", parents=[store]
@@ -61,16 +68,28 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one admin action and print its result; a mistake is one line on stderr and exit status 2."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["install-service"]:  # its own module: it needs no database
+        from dispatcher.install_service import main as install_service
+
+        return install_service(argv[1:])
     args = _parser().parse_args(argv)
+    private_umask()  # what this command writes (a new database, its key, a backup) is this user's only
     if args.what in maintenance_cli.COMMANDS:
         return maintenance_cli.run(args)
     settings = settings_from(args, PROG)
     if args.what == "apply":
         return _apply(args)
     body = _body(args)  # checked before the store is opened: a bad PIN changes nothing
+    password = console_cli.password_before(args, PROG)  # so is a console password
     svc = open_service(settings, PROG, purpose=ADMIN)
     try:
         result = _run(svc, args, body)
+        console_cli.set_after(svc, args, password, by=BY)
+        if args.what == "device" and args.action == "add":  # the pin goes with the token
+            result.update(enrolment_for(settings, hall_id=svc.config.hall_id, token=result["token"], url=args.url))
+            if args.qr:
+                write_qr_png(result["enrolment"], args.qr)
     except DomainError as err:
         print(f"{PROG}: {err.message} ({err.code})", file=sys.stderr)
         return 2 if isinstance(err, Invalid | NotFound) else 1
@@ -105,6 +124,8 @@ def _run(svc, args, body) -> object:
         return admin.revoke_device(svc, args.id, by=BY).model_dump(mode="json")
     if args.action == "add":
         return admin.add_officer(svc, body, by=BY).model_dump(mode="json")
+    if args.action == "password":
+        return {"staff_id": args.staff_id, "password": "set"}
     if args.action == "list":
         return [o.model_dump(mode="json") for o in admin.list_officers(svc)]
     return admin.remove_officer(svc, args.staff_id, by=BY).model_dump(mode="json")
@@ -162,6 +183,14 @@ def _print_human(args, result) -> None:
     if args.what == "device" and args.action == "add":
         d = result["device"]
         print(f"enrolled device {d['id']} {d['name']!r} as {d['role']}")
+        if result["pin"]:
+            print(f"certificate pin (--tls-pin): {result['pin']}")
+            print("serve with `fairq serve --tls`: a device holding this pin talks to no other dispatcher")
+        print(f"enrolment code (the device's enrolment screen takes it): {result['enrolment']}")
+        print(qr_text(result["enrolment"]), end="")
+        if args.qr:
+            print(f"QR code written to {args.qr}")
+        print("token (shown once; scripts read this last line):")
         print(result["token"])
     elif isinstance(result, list):
         for row in result:

@@ -24,11 +24,11 @@ from dispatcher.integrity.records import (
 )
 from dispatcher.integrity.verify import verify_day
 from dispatcher.maintenance import MaintenanceError
+from dispatcher.service import HallService
 from dispatcher.settings import Settings
 from dispatcher.store import Store, archive
 from dispatcher.store.hashchain import GENESIS
 from dispatcher.store.tables import ArchivedDayRow
-from dispatcher.wiring import build_service
 
 
 @dataclass
@@ -41,22 +41,19 @@ class Archived:
     size_after: int = 0
 
 
-def archive_days(settings: Settings, before: str, out: Path) -> Archived:
+def archive_days(svc: HallService, settings: Settings, before: str, out: Path) -> Archived:
     """Archive every closed day before `before` (YYYY-MM-DD) into `out`, then compact the database."""
     try:
         date.fromisoformat(before)
     except ValueError:
         raise MaintenanceError(f"--before {before!r} is not a date (YYYY-MM-DD)") from None
-    svc = build_service(settings)
-    try:
-        done = archive_store(svc.store, svc.config.timezone, before, out)
-        if done.days:
-            done.size_before = _size(settings)
-            archive.compact(svc.store.engine)
-            done.size_after = _size(settings)
-        return done
-    finally:
-        svc.store.engine.dispose()
+    size_before = _size(settings)
+    done = archive_store(svc.store, svc.config.timezone, before, out)
+    if done.days:
+        done.size_before = size_before
+        archive.compact(svc.store.engine)
+        done.size_after = _size(settings)
+    return done
 
 
 def _size(settings: Settings) -> int:

@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "kiosk": ("kiosk.app:main", "the ticket kiosk (Qt)"),
     "counter": ("counter_client.app:main", "the officer's counter client (Qt)"),
     "display": ("display.app:main", "the hall display with voice (Qt)"),
+    "doctor": ("doctor.cli:main", "check this machine's setup for its role, with the fix for each failure"),
     "demo": ("demo.cli:main", "the whole hall on this machine, simulated hardware"),
 }
 

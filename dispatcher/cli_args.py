@@ -10,6 +10,8 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
+from .filemodes import UnsafeFiles
+from .seedkey import SeedKeyError
 from .service import HallService
 from .settings import ConfigError, Settings, validation_message
 from .store import SchemaError
@@ -73,7 +75,7 @@ def open_service(settings: Settings, prog: str, *, purpose: str) -> HallService:
     """The hall's service for a command; a wrong option, file or database is one line and exit 2."""
     try:
         return build_service(settings, purpose=purpose)
-    except (ConfigError, SchemaError) as err:
+    except (ConfigError, SchemaError, SeedKeyError, UnsafeFiles) as err:
         fail(prog, str(err))
     except (ArgumentError, NoSuchModuleError) as err:
         fail(prog, f"--database-url {settings.database_url!r} is not a database URL this fairq can open ({err})")

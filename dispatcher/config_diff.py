@@ -10,7 +10,7 @@ from typing import Any
 from protocol.models import CategoryConfig, CounterConfig
 
 # Hall-wide settings of hall.toml that the store keeps beside the categories and counters.
-HALL_FIELDS = ("hall_id", "name", "timezone", "open_at", "close_at", "k", "counter_lost_after_s")
+HALL_FIELDS = ("hall_id", "name", "timezone", "open_at", "close_at", "k", "priority_ageing_min", "counter_lost_after_s")
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from dispatcher import projection
 from protocol.models import Event
 
 QUEUE_LIMIT = 5000
@@ -14,11 +15,20 @@ QUEUE_LIMIT = 5000
 
 @dataclass(frozen=True)
 class Outgoing:
-    """An event as it goes on the wire, serialised once for every subscriber."""
+    """An event as it goes on the wire, serialised once per cut (staff, public, a counter's own) for all."""
 
     seq: int
-    text: str
+    event: Event
     kind: str = ""  # the stream re-checks its token after a revocation or a logout
+    _texts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def text_for(self, aud: projection.Audience) -> str:
+        """The stream message for this audience; each cut is serialised once, for all who share it."""
+        cut = projection.variant(aud, self.event)
+        text = self._texts.get(cut)
+        if text is None:
+            text = self._texts[cut] = stream_message(projection.event(aud, self.event))
+        return text
 
 
 def stream_message(event: Event) -> str:
@@ -63,7 +73,7 @@ class EventHub:
             subs = list(self._subs)
         if not subs:
             return
-        items = [Outgoing(e.seq, stream_message(e), e.kind) for e in events]
+        items = [Outgoing(e.seq, e, e.kind) for e in events]
         for sub in subs:
             for item in items:
                 try:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from dispatcher.seedkey import KEY_FILE
 from dispatcher.settings import Settings
 from dispatcher.store import Plan, make_engine
 from dispatcher.store.migrate import plan, upgrade
@@ -16,8 +17,9 @@ from dispatcher.store.snapshot import check_sqlite, copy_sqlite
 
 DB_NAME = "fairq.sqlite3"
 LOCK_NAME = "fairq.lock"
-# the database's own files and the copies made beside it are never copied as "the hall's other files"
-_NOT_HALL_FILES = (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", f"{DB_NAME}-journal", LOCK_NAME)
+# the database's own files and the copies made beside it are never copied as "the hall's other files";
+# nor is the seed key: a backup of an open day must not open its sealed seed (docs/security.md)
+_NOT_HALL_FILES = (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", f"{DB_NAME}-journal", LOCK_NAME, KEY_FILE)
 
 
 class MaintenanceError(Exception):

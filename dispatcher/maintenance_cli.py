@@ -6,11 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
+
 from dispatcher import maintenance
-from dispatcher.cli_args import settings_from
+from dispatcher.cli_args import open_service, settings_from
 from dispatcher.maintenance import MaintenanceError
 from dispatcher.settings import Settings
 from dispatcher.store import SchemaError
+from dispatcher.wiring import READ, where
 
 COMMANDS = ("migrate", "backup", "restore", "archive")
 
@@ -57,6 +60,10 @@ def run(args: argparse.Namespace) -> int:
     except (MaintenanceError, SchemaError) as err:
         print(f"fairq admin {args.what}: {err}", file=sys.stderr)
         return 2
+    except OperationalError as err:
+        first = str(err.orig).strip().splitlines()[0]
+        print(f"fairq admin {args.what}: cannot open the {where(settings)}: {first}", file=sys.stderr)
+        return 2
 
 
 def _migrate(settings: Settings, dry_run: bool) -> int:
@@ -74,7 +81,11 @@ def _migrate(settings: Settings, dry_run: bool) -> int:
 def _archive(settings: Settings, args: argparse.Namespace) -> int:
     from dispatcher.archive import archive_days
 
-    done = archive_days(settings, args.before, args.dir)
+    svc = open_service(settings, "fairq admin archive", purpose=READ)  # the hall must exist; hall.toml not applied
+    try:
+        done = archive_days(svc, settings, args.before, args.dir)
+    finally:
+        svc.store.engine.dispose()
     for day in done.days:
         print(f"archived {day.day}: {day.records} records, {day.tickets} tickets, {day.draws} draws -> {day.bundle}")
     if not done.days:

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from dispatcher.core import CoreEvent, Counter, DomainError, Hall, Ticket
 from protocol import CounterState, PrinterState, Role, TicketState
-from protocol.events import AdminForceLogout, DevicePrinter, OfficerLoginFailed, Payload, event_data
+from protocol.events import AdminForceLogout, DevicePrinter, Payload, event_data
 from protocol.models import (
     ActionResult,
     CallView,
@@ -30,12 +30,12 @@ from protocol.models import (
     TicketPublic,
 )
 
-from .auth import Principal, new_token, token_hash, verify_pin
+from .auth import Principal, RateLimit, token_hash
 from .hub import EventHub
+from .sessions import Limits, Sessions
 from .settings import HallConfig
 from .store import ConfigWrite, Store, codec
 from .store.errors import STORAGE_ERRORS
-from .store.tables import SessionRow
 from .version import VERSION
 
 T = TypeVar("T")
@@ -67,6 +67,7 @@ class HallService:
         hub: EventHub | None = None,
         clock: Clock = utc_now,
         entropy: Callable[[int], bytes] = secrets.token_bytes,
+        limits: Limits | None = None,
     ):
         self.store = store
         self.config = config
@@ -80,8 +81,12 @@ class HallService:
         self.stale = False  # memory may hold an uncommitted change: reload before the next command
         self.config_revision = store.setting("config_revision") or None  # the hall.toml revision in force
         self.config_refused: list[str] = json.loads(store.setting("config_refused") or "[]")
+        self.when_active: list[Callable[[], None]] = []  # run at the first tick as the active dispatcher
         self.hall = self._load()
         self.hear_all()
+        limits = limits or Limits()
+        self.sessions = Sessions(self, limits)  # PIN logins through the guard; idle, revoked and closed-day ends
+        self.issuing = RateLimit(limits.issue_per_minute, 60, clock=clock)  # tickets per kiosk per minute
 
     # ---- the serialised path ------------------------------------------------------------
 
@@ -94,7 +99,10 @@ class HallService:
             clock=self.clock,
             entropy=self.entropy,
             k=self.config.k,
+            ageing_s=None if self.config.priority_ageing_min is None else self.config.priority_ageing_min * 60,
             timezone=self.config.timezone,
+            rating_window_s=self.config.rating_window_s,
+            reticket_limit=self.config.reticket_limit,
         )
         hall.restore(
             day=state.day,
@@ -104,6 +112,8 @@ class HallService:
             recent_calls=state.recent_calls,  # newest first, as the hall keeps them
             transfers_by=state.transfers_by,
         )
+        if state.day_opening is not None:
+            hall.keep_day_inputs(state.day_opening)  # the open day goes on as it began (and as its proof checks)
         return hall
 
     def reload(self) -> None:
@@ -169,9 +179,9 @@ class HallService:
             self.hub.publish(events)
             return result
 
-    def record(self, act: Payload, *, rows: Iterable[Any] = ()) -> None:
-        """Log an act that moves no ticket or counter (an admin change, a failed login, a printer report)."""
-        self.run(lambda hall: None, audit=[act], rows=rows)
+    def record(self, *acts: Payload, rows: Iterable[Any] = ()) -> None:
+        """Log acts that move no ticket or counter (an admin change, a failed login, a printer report)."""
+        self.run(lambda hall: None, audit=acts, rows=rows)
 
     def read(self, query: Callable[[Hall], T]) -> T:
         """Look at the hall under the lock, without changing it."""
@@ -193,19 +203,39 @@ class HallService:
         with self.lock:
             if self.role != ACTIVE:
                 return
+            while self.when_active:
+                self.when_active.pop(0)()
             self.follow_config()
             self._open_or_close_day()
             self._release_silent_counters()
+            self.sessions.expire_idle()
 
     def _open_or_close_day(self) -> None:
         with self.lock:
             day = self.hall.day
             today = self.hall.local_date()
             if day and day.is_open and (day.day != today or not self.within_hours()):
-                self.run(lambda h: h.close_day())
+                self.close_day()
                 day = self.hall.day
             if self.within_hours() and (day is None or day.day != today):
                 self.run(lambda h: h.open_day())
+
+    def close_day(self, *, audit: Iterable[Payload] = ()) -> None:
+        """Close the day: open tickets expire, every officer session ends and its counter closes."""
+        with self.lock:
+            self.sessions.end(self.store.open_sessions(), "day_closed", audit=audit, command=lambda h: h.close_day())
+            for counter in list(self.hall.counters.values()):
+                if counter.staff_id is not None:  # staffed without a session (e.g. a session ended mid-service)
+                    self.run(lambda h, n=counter.number: h.logout(n))
+
+    # ---- officers -----------------------------------------------------------------------
+
+    def login(self, *, counter: int, staff_id: str, pin: str, device: str) -> LoginResponse:
+        """An officer's PIN login at a counter, counted by the guard before the PIN is checked."""
+        return self.sessions.login(counter=counter, staff_id=staff_id, pin=pin, device=device)
+
+    def change_pin(self, *, staff_id: str, counter: int, pin: str, new_pin: str) -> None:
+        self.sessions.change_pin(staff_id=staff_id, counter=counter, pin=pin, new_pin=new_pin)
 
     # ---- counters that went silent ------------------------------------------------------
 
@@ -382,7 +412,7 @@ class HallService:
                 role=Role(device.role), name=device.name, device_id=device.id, counter=device.counter, token_hash=digest
             )
         session = self.store.session_by_token(digest)
-        if session is not None and not session.revoked:
+        if session is not None and self.sessions.alive(session):  # not revoked, not idle too long
             return Principal(
                 role=Role.OFFICER,
                 name=session.staff_id,
@@ -409,34 +439,6 @@ class HallService:
             return self.counter_result(number)
 
         return self.run(command)
-
-    def officer_login(self, number: int, staff_id: str, pin: str) -> LoginResponse | None:
-        """Log an officer in at a counter; a session token for that counter, or None (logged) if refused."""
-        row = self.store.officer(staff_id)
-        ok = verify_pin(row.pin_hash if row else None, pin)  # slow on purpose: outside the lock
-        if not ok or row is None or not row.active:
-            self.record(OfficerLoginFailed(counter=number, staff_id=staff_id))
-            return None
-        token = new_token()
-        officer = codec.officer_from_row(row)
-
-        def command(hall: Hall) -> LoginResponse:
-            hall.set_officer(officer)
-            hall.login(number, officer.staff_id)
-            current = hall.current_ticket(number)
-            return LoginResponse(
-                token=token,
-                counter=number,
-                staff_id=officer.staff_id,
-                name=officer.name,
-                current_ticket=self.ticket_public(current) if current else None,
-            )
-
-        session = SessionRow(
-            token_hash=token_hash(token), hall_id=self.store.hall_id, staff_id=officer.staff_id, counter=number,
-            created_at=self.clock(),
-        )  # fmt: skip
-        return self.run(command, rows=[session])
 
     def logout(self, number: int, *, forced_by: str | None = None) -> ActionResult:
         """Close the counter and end its sessions; `forced_by` names the admin who forced it (audited)."""
@@ -466,8 +468,10 @@ class HallService:
             self.record(act, rows=[row])
         return codec.device_public(row)
 
-    def has_day(self, day: str) -> bool:
-        return self.store.day_row(day) is not None
+    def day_is_open(self, day: str) -> bool | None:
+        """Whether this business day is still open; None if the hall never had it."""
+        row = self.store.day_row(day)
+        return None if row is None else row.is_open
 
     def close(self) -> None:
         """Let go of the database (the app's shutdown)."""

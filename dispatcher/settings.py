@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,7 +26,14 @@ class HallConfig(BaseModel):
     timezone: str = "Asia/Shanghai"
     open_at: str = Field("00:00", description="Business day opens (local HH:MM).")
     close_at: str = Field("24:00", description="Business day closes (local HH:MM; 24:00 = midnight).")
-    k: int = Field(3, ge=1, le=50, description="Draw the ticket among the k oldest eligible tickets.")
+    k: int = Field(3, ge=1, le=50, description="Draw each ticket among a block of k, the oldest of its category.")
+    priority_ageing_min: float | None = Field(
+        None, gt=0, description="A ticket of a lower priority class that waited this long counts as the top class."
+    )
+    reticket_limit: int = Field(
+        1, ge=0, description="Times a declaration may be re-ticketed in a day after a no-show or cancellation."
+    )
+    rating_window_s: int = Field(300, gt=0, description="A trader may rate a service this long after Done.")
     counter_lost_after_s: int = Field(300, description="A called ticket returns to the queue after this silence.")
     categories: list[CategoryConfig]
     counters: list[CounterConfig]
@@ -144,11 +152,37 @@ class Settings(BaseSettings):
     zeroconf: bool = True
     zeroconf_interfaces: list[str] | None = None  # None = all interfaces
     max_body_bytes: int = 64 * 1024
-    login_attempts: int = 5
-    login_lockout_s: int = 300
+    login_attempts: int = 5  # wrong PINs per (staff id, counter PC) before delays start
+    login_delay_s: int = 30  # the first delay after those; it doubles with each further wrong PIN…
+    login_lockout_s: int = 300  # …up to this
+    login_alert_attempts: int = 10  # wrong PINs for one staff id across the hall in an hour: the supervisor is alerted
+    session_idle_s: int = 7200  # an officer session with no request for this long ends (0: never)
+    issue_per_minute: int = 30  # tickets one kiosk may issue per minute (0: no limit)
+    stream_max_replay: int = 2000  # a stream further behind than this many events gets a snapshot instead
+    header_timeout_s: float = 10.0  # a connection whose request headers take longer is closed
+    keep_alive_s: float = 5.0  # an idle keep-alive connection is closed after this
+    console_idle_s: int = 1800  # a browser console session ends after this long without a request
     tick_s: float = 5.0  # how often the day is opened/closed and silent counters are freed
     leader_poll_s: float = 0.5  # PostgreSQL pairs: how often a standby tries to take over
     tls: bool = False  # serve HTTPS with a certificate made on first start (data_dir/tls)
+    seed_key_file: Path | None = None  # default data_dir/seed.key; both dispatchers of a pair share one
+
+    def seed_key_path(self) -> Path:
+        """The 0600 file holding the key that seals the open day's seed."""
+        return self.seed_key_file or self.data_dir / "seed.key"
+
+    def sqlite_path(self) -> Path | None:
+        """The SQLite database file, None for PostgreSQL or an in-memory database."""
+        url = self.db_url()
+        if not url.startswith("sqlite") or ":memory:" in url:
+            return None
+        return Path(url.split("///", 1)[-1])
+
+    metrics_token: str | None = None  # bearer token a Prometheus server scrapes /metrics with (else loopback only)
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object per line
+    log_file: Path | None = None  # log here too, rotated by size
+    log_max_bytes: int = 10 * 1024 * 1024
+    log_backups: int = 5
 
     def is_postgres(self) -> bool:
         return self.db_url().startswith("postgresql")

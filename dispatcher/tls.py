@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-import os
 import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from .filemodes import PRIVATE_DIR, check_private_file, secure_tree, write_private
 
 CERT_FILE = "cert.pem"
 KEY_FILE = "key.pem"
@@ -32,9 +33,10 @@ def fingerprint(cert_path: Path) -> str:
 
 
 def ensure_certificate(directory: Path, hosts: list[str]) -> tuple[Path, Path]:
-    """Return (cert, key) in `directory`, making a self-signed pair the first time."""
+    """Return (cert, key) in `directory` (0700, files 0600), making a self-signed pair the first time."""
     cert_path, key_path = directory / CERT_FILE, directory / KEY_FILE
     if cert_path.exists() and key_path.exists():
+        secure_tree(directory)
         return cert_path, key_path
     try:
         from cryptography import x509
@@ -64,12 +66,22 @@ def ensure_certificate(directory: Path, hosts: list[str]) -> tuple[Path, Path]:
         .add_extension(x509.SubjectAlternativeName(alt_names), critical=False)
         .sign(key, hashes.SHA256())
     )
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    secure_tree(directory)
     key_bytes = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(key_bytes)
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    write_private(key_path, key_bytes)
+    write_private(cert_path, cert.public_bytes(serialization.Encoding.PEM))
+    check_private_file(key_path)
     return cert_path, key_path
+
+
+def pin_of(directory: Path, *, create: bool, hosts: list[str] | None = None) -> str | None:
+    """The pin of the certificate in `directory` (made first if `create`), None if there is none."""
+    cert = directory / CERT_FILE
+    if not (cert.exists() and (directory / KEY_FILE).exists()):
+        if not create:
+            return None
+        cert, _ = ensure_certificate(directory, hosts or [])
+    return fingerprint(cert)

@@ -10,9 +10,11 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from dispatcher import admin
-from dispatcher.auth import LoginLimiter
+from dispatcher.filemodes import secure_sqlite, secure_tree
 from dispatcher.hub import EventHub
+from dispatcher.seedkey import sealer_from_file
 from dispatcher.service import HallService, stored_hall_config, utc_now
+from dispatcher.sessions import Limits
 from dispatcher.settings import ConfigError, HallConfig, Settings, load_hall_config, sample_hall
 from dispatcher.store import Store, hall_ids, init_schema, make_engine
 
@@ -20,6 +22,7 @@ log = logging.getLogger("fairq.wiring")
 
 # What a command may do to the hall while it is being built.
 SERVE = "serve"  # create the hall if new (from --config, else the built-in sample) and apply --config
+OPEN = "open"  # create the hall if new, as SERVE does; never change an existing hall's configuration
 ADMIN = "admin"  # create the hall from --config if it is new; never change an existing hall's configuration
 APPLY = "apply"  # the hall may be new; write nothing (the caller plans and applies --config itself)
 READ = "read"  # the hall must exist; write nothing
@@ -62,7 +65,7 @@ def find_hall(settings: Settings, halls: list[str], file: HallConfig | None, pur
         return halls[0]
     if len(halls) > 1:
         raise ConfigError(f"{where(settings)} holds several halls ({', '.join(halls)}): give --hall ID")
-    if purpose == SERVE:
+    if purpose in (SERVE, OPEN):
         return None
     if purpose == READ:
         raise ConfigError(f"{where(settings)} holds no hall yet")
@@ -72,12 +75,23 @@ def find_hall(settings: Settings, halls: list[str], file: HallConfig | None, pur
     )
 
 
+def _apply_file(svc: HallService, file: HallConfig, source: str) -> None:
+    """Apply hall.toml and say in the log what changed, what was refused and which revision is in force."""
+    plan = admin.apply_config(svc, file, by="hall.toml", source=source)
+    for line in plan.lines():
+        log.info("configuration: %s", line)
+    for refusal in plan.refused:
+        log.warning("configuration change refused: %s", refusal.describe())
+    if not plan.empty:
+        log.info("configuration revision %s in force (was %s)", plan.after, plan.before)
+
+
 def build_service(
     settings: Settings,
     *,
     clock: Callable[[], datetime] = utc_now,
     entropy: Callable[[int], bytes] = secrets.token_bytes,
-    purpose: str = SERVE,
+    purpose: str = OPEN,
 ) -> HallService:
     """Open the store, find the hall, create or update it as `purpose` allows, and load it."""
     file = load_hall_config(settings.config) if settings.config else None
@@ -85,32 +99,38 @@ def build_service(
     if (
         not settings.database_url
         and not sqlite_file.exists()
-        and (purpose == READ or file is None and purpose != SERVE)
+        and (purpose == READ or file is None and purpose not in (SERVE, OPEN))
     ):
         raise ConfigError(f"{where(settings)} holds no fairq database ({sqlite_file} does not exist)")
+    if settings.sqlite_path() is not None or settings.data_dir.exists():
+        secure_tree(settings.data_dir)  # only the dispatcher's user may read its data (fixed, or refused)
+    if settings.sqlite_path() is not None:
+        secure_sqlite(settings.sqlite_path())
+    sealer = sealer_from_file(settings.seed_key_path())
     engine = open_database(settings)
     try:
         hall_id = find_hall(settings, hall_ids(engine), file, purpose)
         if hall_id is None:
             file = sample_hall()
             hall_id = file.hall_id
-        store = Store(engine, hall_id)
+        store = Store(engine, hall_id, sealer)
+        for day in store.seal_plain_seeds():
+            log.warning("the open day %s had its seed stored in the clear: sealed it with %s", day, sealer.path)
         stored = stored_hall_config(store)
         recorded = bool(store.setting("hall_config"))  # older stores kept only categories and counters
-        if purpose in (ADMIN, READ) and stored is not None and (recorded or file is None):
+        if purpose in (ADMIN, READ, OPEN) and stored is not None and (recorded or file is None):
             config = stored
         else:
             config = file or stored
-        svc = HallService(store, config, hub=EventHub(), clock=clock, entropy=entropy)
-        svc.login_limiter = LoginLimiter(
-            attempts=settings.login_attempts, window_s=settings.login_lockout_s, clock=clock
-        )
-        if file is not None and (purpose == SERVE or (purpose == ADMIN and stored is None)):
-            plan = admin.apply_config(svc, file, by="hall.toml", source=str(settings.config or "built-in sample"))
-            for line in plan.lines():
-                log.info("configuration: %s", line)
-            for refusal in plan.refused:
-                log.warning("configuration change refused: %s", refusal.describe())
+        limits = Limits.from_settings(settings)
+        svc = HallService(store, config, hub=EventHub(), clock=clock, entropy=entropy, limits=limits)
+        if file is not None and (purpose == SERVE or (purpose in (ADMIN, OPEN) and stored is None)):
+            source = str(settings.config or "built-in sample")
+            if purpose == SERVE and stored is not None and settings.is_postgres():
+                # one of a pair: only the active one, holding the hall's lock, applies the file
+                svc.when_active.append(lambda: _apply_file(svc, file, source))
+            else:
+                _apply_file(svc, file, source)
         log.info("hall %s, configuration revision %s in force", hall_id, svc.config_revision or "(none recorded)")
         return svc
     except Exception:

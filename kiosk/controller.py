@@ -264,6 +264,12 @@ class KioskController(QObject):
             self.window.show_print_failed()
             self.failed_timer.start()
             return
+        if result.code == "issue_rate_limited":  # too many tickets from this kiosk just now: say so, then start over
+            self.request = None
+            self._set_phase("print_failed")
+            self.window.show_refused(self.window.issue_error_text(result.code, result.message))
+            self.failed_timer.start()
+            return
         if not request.needs_entry:
             self.home()
             return

@@ -122,6 +122,12 @@ class KioskWindow(QWidget):
         )
         self.stack.setCurrentWidget(self.message)
 
+    def show_refused(self, text: str) -> None:
+        """The dispatcher refused the ticket for now (e.g. this kiosk's rate limit): no ticket, and why."""
+        self.message_kind = "refused"
+        self.message.show_message("!", self.tr("No ticket was issued"), text, color=COLORS["warning"])
+        self.stack.setCurrentWidget(self.message)
+
     def show_out_of_service(self, reason: str) -> None:
         self.message_kind = "out_of_service"
         self._reason = reason
@@ -178,6 +184,17 @@ class KioskWindow(QWidget):
         return texts.get(problem.code, problem.message)
 
     def issue_error_text(self, code: str, message: str) -> str:
+        if code == "issue_rate_limited":
+            return self.tr("This kiosk has issued many tickets just now. Please wait a minute and try again.")
+        if code == "declaration_in_use":
+            return self.tr(
+                "This declaration already has a ticket under another enterprise code. Please ask at the help desk."
+            )
+        if code == "reticket_limit":
+            return self.tr(
+                "This declaration has already had a new ticket today after a missed call or a cancellation."
+                " Please ask at the help desk."
+            )
         if code.startswith(("declaration_", "enterprise_")):
             return self.problem_text(Problem(code, message))
         if not code or code in ("network", "timeout"):

@@ -53,11 +53,13 @@ class OfficerRole(StrEnum):
 
 
 class Rating(StrEnum):
-    """The three keys of a satisfaction evaluator."""
+    """The five keys of a satisfaction evaluator (好差评); old three-level days use three of them."""
 
-    VERY_SATISFIED = "very_satisfied"
-    SATISFIED = "satisfied"
-    UNSATISFIED = "unsatisfied"
+    VERY_SATISFIED = "very_satisfied"  # 非常满意
+    SATISFIED = "satisfied"  # 满意
+    BASICALLY_SATISFIED = "basically_satisfied"  # 基本满意
+    UNSATISFIED = "unsatisfied"  # 不满意
+    VERY_UNSATISFIED = "very_unsatisfied"  # 非常不满意
 
 
 class PrinterState(StrEnum):

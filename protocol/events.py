@@ -12,7 +12,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
-from pydantic import Field, TypeAdapter
+from pydantic import (
+    AliasChoices,
+    Field,
+    SerializerFunctionWrapHandler,
+    TypeAdapter,
+    ValidationError,
+    model_serializer,
+)
 
 from .enums import CounterState, TicketState
 from .models import CategoryConfig, CounterConfig, DevicePublic, OfficerPublic, Wire
@@ -41,7 +48,15 @@ class EventKind(StrEnum):
     COUNTER_READY = "counter.ready"
     COUNTER_PAUSED = "counter.paused"
     COUNTER_RESUMED = "counter.resumed"
+    TICKET_DECLARATION_CONFLICT = "ticket.declaration_conflict"
     OFFICER_LOGIN_FAILED = "officer.login_failed"
+    OFFICER_LOGIN_ALERT = "officer.login_alert"
+    OFFICER_PIN_CHANGED = "officer.pin_changed"
+    OFFICER_SESSION_ENDED = "officer.session_ended"
+    CONSOLE_LOGIN = "console.login"
+    CONSOLE_LOGIN_FAILED = "console.login_failed"
+    CONSOLE_LOGOUT = "console.logout"
+    CONSOLE_REPORT_VIEWED = "console.report_viewed"
     DEVICE_PRINTER = "device.printer"
     HALL_NOTICE = "hall.notice"
     ADMIN_CONFIG = "admin.config"
@@ -52,6 +67,8 @@ class EventKind(StrEnum):
     ADMIN_COUNTER_REMOVED = "admin.counter_removed"
     ADMIN_OFFICER = "admin.officer"
     ADMIN_OFFICER_REMOVED = "admin.officer_removed"
+    ADMIN_OFFICER_PASSWORD = "admin.officer_password"
+    ADMIN_OFFICER_PIN = "admin.officer_pin"
     ADMIN_DEVICE = "admin.device"
     ADMIN_DEVICE_REVOKED = "admin.device_revoked"
     ADMIN_DAY_OPEN = "admin.day_open"
@@ -60,6 +77,15 @@ class EventKind(StrEnum):
 
 
 # ---- what payloads hold -------------------------------------------------------------------
+
+
+def _is_none(value: object) -> bool:
+    return value is None
+
+
+def omitted_when_none() -> Any:
+    """A field the log leaves out while it has no value, as it did before the field existed."""
+    return Field(None, exclude_if=_is_none)
 
 
 class TicketData(Wire):
@@ -104,6 +130,19 @@ class DrawData(Wire):
     counter_candidates: list[int]
     ticket_id: int
     counter: int
+    category: str | None = None  # the category the queues chose (None under the mixed rule)
+    head: int | None = None  # the ticket that decided it: the oldest of the best class (absent before issue 16)
+    head_class: int | None = None  # that ticket's priority class after ageing
+    aged: list[int] = []  # candidates counted as top class because they waited past the limit
+
+    @model_serializer(mode="wrap")
+    def _reasons_when_recorded(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A draw logged before draws recorded their reasons (no head) is written back without them."""
+        data: dict[str, Any] = handler(self)
+        if self.head is None:
+            for key in ("category", "head", "head_class", "aged"):
+                data.pop(key, None)
+        return data
 
 
 class OpeningCategory(Wire):
@@ -127,6 +166,8 @@ class DayOpening(Wire):
     """The dispatch inputs at the day's start: the day's draws can be re-checked from its log alone."""
 
     k: int
+    rule: str = "mixed"  # the dispatch rule of the day; a day opened before it was recorded used the mixed rule
+    ageing_s: float | None = None  # the priority ageing limit, if any
     categories: list[OpeningCategory]
     counters: list[OpeningCounter]
     officers: list[OpeningOfficer]
@@ -158,6 +199,7 @@ class DayClosed(Payload):
 class TicketIssued(Payload):
     KIND = EventKind.TICKET_ISSUED
     ticket: TicketData
+    reticket_of: int | None = omitted_when_none()  # the earlier ticket of this declaration that ended unserved
 
 
 class TicketReprinted(Payload):
@@ -222,12 +264,14 @@ class TicketReturned(Payload):
     KIND = EventKind.TICKET_RETURNED
     ticket: TicketData
     counter: int | None = None
-    why: str
+    why: str  # logout, counter_lost, arrived_late, …
+    by: str | None = omitted_when_none()  # who said a no-show arrived late
 
 
 class TicketExpired(Payload):
     KIND = EventKind.TICKET_EXPIRED
     ticket: TicketData
+    reason: str | None = None  # next_day, waiting_at_close, called_at_close, logout_after_close
 
 
 class TicketRated(Payload):
@@ -270,10 +314,73 @@ class CounterResumed(_CounterOfficer):
     KIND = EventKind.COUNTER_RESUMED
 
 
+class TicketDeclarationConflict(Payload):
+    """A kiosk asked for a declaration another kiosk holds an open ticket for, with another enterprise code."""
+
+    KIND = EventKind.TICKET_DECLARATION_CONFLICT
+    ticket_id: int
+    label: str
+    declaration_no: str | None = None
+    held_by: str | None = None
+    held_enterprise: str | None = None
+    kiosk: str
+    enterprise_code: str | None = None
+
+
 class OfficerLoginFailed(Payload):
     KIND = EventKind.OFFICER_LOGIN_FAILED
+    counter: int | None = None
+    staff_id: str
+    device: str | None = None
+    purpose: str | None = None  # login or pin_change
+
+
+class OfficerLoginAlert(Payload):
+    """One staff id's wrong PINs reached the hall-wide limit: a possible guessing attack."""
+
+    KIND = EventKind.OFFICER_LOGIN_ALERT
+    staff_id: str
+    failures: int
+    devices: list[str]
+    window_s: int
+
+
+class OfficerPinChanged(Payload):
+    KIND = EventKind.OFFICER_PIN_CHANGED
+    staff_id: str
+    counter: int | None = None
+
+
+class OfficerSessionEnded(Payload):
+    KIND = EventKind.OFFICER_SESSION_ENDED
     counter: int
     staff_id: str
+    why: str  # new_login, idle, device_revoked, day_closed, …
+
+
+class ConsoleLogin(Payload):
+    KIND = EventKind.CONSOLE_LOGIN
+    staff_id: str
+    role: str
+    source: str = Field(validation_alias=AliasChoices("from", "source"), serialization_alias="from")
+
+
+class ConsoleLoginFailed(Payload):
+    KIND = EventKind.CONSOLE_LOGIN_FAILED
+    staff_id: str
+    source: str = Field(validation_alias=AliasChoices("from", "source"), serialization_alias="from")
+
+
+class ConsoleLogout(Payload):
+    KIND = EventKind.CONSOLE_LOGOUT
+    staff_id: str
+
+
+class ConsoleReportViewed(Payload):
+    KIND = EventKind.CONSOLE_REPORT_VIEWED
+    by: str
+    day: str
+    format: str
 
 
 class DevicePrinter(Payload):
@@ -348,6 +455,18 @@ class AdminOfficerRemoved(Payload):
     staff_id: str
 
 
+class AdminOfficerPassword(Payload):
+    KIND = EventKind.ADMIN_OFFICER_PASSWORD
+    by: str
+    staff_id: str
+
+
+class AdminOfficerPin(Payload):
+    KIND = EventKind.ADMIN_OFFICER_PIN
+    by: str
+    staff_id: str
+
+
 class AdminDevice(Payload):
     KIND = EventKind.ADMIN_DEVICE
     by: str
@@ -412,7 +531,15 @@ TypedEvent = Annotated[
     | EventOf[Literal[EventKind.COUNTER_READY], CounterReady]
     | EventOf[Literal[EventKind.COUNTER_PAUSED], CounterPaused]
     | EventOf[Literal[EventKind.COUNTER_RESUMED], CounterResumed]
+    | EventOf[Literal[EventKind.TICKET_DECLARATION_CONFLICT], TicketDeclarationConflict]
     | EventOf[Literal[EventKind.OFFICER_LOGIN_FAILED], OfficerLoginFailed]
+    | EventOf[Literal[EventKind.OFFICER_LOGIN_ALERT], OfficerLoginAlert]
+    | EventOf[Literal[EventKind.OFFICER_PIN_CHANGED], OfficerPinChanged]
+    | EventOf[Literal[EventKind.OFFICER_SESSION_ENDED], OfficerSessionEnded]
+    | EventOf[Literal[EventKind.CONSOLE_LOGIN], ConsoleLogin]
+    | EventOf[Literal[EventKind.CONSOLE_LOGIN_FAILED], ConsoleLoginFailed]
+    | EventOf[Literal[EventKind.CONSOLE_LOGOUT], ConsoleLogout]
+    | EventOf[Literal[EventKind.CONSOLE_REPORT_VIEWED], ConsoleReportViewed]
     | EventOf[Literal[EventKind.DEVICE_PRINTER], DevicePrinter]
     | EventOf[Literal[EventKind.HALL_NOTICE], HallNotice]
     | EventOf[Literal[EventKind.ADMIN_CONFIG], AdminConfig]
@@ -423,6 +550,8 @@ TypedEvent = Annotated[
     | EventOf[Literal[EventKind.ADMIN_COUNTER_REMOVED], AdminCounterRemoved]
     | EventOf[Literal[EventKind.ADMIN_OFFICER], AdminOfficer]
     | EventOf[Literal[EventKind.ADMIN_OFFICER_REMOVED], AdminOfficerRemoved]
+    | EventOf[Literal[EventKind.ADMIN_OFFICER_PASSWORD], AdminOfficerPassword]
+    | EventOf[Literal[EventKind.ADMIN_OFFICER_PIN], AdminOfficerPin]
     | EventOf[Literal[EventKind.ADMIN_DEVICE], AdminDevice]
     | EventOf[Literal[EventKind.ADMIN_DEVICE_REVOKED], AdminDeviceRevoked]
     | EventOf[Literal[EventKind.ADMIN_DAY_OPEN], AdminDayOpen]
@@ -441,6 +570,19 @@ def parse_event(raw: dict[str, Any] | str | bytes) -> TypedEvent:
     return _EVENTS.validate_json(raw)
 
 
+def check_event(raw: dict[str, Any] | str | bytes, *, cut: bool = False) -> None:
+    """Raise pydantic's ValidationError unless the event matches its kind's payload.
+
+    `cut`: the event is a role's view of one (dispatcher.projection leaves out what the role may not
+    read), so fields may be missing; what is there must still match, and the kind must be known.
+    """
+    try:
+        parse_event(raw)
+    except ValidationError as err:
+        if not cut or any(e["type"] != "missing" for e in err.errors()):
+            raise
+
+
 def event_data(payload: Payload) -> tuple[EventKind, dict[str, Any]]:
     """A payload as the log stores it: its kind and its JSON-ready data."""
-    return payload.KIND, payload.model_dump(mode="json")
+    return payload.KIND, payload.model_dump(mode="json", by_alias=True)

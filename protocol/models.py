@@ -11,6 +11,9 @@ from .enums import CounterState, OfficerRole, PrinterState, Rating, Role, Ticket
 
 LABEL_MAX = 8
 REASON_MAX = 200
+INT_MAX = 2**31 - 1  # the database's INTEGER: every number the API accepts is checked against a range
+BUS_ADDRESS_MIN, BUS_ADDRESS_MAX = 1, 247  # RS-485 (Modbus RTU) device addresses
+COUNTER_MAX = 999
 
 
 class Wire(BaseModel):
@@ -80,6 +83,12 @@ class LoginResponse(Wire):
     staff_id: str
     name: str
     current_ticket: TicketPublic | None = None
+    must_change_pin: bool = Field(False, description="The PIN is shorter than 6 digits: set a new one (POST …/pin).")
+
+
+class PinChange(Wire):
+    pin: str = Field(min_length=1, max_length=64, description="The current PIN.")
+    new_pin: str = Field(min_length=6, max_length=12, pattern=r"^[0-9]+$", description="6 to 12 digits.")
 
 
 class CompleteRequest(Wire):
@@ -89,10 +98,16 @@ class CompleteRequest(Wire):
 class TransferRequest(Wire):
     category: str = Field(min_length=1, max_length=4)
     reason: str = Field(min_length=1, max_length=REASON_MAX)
+    declaration_no: str | None = Field(default=None, max_length=32)
+    enterprise_code: str | None = Field(default=None, max_length=32)
+
+
+class ArrivedLateRequest(Wire):
+    ticket_id: int = Field(ge=0, le=INT_MAX, description="Today's no-show ticket of the trader who came late.")
 
 
 class RateRequest(Wire):
-    ticket_id: int
+    ticket_id: int = Field(ge=0, le=INT_MAX)
     rating: Rating
 
 
@@ -201,7 +216,7 @@ class PrinterReport(Wire):
 class DeviceCreate(Wire):
     name: str = Field(min_length=1, max_length=64)
     role: Role
-    counter: int | None = None
+    counter: int | None = Field(None, ge=1, le=COUNTER_MAX)
 
 
 class DevicePublic(Wire):
@@ -221,7 +236,7 @@ class DeviceToken(Wire):
 class OfficerCreate(Wire):
     staff_id: str = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=64)
-    pin: str = Field(min_length=4, max_length=64)
+    pin: str = Field(min_length=6, max_length=12, pattern=r"^[0-9]+$", description="6 to 12 digits.")
     role: OfficerRole = OfficerRole.OFFICER
     recusals: list[str] = Field(default_factory=list)
 
@@ -238,20 +253,20 @@ class CategoryConfig(Wire):
     code: str = Field(min_length=1, max_length=4, pattern="^[A-Z]{1,4}$")
     name_zh: str
     name_en: str
-    priority: int = Field(0, description="0 is served first; higher numbers after.")
+    priority: int = Field(0, ge=0, le=99, description="0 is served first; higher numbers after.")
     requires_declaration: bool = False
     requires_enterprise: bool = False
     io_flag: str | None = Field(None, pattern="^[01]$")
-    target_wait_min: int = 15
+    target_wait_min: int = Field(15, ge=1, le=24 * 60)
 
 
 class CounterConfig(Wire):
-    number: int = Field(ge=1, le=999)
+    number: int = Field(ge=1, le=COUNTER_MAX)
     name: str = ""
     categories: list[str]
-    led_address: int | None = None
-    keypad_address: int | None = None
-    evaluator_address: int | None = None
+    led_address: int | None = Field(None, ge=BUS_ADDRESS_MIN, le=BUS_ADDRESS_MAX)
+    keypad_address: int | None = Field(None, ge=BUS_ADDRESS_MIN, le=BUS_ADDRESS_MAX)
+    evaluator_address: int | None = Field(None, ge=BUS_ADDRESS_MIN, le=BUS_ADDRESS_MAX)
 
 
 class NoticeUpdate(Wire):

@@ -8,7 +8,7 @@ Public API
     request_timeout_ms=5000, ping_interval_ms=5000, refresh_ms=1000, state=None, tls_pin=None)`` — a QObject.
 
     Life: ``start()`` (connects, reconnects by itself until ``stop()``), ``stop()``, ``reconnect()``,
-    ``set_url(url)``, ``set_token(token)``; properties ``url``, ``urls``, ``token``, ``tls_pin``,
+    ``set_url(url)``, ``set_token(token)``, ``set_tls_pin(pin)``; properties ``url``, ``urls``, ``token``, ``tls_pin``,
     ``is_up``, ``last_seq``, ``device`` (GET /devices/me of the last connect), ``state`` (a ``HallState``).
     A link starts *down*; ``linkUp`` comes once the stream is open and caught up.
 
@@ -18,7 +18,10 @@ Public API
     TLS: an ``https`` URL is trusted only with a pin (``tls_pin``, else the advert's TXT ``fp``) —
     exactly the certificate whose SHA-256 (DER, hex) it is, checked by REST and the stream before
     anything is sent (``qtclient.pinning``). A mismatch, or https without a pin, refuses the
-    dispatcher: ``tlsRefused(reason)``, REST results with code ``tls``, no ``linkUp``.
+    dispatcher: ``tlsRefused(reason)``, REST results with code ``tls``, no ``linkUp``. A link with a
+    configured pin sends nothing over plain ``http`` (URLs and adverts alike), skips every URL whose
+    certificate is refused, follows no redirect, and never lets an advert's ``fp`` replace its pin;
+    ``set_tls_pin(pin)`` pins it later (after enrolment).
 
     Each connect: GET /devices/me (checks the token) → WebSocket ``/api/v1/stream?since=last_seq``
     (or a snapshot the first time). Events are applied in sequence order: duplicates are dropped, a

@@ -47,14 +47,14 @@ def enrolment_view(
     enrolled: Callable[[DeviceConfig], None],
     discovery: DiscoveryBrowser | None = None,
 ) -> EnrolmentView:
-    """The enrolment screen; once its token checks out, the config saves URL and token and `enrolled` runs."""
+    """The enrolment screen; once its token checks out, the config saves URL, token and pin and `enrolled` runs."""
     view = EnrolmentView(url=config.url, role=role, tls_pin=config.get("tls_pin"))
     if discovery is not None:  # offer the dispatcher found on the LAN
         discovery.found.connect(lambda url: setattr(view, "discovered_url", url))
         discovery.start()
 
     def done(url: str, token: str, device: dict[str, Any]) -> None:
-        config.update(url=url, token=token)
+        config.update(url=url, token=token, **view.pinning())  # the certificate pin and hall, where known
         config.save()
         enrolled(config)
 

@@ -15,7 +15,7 @@ from PySide6.QtNetwork import QNetworkAccessManager, QNetworkProxy, QNetworkRepl
 from PySide6.QtWebSockets import QWebSocket
 
 from protocol import API_PREFIX
-from protocol.events import EventKind, parse_event
+from protocol.events import EventKind, check_event
 from protocol.models import StreamHello
 
 from .backoff import Backoff
@@ -117,6 +117,8 @@ class DispatcherLink(QObject):
     every one is asked GET /health and the one saying ``"role": "active"`` is used.
     An ``https`` dispatcher is trusted only with a pin (``tls_pin``, or the ``fp`` of its zeroconf
     advert): exactly the certificate with that SHA-256 fingerprint, for REST and the stream alike.
+    With a configured pin nothing at all goes over plain ``http``, and an advert's ``fp`` never
+    replaces the pin: a rogue advert gets no token and no PIN (tests/security/test_rogue_dispatcher.py).
     """
 
     linkUp = Signal()
@@ -225,6 +227,17 @@ class DispatcherLink(QObject):
             return None  # plain HTTP has no certificate to pin
         return self._tls_pin or self._advert_pins.get(url)
 
+    def set_tls_pin(self, pin: str | None) -> None:
+        """Pin the dispatcher's certificate from now on (enrolment hands the pin over with the token)."""
+        self._tls_pin = normalize_pin(pin)
+        self._nam.clearConnectionCache()
+
+    def _plain_refusal(self, url: str | None) -> str | None:
+        """A pinned device sends nothing, not even GET /health, where there is no certificate to check."""
+        if self._tls_pin is None or not url or url.startswith("https:"):
+            return None
+        return f"{url} is plain http, and this device is pinned to its dispatcher's certificate: use https://"
+
     @property
     def is_up(self) -> bool:
         """Whether the event stream is open and caught up."""
@@ -308,7 +321,16 @@ class DispatcherLink(QObject):
         if base is None:
             QTimer.singleShot(0, lambda: self._deliver(pending, ApiResult(False, 0, None, "network", "no URL")))
             return pending
+        refused = self._plain_refusal(base)
+        if refused is not None:
+            log.warning("nothing sent: %s", refused)
+            QTimer.singleShot(0, lambda: self._deliver(pending, ApiResult(False, 0, None, "tls", refused)))
+            return pending
         req = QNetworkRequest(QUrl(api_url(base, path)))
+        # a redirect could lead the token elsewhere: it is an answer, never followed
+        req.setAttribute(
+            QNetworkRequest.Attribute.RedirectPolicyAttribute, QNetworkRequest.RedirectPolicy.ManualRedirectPolicy
+        )
         pin = self._pin_for(base)
         if pin is not None:
             req.setSslConfiguration(pinned_configuration())
@@ -471,22 +493,40 @@ class DispatcherLink(QObject):
             self.device_me(lambda result: self._checked(attempt, result))
 
     def _find_active(self, attempt: int) -> None:
-        """Ask every URL's GET /health; go on with the first saying ``active`` (else with the current one)."""
+        """Ask every URL's GET /health; go on with the first saying ``active`` (else with the current one).
+
+        A URL whose certificate is not the pinned one (or plain http on a pinned device) is skipped.
+        """
         waiting = set(self._urls)
+        refused: dict[str, str] = {}
+
+        def use(url: str) -> None:
+            if url != self._url and url in self._urls:
+                log.info("the active dispatcher is %s", url)
+                self._url = url
+                self.urlChanged.emit(url)
 
         def answered(url: str, result: ApiResult) -> None:
             if attempt != self._attempt or not self._running or not waiting:
                 return
             waiting.discard(url)
             data = result.data if isinstance(result.data, dict) else {}
-            if result.ok and data.get("role", "active") == "active":
+            if result.code == "tls":
+                refused[url] = result.message
+                log.warning("skipping %s: %s", url, result.message)
+            elif result.ok and data.get("role", "active") == "active":
                 waiting.clear()
-                if url != self._url and url in self._urls:
-                    log.info("the active dispatcher is %s", url)
-                    self._url = url
-                    self.urlChanged.emit(url)
-            elif waiting:
+                use(url)
+                self.device_me(lambda result: self._checked(attempt, result))
                 return
+            if waiting:
+                return
+            if self._url in refused:  # nobody is active: at least never stay on a refused one
+                others = [u for u in self._urls if u not in refused]
+                if not others:
+                    self._tls_refused(refused[self._url])
+                    return
+                use(others[0])
             self.device_me(lambda result: self._checked(attempt, result))
 
         for url in list(self._urls):
@@ -523,6 +563,10 @@ class DispatcherLink(QObject):
 
     def _open_stream(self, attempt: int) -> None:
         self._drop_socket()
+        refused = self._plain_refusal(self._url)
+        if refused is not None:
+            self._tls_refused(refused)
+            return
         ws = QWebSocket("", parent=self)
         ws.setProxy(QNetworkProxy(QNetworkProxy.ProxyType.NoProxy))
         self._ws = ws
@@ -600,7 +644,7 @@ class DispatcherLink(QObject):
             return
         self.last_seq = seq
         try:
-            parse_event(event)  # the contract, checked on this side too
+            check_event(event, cut=True)  # the contract, checked on this side too (our role's cut of it)
         except ValidationError as err:
             log.error("event %d (%s) does not match the event contract; skipped: %s", seq, event.get("kind"), err)
             self._refresh.start()  # the next snapshot puts the state right
@@ -676,6 +720,9 @@ class DispatcherLink(QObject):
 
     def _discovered(self, found: Any) -> None:
         """An advert (a `discovery.Found`): one of the hall's dispatchers, with its pin if it serves TLS."""
+        if self._plain_refusal(found.url) is not None:
+            log.warning("ignoring the plain-http advert %s: this device is pinned to its dispatcher", found.url)
+            return
         if self._hall_id is None:
             self._hall_id = found.hall_id
         elif found.hall_id != self._hall_id:
@@ -686,6 +733,8 @@ class DispatcherLink(QObject):
         except ValueError:
             log.warning("advert of %s has a malformed fp; ignored", found.url)
             pin = None
+        if pin is not None and self._tls_pin is not None and pin != self._tls_pin:
+            log.warning("advert %s offers another fp; only the configured pin is trusted", found.url)
         new_pin = pin is not None and pin != self._advert_pins.get(found.url)
         if new_pin:
             self._advert_pins[found.url] = pin

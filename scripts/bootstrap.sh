@@ -11,7 +11,8 @@ debs=(python3 python3-venv python3-pip
       libxcb-image0 libxcb-xinerama0 libxcb-randr0
       fonts-wqy-microhei xvfb xdotool x11-apps imagemagick espeak-ng sox)
 if [ "$want" = test ]; then
-  debs+=(postgresql)
+  debs+=(postgresql systemd pulseaudio)  # systemd-analyze verifies the units; pulseaudio: a sound server for `fairq doctor`'s audio check
+  debs+=(chromium chromium-driver)  # the console's browser tests (tests/console, Selenium)
 fi
 
 missing=()
@@ -29,14 +30,19 @@ fi
 py=python3
 "$py" -c 'import sys; assert sys.version_info >= (3, 11)' || { echo "bootstrap: need Python 3.11 or newer" >&2; exit 1; }
 
+# Exactly the locked versions (requirements*.txt, made by scripts/lock.sh), checked against their hashes;
+# then fairq itself without dependencies, and a check that the venv holds the lock and nothing else.
+lock=requirements.txt
+[ "$want" = test ] && lock=requirements-test.txt
 stamp=.venv/.fairq-installed-$want
 if [ ! -x .venv/bin/python ]; then
   "$py" -m venv .venv
 fi
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "bootstrap: installing Python packages into .venv"
-  extra=""
-  [ "$want" = test ] && extra="[test]"
-  .venv/bin/pip install -q --disable-pip-version-check -e ".$extra" 2> >(grep -v "is ignored: it is neither" >&2)
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+  echo "bootstrap: installing the locked Python packages ($lock) into .venv"
+  quiet=(-q --disable-pip-version-check)
+  .venv/bin/pip install "${quiet[@]}" --require-hashes -r "$lock" 2> >(grep -v "is ignored: it is neither" >&2)
+  .venv/bin/pip install "${quiet[@]}" --no-deps -e . 2> >(grep -v "is ignored: it is neither" >&2)
+  .venv/bin/python scripts/check_lock.py --prune "$lock"
   touch "$stamp"
 fi

@@ -8,9 +8,12 @@ It checks, and names the first thing that fails:
   2. the commitment: SHA-256(seed) is the commitment published when the day opened;
   3. every draw: the draw table agrees with the chained log, the chosen ticket and counter are
      among the candidates, and HMAC-SHA256(seed, draw) chooses exactly them;
-  4. the candidates themselves: replaying the day's events, the ticket candidates were the k
-     oldest eligible waiting tickets of the best priority, and the counter candidates exactly the
-     ready counters allowed to serve the chosen ticket.
+  4. the candidates themselves: replaying the day's events, the head (the oldest eligible waiting
+     ticket of the best priority class; a lower class counts as the top one once it waited past the
+     ageing limit) decided the category; the category's tickets of the day, in issue order, form
+     blocks of k, and the ticket candidates were the eligible waiting tickets of that class in the
+     head's block; the counter candidates exactly the ready counters allowed to serve the chosen
+     ticket; and the category, head, class and aged tickets the draw records are the ones this gives.
 Exit status 0 when the day verifies, 1 when it does not, 2 when the file cannot be read.
 
 This file deliberately repeats the dispatcher's rules instead of importing them: an outsider can
@@ -23,10 +26,11 @@ import hashlib
 import hmac
 import json
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 
 FORMAT = "fairq-day-bundle-v1"
 DRAW_VERSION = "fairq-draw-v1"
+RULES = ("category", "mixed")  # days that do not name their rule used "mixed": the k oldest of all categories
 
 
 class Failed(Exception):
@@ -81,6 +85,9 @@ class ShadowHall:
     def __init__(self):
         self.known = False
         self.k = 1
+        self.rule = "mixed"  # days logged before the rule was recorded used the mixed rule ...
+        self.rule_known = False  # ... until a draw records its reasons (the dispatcher was upgraded mid-day)
+        self.ageing = None  # timedelta, or None: no ageing
         self.priority = {}  # category -> priority (0 first)
         self.counters = {}  # number -> {"categories", "state", "staff_id", "ticket"}
         self.recusals = {}  # staff id -> enterprise codes
@@ -106,10 +113,18 @@ class ShadowHall:
         if kind == "day.opened" and data.get("hall"):
             hall = data["hall"]
             self.known, self.k = True, hall["k"]
+            self.rule, self.rule_known = hall.get("rule", "mixed"), "rule" in hall
+            if self.rule not in RULES:
+                raise Failed(f"day.opened: unknown dispatch rule {self.rule!r}")
+            self.ageing = None if hall.get("ageing_s") is None else timedelta(seconds=hall["ageing_s"])
             self.priority = {c["code"]: c["priority"] for c in hall["categories"]}
             self.recusals = {o["staff_id"]: set(o["recusals"]) for o in hall["officers"]}
             for c in hall["counters"]:
                 self.counter(c["number"]).update(categories=c["categories"], state=c["state"], staff_id=c["staff_id"])
+        elif kind == "admin.setting" and data.get("key") == "k" and data.get("after") is not None:
+            self.k = data["after"]
+        elif kind == "admin.setting" and data.get("key") == "priority_ageing_min":
+            self.ageing = None if data.get("after") is None else timedelta(minutes=data["after"])
         elif kind == "admin.category":
             self.priority[data["category"]["code"]] = data["category"].get("priority", 0)
         elif kind == "admin.counter":
@@ -142,19 +157,44 @@ class ShadowHall:
             return False
         return not (ticket["enterprise"] and ticket["enterprise"] in self.recusals.get(counter["staff_id"], ()))
 
-    def expected(self, chosen: int) -> tuple[list[int], list[int]]:
+    def klass(self, ticket: dict, now: datetime) -> int:
+        """The ticket's priority class; past the ageing limit a lower class counts as the top one."""
+        own, top = self.priority.get(ticket["category"], 0), min(self.priority.values(), default=0)
+        if self.ageing is not None and own > top and now - ticket["issued_at"] >= self.ageing:
+            return top
+        return own
+
+    def expected(self, chosen: int, now: datetime) -> tuple[list[int], list[int], dict | None]:
         ready = [self.counters[n] for n in sorted(self.counters) if self.counters[n]["state"] == "ready"]
         waiting = sorted(
             (t for t in self.tickets.items() if t[1]["state"] == "waiting"), key=lambda t: (t[1]["issued_at"], t[0])
         )
-        eligible = [(i, t) for i, t in waiting if any(self.eligible(c, t) for c in ready)]
+        eligible = [(i, t, self.klass(t, now)) for i, t in waiting if any(self.eligible(c, t) for c in ready)]
         if not eligible:
-            return [], []
-        best = min(self.priority.get(t["category"], 0) for _, t in eligible)
-        pool = [i for i, t in eligible if self.priority.get(t["category"], 0) == best][: self.k]
+            return [], [], None
+        best = min(c for _, _, c in eligible)
+        same = [e for e in eligible if e[2] == best]
+        head_id, head, _ = same[0]  # the oldest eligible ticket of the best class: what FIFO would call
+        if self.rule == "category":
+            code = head["category"]
+            issued = [i for i, t in sorted(self.tickets.items(), key=lambda t: (t[1]["issued_at"], t[0]))
+                      if t["category"] == code]  # fmt: skip
+            position = {i: n for n, i in enumerate(issued)}
+            block = position[head_id] // self.k  # its category's tickets today, in blocks of k by issue order
+            chosen_ = [e for e in same if e[1]["category"] == code and position[e[0]] // self.k == block]
+        else:
+            chosen_ = same[: self.k]
+        aged = sorted(i for i, t, c in chosen_ if c < self.priority.get(t["category"], 0))
+        reasons = {
+            "category": code if self.rule == "category" else None,
+            "head": head_id,
+            "head_class": best,
+            "aged": aged,
+        }
         number = {id(c): n for n, c in self.counters.items()}
         ticket = self.tickets.get(chosen)
-        return pool, [number[id(c)] for c in ready if ticket and self.eligible(c, ticket)]
+        counters = [number[id(c)] for c in ready if ticket and self.eligible(c, ticket)]
+        return [i for i, _, _ in chosen_], counters, reasons
 
 
 def check_draws(bundle: dict, seed: bytes) -> int:
@@ -187,12 +227,18 @@ def check_draw(hall: ShadowHall, seed: bytes, record: dict, table: dict) -> None
         raise Failed(f"{where}: the seed chooses ticket {tickets[draw_index(seed, no, 'ticket', tickets)]}")
     if counters[draw_index(seed, no, "counter", counters)] != d["counter"]:
         raise Failed(f"{where}: the seed chooses counter {counters[draw_index(seed, no, 'counter', counters)]}")
+    if not hall.rule_known and "head" in d:  # the first draw of an upgraded dispatcher names its rule
+        hall.rule, hall.rule_known = ("category" if d.get("category") else "mixed"), True
     if hall.known:
-        want_tickets, want_counters = hall.expected(d["ticket_id"])
+        want_tickets, want_counters, reasons = hall.expected(d["ticket_id"], datetime.fromisoformat(d["at"]))
         if tickets != want_tickets:
             raise Failed(f"{where}: ticket candidates {tickets}, but the k oldest eligible were {want_tickets}")
         if counters != want_counters:
             raise Failed(f"{where}: counter candidates {counters}, but the ready eligible were {want_counters}")
+        if reasons and (hall.rule == "category" or "head" in d):  # old mixed-rule days recorded no reasons
+            for name, value in reasons.items():
+                if d.get(name) != value:
+                    raise Failed(f"{where}: the draw records {name}={d.get(name)!r}, but the queues give {value!r}")
 
 
 def verify(bundle: dict) -> str:

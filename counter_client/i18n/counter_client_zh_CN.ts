@@ -68,6 +68,10 @@
             <translation>欢迎回来：%1 仍由您办理。</translation>
         </message>
         <message>
+            <source>Your new PIN is set.</source>
+            <translation>新口令已设置。</translation>
+        </message>
+        <message>
             <source>Transferred.</source>
             <translation>已转办。</translation>
         </message>
@@ -105,6 +109,14 @@
         <message>
             <source>The dispatcher is not reachable; please wait.</source>
             <translation>调度服务器暂不可用，请稍候。</translation>
+        </message>
+        <message>
+            <source>A new PIN has 6 to 12 digits.</source>
+            <translation>新口令须为 6 至 12 位数字。</translation>
+        </message>
+        <message>
+            <source>The two new PINs differ.</source>
+            <translation>两次输入的新口令不一致。</translation>
         </message>
         <message>
             <source>A transfer needs a reason.</source>
@@ -167,7 +179,7 @@
         <name>CounterWindow</name>
         <message>
             <source>fairq counter</source>
-            <extracomment>Window sizes of counter PCs the layout is made for.</extracomment>
+            <extracomment>Screen sizes of counter PCs. The layout is made for 1920×1080; smaller screens scale it down whole.</extracomment>
             <translation>fairq 窗口叫号</translation>
         </message>
     </context>
@@ -200,6 +212,33 @@
         <message>
             <source>Log in</source>
             <translation>登录</translation>
+        </message>
+    </context>
+    <context>
+        <name>PinPanel</name>
+        <message>
+            <source>Your PIN has fewer than 6 digits: please set a new one (6 to 12 digits).</source>
+            <translation>您的口令不足 6 位，请设置新口令（6 至 12 位数字）。</translation>
+        </message>
+        <message>
+            <source>Current PIN</source>
+            <translation>当前口令</translation>
+        </message>
+        <message>
+            <source>New PIN</source>
+            <translation>新口令</translation>
+        </message>
+        <message>
+            <source>New PIN again</source>
+            <translation>再次输入新口令</translation>
+        </message>
+        <message>
+            <source>Set PIN</source>
+            <translation>设置口令</translation>
+        </message>
+        <message>
+            <source>Later (Esc)</source>
+            <translation>稍后（Esc）</translation>
         </message>
     </context>
     <context>

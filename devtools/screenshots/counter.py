@@ -56,7 +56,7 @@ def render(outdir: Path, *, size: str = "1080p", language: str = "zh") -> list[P
     with tempfile.TemporaryDirectory() as tmp, LineSimulator([LedSim(), KeypadSim(), EvaluatorSim()]) as line:
         hall = LiveDispatcher(Path(tmp) / "dispatcher").start()
         try:
-            hall.add_officer("1001", "张三", "1234")
+            hall.add_officer("1001", "张三", "123456")
             token = hall.add_device("counter", "pc-5", counter=5)
             svc = hall.service
             for i in range(1, 5):
@@ -82,7 +82,7 @@ def render(outdir: Path, *, size: str = "1080p", language: str = "zh") -> list[P
             _wait(qapp, lambda: app.session.can_login() and all(app.devices.online.values()))
             window.login.staff_edit.setText("1001")
             shot("login")
-            window.login.pin_edit.setText("1234")
+            window.login.pin_edit.setText("123456")
             window.login.submit()
             _wait(qapp, lambda: window.page == "service")
             # a served ticket and one no-show first, so that the figures are not all zero

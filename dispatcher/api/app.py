@@ -13,15 +13,19 @@ from datetime import datetime
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
+from dispatcher.console import install as install_console
 from dispatcher.leader import Leadership
 from dispatcher.service import ACTIVE, HallService, utc_now
 from dispatcher.settings import Settings
 from dispatcher.version import VERSION
-from dispatcher.wiring import build_service
+from dispatcher.wiring import SERVE, build_service
 from protocol import API_PREFIX
 
 from . import routes_admin, routes_counters, routes_read, routes_reports, routes_tickets, stream
 from .errors import BodyLimit, install_error_handlers
+from .headers import SecurityHeaders
+from .metrics import install_metrics
+from .report_cache import ReportCache
 from .standby import StandbyGate
 
 log = logging.getLogger("fairq.dispatcher")
@@ -36,7 +40,7 @@ def create_app(
     service: HallService | None = None,
 ) -> FastAPI:
     """The dispatcher app on the settings' store (or on `service`); `advertise` (zeroconf) runs while it is up."""
-    svc = service or build_service(settings, clock=clock, entropy=entropy)
+    svc = service or build_service(settings, clock=clock, entropy=entropy, purpose=SERVE)
     leadership = Leadership(svc) if settings.is_postgres() else None
     if leadership:
         leadership.step()
@@ -68,11 +72,15 @@ def create_app(
     app.state.service = svc
     app.state.settings = settings
     app.state.leadership = leadership
+    app.state.reports = ReportCache()
     install_error_handlers(app)
     for module in (routes_read, routes_tickets, routes_counters, routes_admin, routes_reports, stream):
         app.include_router(module.router, prefix=API_PREFIX)
+    install_console(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(StandbyGate, service=svc)
+    app.add_middleware(SecurityHeaders)
+    install_metrics(app, svc, settings)
     return app
 
 

@@ -35,17 +35,15 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def bearer(request: Request) -> str | None:
-    return bearer_token(request.headers.get("authorization"))
-
-
 def principal(request: Request) -> Principal:
     """The caller; 401 without a valid token. A counter's request also says it is still there."""
     svc = service(request)
-    found = resolve_token(svc, bearer(request))
+    found = resolve_token(svc, bearer_token(request.headers.get("authorization")))
     if found is None:
         raise ApiError(401, "unauthorized", "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"})
     svc.seen(found.counter)
+    if found.role == Role.OFFICER and found.token_hash:
+        svc.sessions.touch(found.token_hash)
     return found
 
 

@@ -51,7 +51,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain_error(_: Request, exc: DomainError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message)
+        wait = getattr(exc, "retry_after_s", None)  # a throttled request (429) says when to come back
+        return error_response(exc.status, exc.code, exc.message, {"Retry-After": str(wait)} if wait else None)
 
     @app.exception_handler(NotLeader)
     async def _standby(_: Request, exc: NotLeader) -> JSONResponse:

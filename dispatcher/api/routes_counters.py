@@ -5,19 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import APIRouter, Depends
-from fastapi.concurrency import run_in_threadpool
 
+from dispatcher import projection
 from dispatcher.auth import Principal, hash_pin
 from dispatcher.core import Hall
 from dispatcher.service import HallService
 from protocol import Role
 from protocol.models import (
     ActionResult,
+    ArrivedLateRequest,
     CompleteRequest,
     CounterView,
     LoginRequest,
     LoginResponse,
     OfficerStats,
+    PinChange,
     RateRequest,
     TransferRequest,
 )
@@ -31,38 +33,38 @@ __all__ = ["router", "hash_pin"]
 
 
 @router.get("/counters", response_model=list[CounterView])
-def list_counters(_: Principal = Depends(allow(*READERS)), svc: HallService = Depends(service)) -> list[CounterView]:
-    """Every counter with its state, officer and current ticket."""
-    return svc.counter_views()
+def list_counters(who: Principal = Depends(allow(*READERS)), svc: HallService = Depends(service)) -> list[CounterView]:
+    """Every counter with its state, officer and current ticket (cut to the caller's view)."""
+    aud = projection.of(who)
+    return [projection.counter(aud, v) for v in svc.counter_views()]
 
 
 @router.post("/counters/{number}/login", response_model=LoginResponse)
-async def login(
+def login(
     number: Id, body: LoginRequest, who: Principal = Depends(principal), svc: HallService = Depends(service)
 ) -> LoginResponse:
-    """Log an officer in at this counter (staff id + PIN); the reply's token acts on this counter only."""
+    """Log an officer in at this counter (staff id + PIN); the reply's token acts on this counter only.
+
+    Wrong PINs are throttled per staff id and counter PC; `must_change_pin` asks for a 6-digit PIN.
+    """
     at_own_counter(who, number, Role.COUNTER, Role.ADMIN)
-    limiter = svc.login_limiter
-    keys = (f"staff:{body.staff_id}", f"counter:{number}")
-    wait = limiter.retry_after_s(*keys)
-    if wait:
-        raise ApiError(
-            429,
-            "too_many_attempts",
-            f"Too many wrong PINs; try again in {wait} s.",
-            {"Retry-After": str(wait)},
-        )
-    reply = await run_in_threadpool(svc.officer_login, number, body.staff_id, body.pin)
-    if reply is None:
-        limiter.failed(*keys)
-        raise ApiError(401, "bad_credentials", "Wrong staff id or PIN.")
-    limiter.succeeded(*keys)
-    return reply
+    device = f"device:{who.device_id}" if who.device_id is not None else f"name:{who.name}"
+    reply = svc.login(counter=number, staff_id=body.staff_id, pin=body.pin, device=device)
+    return reply.model_copy(update={"current_ticket": projection.ticket(projection.of(who), reply.current_ticket)})
+
+
+@router.post("/counters/{number}/pin", status_code=204)
+def change_pin(
+    number: Id, body: PinChange, who: Principal = Depends(principal), svc: HallService = Depends(service)
+) -> None:
+    """The logged-in officer sets a new PIN (6 to 12 digits), giving the current one."""
+    at_own_counter(who, number, Role.OFFICER)
+    svc.change_pin(staff_id=who.staff_id or "", counter=number, pin=body.pin, new_pin=body.new_pin)
 
 
 def _act(svc: HallService, who: Principal, number: int, action: Callable[[Hall], object]) -> ActionResult:
     at_own_counter(who, number, Role.OFFICER)
-    return svc.counter_action(number, action)
+    return projection.action(projection.of(who), svc.counter_action(number, action))
 
 
 @router.post("/counters/{number}/next", response_model=ActionResult)
@@ -109,7 +111,29 @@ def transfer(
     svc: HallService = Depends(service),
 ) -> ActionResult:
     """Send the current ticket to another category's queue (reason required); it keeps its place."""
-    return _act(svc, who, number, lambda hall: hall.transfer(number, category=body.category, reason=body.reason))
+    return _act(
+        svc,
+        who,
+        number,
+        lambda hall: hall.transfer(
+            number,
+            category=body.category,
+            reason=body.reason,
+            declaration_no=body.declaration_no,
+            enterprise_code=body.enterprise_code,
+        ),
+    )
+
+
+@router.post("/counters/{number}/arrived-late", response_model=ActionResult)
+def arrived_late(
+    number: Id,
+    body: ArrivedLateRequest,
+    who: Principal = Depends(principal),
+    svc: HallService = Depends(service),
+) -> ActionResult:
+    """A no-show trader came after all: their ticket waits again, label and place kept (no new ticket)."""
+    return _act(svc, who, number, lambda hall: hall.arrived_late(body.ticket_id, by=who.name))
 
 
 @router.post("/counters/{number}/pause", response_model=ActionResult)
@@ -128,7 +152,8 @@ def resume(number: Id, who: Principal = Depends(principal), svc: HallService = D
 def logout(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """Close the counter; a called ticket returns to the head of its queue. Admin may force it (audited)."""
     at_own_counter(who, number, Role.OFFICER, Role.ADMIN)
-    return svc.logout(number, forced_by=who.name if who.role == Role.ADMIN else None)
+    result = svc.logout(number, forced_by=who.name if who.role == Role.ADMIN else None)
+    return projection.action(projection.of(who), result)
 
 
 @router.post("/counters/{number}/rate", response_model=ActionResult)
@@ -137,7 +162,8 @@ def rate(
 ) -> ActionResult:
     """The trader's rating from the evaluator, for a ticket this counter finished."""
     at_own_counter(who, number, Role.OFFICER, Role.COUNTER)
-    return svc.counter_action(number, lambda hall: hall.rate(number, body.ticket_id, str(body.rating)))
+    result = svc.counter_action(number, lambda hall: hall.rate(number, body.ticket_id, str(body.rating)))
+    return projection.action(projection.of(who), result)
 
 
 @router.get("/counters/{number}/stats", response_model=OfficerStats)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
+from dispatcher import projection
 from dispatcher.auth import Principal
 from dispatcher.service import HallService
 from protocol import Role
@@ -22,20 +23,20 @@ def health(svc: HallService = Depends(service)) -> Health:
 
 
 @router.get("/snapshot", response_model=Snapshot)
-def snapshot(_: Principal = Depends(allow(*READERS)), svc: HallService = Depends(service)) -> Snapshot:
-    """The whole hall now: queues, counters, recent calls, the day's commitment."""
-    return svc.snapshot()
+def snapshot(who: Principal = Depends(allow(*READERS)), svc: HallService = Depends(service)) -> Snapshot:
+    """The whole hall now: queues, counters, recent calls, the day's commitment (cut to the caller's view)."""
+    return projection.snapshot(projection.of(who), svc.snapshot())
 
 
 @router.get("/events", response_model=list[Event])
 def events(
     since: int = Query(0, ge=0, le=MAX_ID),
     limit: int = Query(1000, ge=1, le=5000),
-    _: Principal = Depends(allow(*READERS)),
+    who: Principal = Depends(allow(*READERS)),
     svc: HallService = Depends(service),
 ) -> list[Event]:
-    """Events after `since`, in order, gap-free."""
-    return svc.events_since(since, limit=limit)
+    """Events after `since`, in order, gap-free; outside the staff view their data is cut to what the role may read."""
+    return projection.events(projection.of(who), svc.events_since(since, limit=limit))
 
 
 @router.get("/devices/me", response_model=DevicePublic)

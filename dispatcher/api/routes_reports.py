@@ -9,24 +9,31 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from dispatcher.auth import Principal
 from dispatcher.integrity import day_report, load_thresholds, render_html, report_csv
+from dispatcher.integrity.html import CSS
 from dispatcher.service import HallService
 from protocol import Role
 
 from .deps import allow, service
 from .errors import ApiError
+from .headers import content_security_policy
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 staff = allow(Role.SUPERVISOR, Role.ADMIN)
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+REPORT_POLICY = content_security_policy([CSS])
 
 
 def _report(request: Request, svc: HallService, day: str) -> dict:
     if not DAY.match(day):
         raise ApiError(422, "bad_day", f"{day!r} is not a day (YYYY-MM-DD).")
-    if not svc.has_day(day):
+    day_open = svc.day_is_open(day)
+    if day_open is None:
         raise ApiError(404, "day_not_found", f"No business day {day}.")
-    thresholds = load_thresholds(request.app.state.settings.data_dir / "integrity.toml")
-    return day_report(svc, day, thresholds)
+    path = request.app.state.settings.data_dir / "integrity.toml"
+    stamp = path.stat().st_mtime_ns if path.exists() else None
+    return request.app.state.reports.get(
+        (day, stamp), lambda: day_report(svc, day, load_thresholds(path)), final=not day_open
+    )
 
 
 @router.get("/{day}.html", response_class=HTMLResponse)
@@ -34,7 +41,7 @@ def report_html(
     day: str, request: Request, _: Principal = Depends(staff), svc: HallService = Depends(service)
 ) -> HTMLResponse:
     """The printable report page: figures, SVG charts, warnings, the commitment and whether the day verifies."""
-    return HTMLResponse(render_html(_report(request, svc, day)))
+    return HTMLResponse(render_html(_report(request, svc, day)), headers={"Content-Security-Policy": REPORT_POLICY})
 
 
 @router.get("/{day}.json")
@@ -49,7 +56,7 @@ def report_json(
 def report_csv_file(
     day: str, request: Request, _: Principal = Depends(staff), svc: HallService = Depends(service)
 ) -> Response:
-    """The report flattened to section, subject, metric, value rows."""
+    """The report flattened to section, subject, metric, value rows (formula-like cells neutralised)."""
     return Response(
         report_csv(_report(request, svc, day)),
         media_type="text/csv; charset=utf-8",

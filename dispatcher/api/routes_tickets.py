@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Header
 
+from dispatcher import issuing, projection
 from dispatcher.auth import Principal
 from dispatcher.service import HallService
 from protocol import Role
@@ -22,20 +23,12 @@ def issue_ticket(
     svc: HallService = Depends(service),
     idempotency_key: str | None = Header(default=None, max_length=100),
 ) -> TicketPublic:
-    """Issue a ticket; a retry with the same Idempotency-Key, or an open declaration, returns the old one."""
-    key = f"{who.name}:{idempotency_key}" if idempotency_key else None
+    """Issue a ticket; a retry with the same Idempotency-Key (and body), or an open declaration, returns the old one.
 
-    def command(hall):
-        ticket, reprint = hall.issue_ticket(
-            category=body.category,
-            declaration_no=body.declaration_no,
-            enterprise_code=body.enterprise_code,
-            kiosk=who.name,
-            idempotency_key=key,
-        )
-        return svc.ticket_public(ticket, reprint=reprint)
-
-    return svc.run(command)
+    Refusals: 429 `issue_rate_limited` (with Retry-After), 409 `declaration_in_use` (another kiosk holds
+    the declaration under another enterprise code; the supervisor is told), 422 `idempotency_mismatch`.
+    """
+    return issuing.issue(svc, body, kiosk=who.name, idempotency_key=idempotency_key)
 
 
 @router.get("/tickets/by-key/{key}", response_model=TicketPublic)
@@ -51,15 +44,19 @@ def ticket_by_key(
         ticket, created = found
         return svc.ticket_public(ticket, reprint=not created)
 
-    return svc.read(query)
+    return projection.ticket(projection.of(who), svc.read(query))
 
 
 @router.get("/tickets/{ticket_id}", response_model=TicketPublic)
 def get_ticket(
-    ticket_id: Id, _: Principal = Depends(allow(*READERS)), svc: HallService = Depends(service)
+    ticket_id: Id, who: Principal = Depends(allow(*READERS)), svc: HallService = Depends(service)
 ) -> TicketPublic:
-    """One of today's tickets."""
-    return svc.read(lambda hall: svc.ticket_public(hall.ticket(ticket_id)))
+    """One of today's tickets, cut to the caller's view; a kiosk reads only the tickets it issued."""
+    aud = projection.of(who)
+    ticket = svc.read(lambda hall: svc.ticket_public(hall.ticket(ticket_id)))
+    if not projection.may_read_ticket(aud, ticket):
+        raise ApiError(403, "not_your_ticket", "A kiosk may read only the tickets it issued.")
+    return projection.ticket(aud, ticket)
 
 
 @router.post("/tickets/{ticket_id}/cancel", response_model=TicketPublic)
@@ -77,4 +74,4 @@ def cancel_ticket(
             raise ApiError(403, "not_your_ticket", "A kiosk may cancel only the tickets it issued.")
         return svc.ticket_public(hall.cancel_ticket(ticket_id, reason=body.reason, by=who.name))
 
-    return svc.run(command)
+    return projection.ticket(projection.of(who), svc.run(command))

@@ -7,41 +7,81 @@ import contextlib
 import json
 from collections.abc import Callable
 
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 
+from dispatcher import projection
+from dispatcher.auth import Principal
+from dispatcher.console.accounts import principal_for as console_principal
+from dispatcher.console.security import SESSION_COOKIE
 from dispatcher.hub import stream_message
 from dispatcher.service import HallService
+from protocol import Role
 from protocol.events import EventKind
 from protocol.models import StreamHello
 
-from .deps import bearer_token, resolve_token
+from .deps import MAX_ID, bearer_token, resolve_token
 
 router = APIRouter(tags=["stream"])
 
 MAX_CLIENT_MESSAGE = 4096
 MAX_BAD_MESSAGES = 20
-MAX_REPLAY = 20000
-PAGE = 1000
-# After these events a stream checks that its own token still holds, and closes if it was revoked.
-REVOKING = frozenset({EventKind.ADMIN_DEVICE_REVOKED, EventKind.COUNTER_LOGOUT})
+PAGE = 500
+AUTH_TIMEOUT_S = 5.0
+
+
+def may_end(kind: str, data: dict, who: Principal, *, console: bool) -> bool:
+    """Whether this event may have ended the stream's own token or console session: then it checks."""
+    if kind == EventKind.CONSOLE_LOGOUT:
+        return console
+    if kind == EventKind.ADMIN_DEVICE_REVOKED:
+        return who.device_id is not None and data.get("device_id") == who.device_id
+    if who.role != Role.OFFICER:
+        return False
+    return kind == EventKind.DAY_CLOSED or (
+        kind in (EventKind.COUNTER_LOGOUT, EventKind.OFFICER_SESSION_ENDED) and data.get("counter") == who.counter
+    )
 
 
 @router.websocket("/stream")
-async def stream(ws: WebSocket, since: int | None = None, token: str | None = None) -> None:
-    """Events as JSON messages: `hello`, then a `snapshot` or replayed `event`s, then live `event`s."""
+async def stream(ws: WebSocket, since: int | None = Query(None, ge=0, le=MAX_ID)) -> None:
+    """Events as JSON messages: `hello`, then a `snapshot` or replayed `event`s, then live `event`s.
+
+    The token comes in the `Authorization: Bearer` header of the upgrade, or (for browsers) as the
+    first message `{"type": "auth", "token": …}`; never in the URL, which ends up in logs.
+    Every event is cut to what the caller's role may read (see dispatcher.projection).
+    """
     svc: HallService = ws.app.state.service
-    token = token or bearer_token(ws.headers.get("authorization"))
-    who = await run_in_threadpool(resolve_token, svc, token)
-    if who is None:
-        await ws.close(code=4401, reason="a valid token is required")
+    token = bearer_token(ws.headers.get("authorization"))
+    if token is None and "token" in ws.query_params:
+        await ws.close(code=4400, reason="send the token in the Authorization header, never in the URL")
         return
-    await ws.accept()
+    cookie = ws.cookies.get(SESSION_COOKIE) if token is None and _same_origin(ws) else None
+
+    def resolve():
+        if cookie:  # the browser console: its session cookie, never a cross-site page's
+            return console_principal(svc, cookie, idle_s=ws.app.state.settings.console_idle_s)
+        return resolve_token(svc, token) if token else None
+
+    if token is not None or cookie:
+        who = await run_in_threadpool(resolve)
+        if who is None:
+            await ws.close(code=4401, reason="a valid token is required")
+            return
+        await ws.accept()
+    else:
+        await ws.accept()
+        token = await _first_message_token(ws)
+        who = await run_in_threadpool(resolve)
+        if who is None:
+            await ws.close(code=4401, reason="a valid token is required")
+            return
+    aud = projection.of(who)
     sub = svc.hub.subscribe()
     svc.stream_opened(who.counter)
-    reader = asyncio.create_task(_read_client(ws, lambda: svc.seen(who.counter)))
+    reader = asyncio.create_task(_read_client(ws, lambda: _heard(svc, who)))
     try:
-        last = await _catch_up(ws, svc, since)
+        last = await _catch_up(ws, svc, since, aud, ws.app.state.settings.stream_max_replay)
         while True:
             getter = asyncio.create_task(sub.queue.get())
             done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
@@ -54,9 +94,10 @@ async def stream(ws: WebSocket, since: int | None = None, token: str | None = No
                 return
             if item.seq <= last:
                 continue
-            await ws.send_text(item.text)
+            await ws.send_text(item.text_for(aud))
             last = item.seq
-            if item.kind in REVOKING and await run_in_threadpool(resolve_token, svc, token) is None:
+            ended = may_end(item.kind, item.event.data, who, console=bool(cookie))
+            if ended and await run_in_threadpool(resolve) is None:
                 await ws.close(code=4401, reason="token revoked")
                 return
     except (WebSocketDisconnect, RuntimeError):
@@ -69,10 +110,39 @@ async def stream(ws: WebSocket, since: int | None = None, token: str | None = No
             await reader
 
 
-async def _catch_up(ws: WebSocket, svc: HallService, since: int | None) -> int:
-    """Send what the client lacks; returns the last sequence number sent."""
+def _heard(svc: HallService, who: Principal) -> None:
+    """A ping: the counter is still there, and an officer's open counter app keeps its session alive."""
+    svc.seen(who.counter)
+    if who.role == Role.OFFICER and who.token_hash:
+        svc.sessions.touch(who.token_hash)
+
+
+async def _first_message_token(ws: WebSocket) -> str | None:
+    """The token of a first `{"type": "auth", "token": …}` message, if it comes in time."""
+    try:
+        raw = await asyncio.wait_for(ws.receive_text(), AUTH_TIMEOUT_S)
+        data = json.loads(raw) if len(raw) <= MAX_CLIENT_MESSAGE else None
+    except (TimeoutError, ValueError, KeyError, WebSocketDisconnect, RuntimeError):
+        return None
+    if isinstance(data, dict) and data.get("type") == "auth" and isinstance(data.get("token"), str):
+        return data["token"]
+    return None
+
+
+def _same_origin(ws: WebSocket) -> bool:
+    """A cookie-borne stream must be opened by a page of this dispatcher (no cross-site WebSocket hijacking)."""
+    origin, host = ws.headers.get("origin"), ws.headers.get("host", "")
+    return origin is not None and origin.split("://", 1)[-1] == host
+
+
+async def _catch_up(ws: WebSocket, svc: HallService, since: int | None, aud, max_replay: int) -> int:
+    """Send what the client lacks; returns the last sequence number sent.
+
+    Replay is bounded: a client more than `max_replay` events behind gets a snapshot instead, so a
+    `since=0` on a long day costs one snapshot, not the whole log.
+    """
     head = svc.seq
-    if since is not None and 0 <= since <= head and head - since <= MAX_REPLAY:
+    if since is not None and 0 <= since <= head and head - since <= max_replay:
         await ws.send_text(StreamHello(mode="replay", since=since, seq=head).model_dump_json())
         last = since
         while last < head:
@@ -80,10 +150,10 @@ async def _catch_up(ws: WebSocket, svc: HallService, since: int | None) -> int:
             if not page:
                 break
             for event in page:
-                await ws.send_text(stream_message(event))
+                await ws.send_text(stream_message(projection.event(aud, event)))
             last = page[-1].seq
         return last
-    snapshot = await run_in_threadpool(svc.snapshot)
+    snapshot = projection.snapshot(aud, await run_in_threadpool(svc.snapshot))
     await ws.send_text(StreamHello(mode="snapshot", since=since, seq=snapshot.seq).model_dump_json())
     await ws.send_text(json.dumps({"type": "snapshot", "snapshot": snapshot.model_dump(mode="json")}))
     return snapshot.seq

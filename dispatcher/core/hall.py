@@ -7,9 +7,10 @@ writes in one transaction before anyone hears of it.
 
 from __future__ import annotations
 
+import bisect
 from collections import deque
 from collections.abc import Callable, Iterable
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -47,14 +48,13 @@ from protocol.events import (
 )
 from protocol.validation import normalise_enterprise
 
-from .draws import commitment, draw_index
+from .draws import BY_CATEGORY, MIXED, RULES, Pool, commitment, draw_index, ticket_pool
 from .errors import Conflict, Invalid, NotFound
 from .model import Category, Changes, CoreEvent, Counter, CounterSpec, Day, Draw, Officer, Ticket
 
 Clock = Callable[[], datetime]
 Entropy = Callable[[int], bytes]
 
-MAX_LABEL_NUMBER = 999
 RECENT_CALLS = 20
 DEFAULT_SERVICE_S = 300.0
 SEED_BYTES = 32
@@ -73,18 +73,32 @@ class Hall:
         entropy: Entropy,
         k: int = 3,
         timezone: tzinfo | str = "Asia/Shanghai",
+        rule: str = BY_CATEGORY,
+        ageing_s: float | None = None,
+        rating_window_s: float = 300.0,
+        reticket_limit: int = 1,
     ):
         if k < 1:
             raise ValueError("k must be at least 1")
+        if rule not in RULES:
+            raise ValueError(f"unknown dispatch rule {rule!r}; choose from {', '.join(RULES)}")
+        if ageing_s is not None and ageing_s <= 0:
+            raise ValueError("the ageing limit must be above 0 seconds")
         self.clock = clock
         self.entropy = entropy
         self.k = k
+        self.rule = rule
+        self.ageing = None if ageing_s is None else timedelta(seconds=ageing_s)
+        self._configured_rule = rule  # what the next day opens with
+        self.rating_window = timedelta(seconds=rating_window_s)
+        self.reticket_limit = reticket_limit
         self.tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
         self.categories: dict[str, Category] = {c.code: c for c in categories}
         self.counters: dict[int, Counter] = {s.number: Counter(spec=s) for s in counters}
         self.officers: dict[str, Officer] = {o.staff_id: o for o in officers}
         self.tickets: dict[int, Ticket] = {}
         self._open: dict[int, Ticket] = {}  # waiting, called or serving: the only ones dispatch looks at
+        self._issued: dict[str, list[Ticket]] = {}  # today's tickets per (current) category, in queue order
         self.day: Day | None = None
         self.next_ticket_id = 1
         self.recent_calls: deque[dict[str, Any]] = deque(maxlen=RECENT_CALLS)
@@ -109,6 +123,9 @@ class Hall:
         self.day = day
         self.tickets = {t.id: t for t in tickets}
         self._open = {t.id: t for t in self.tickets.values() if t.state.is_open}
+        self._issued = {}
+        for t in self._sorted(self.tickets.values()):
+            self._issued.setdefault(t.category, []).append(t)
         for saved in counters:
             if saved.number in self.counters:
                 saved.spec = self.counters[saved.number].spec
@@ -178,22 +195,33 @@ class Hall:
             self.close_day()
         if self.day and self.day.day == today:
             raise Conflict("day_closed", f"Business day {today} was already closed.")
+        for ticket in self._sorted(self._open.values()):
+            self._expire(ticket, self.clock(), reason="next_day")
+        self.rule = self._configured_rule
         seed = self.entropy(SEED_BYTES)
         now = self.clock()
         self.day = Day(day=today, seed=seed, commitment=commitment(seed), opened_at=now)
         self.tickets = {}
         self.transfers_by = {}
         self._open = {}
+        self._issued = {}
         self._idempotency = {}
         self.recent_calls.clear()
         self._changes.day = self.day
         self._emit(DayOpened(day=today, commitment=self.day.commitment, hall=self._opening()))
         return self.day
 
+    def keep_day_inputs(self, opening: dict[str, Any]) -> None:
+        """Restarted during a day by a newer fairq: draw by the rule the day opened with, as its log says and
+        its proof re-runs; the code's rule starts with the next day (k and ageing change by logged settings)."""
+        self.rule = opening.get("rule", MIXED)  # a day opened before the rule was recorded used the mixed rule
+
     def _opening(self) -> DayOpening:
         """The dispatch inputs at the day's start, so the day's draws can be re-checked from its log alone."""
         return DayOpening(
             k=self.k,
+            rule=self.rule,
+            ageing_s=None if self.ageing is None else self.ageing.total_seconds(),
             categories=[OpeningCategory(code=c.code, priority=c.priority) for c in self.categories.values()],
             counters=[
                 OpeningCounter(
@@ -208,16 +236,14 @@ class Hall:
         )
 
     def close_day(self) -> Day:
-        """End the business day: open tickets expire, and the seed is revealed."""
+        """End the business day: waiting and called tickets expire, services under way may still be completed."""
         day = self._open_day()
         now = self.clock()
         for ticket in self._sorted(self._open.values()):
-            if ticket.counter is not None:
-                counter = self.counters[ticket.counter]
-                if counter.ticket_id == ticket.id:
-                    self._set_counter(counter, CounterState.IDLE, ticket=None)
-            self._finish(ticket, TicketState.EXPIRED, now)
-            self._emit(TicketExpired(ticket=_ticket(ticket)))
+            if ticket.state == TicketState.SERVING:
+                continue  # the day ends for it at Done, or when its counter logs out
+            reason = "called_at_close" if ticket.state == TicketState.CALLED else "waiting_at_close"
+            self._expire(ticket, now, reason=reason)
         day.is_open = False
         day.closed_at = now
         self._changes.day = day
@@ -263,15 +289,15 @@ class Hall:
                         self._idempotency[idempotency_key] = existing.id
                     self._emit(TicketReprinted(ticket=_ticket(existing), kiosk=kiosk))
                     return existing, True
+        reticket_of = self._reticket_of(declaration_no) if declaration_no else None
         seq = day.label_seq.get(cat.code, 0) + 1
         day.label_seq[cat.code] = seq
         self._changes.day = day
-        number = (seq - 1) % MAX_LABEL_NUMBER + 1
         ticket = Ticket(
             id=self.next_ticket_id,
             day=day.day,
             seq=seq,
-            label=f"{cat.code}{number:03d}",
+            label=f"{cat.code}{seq:03d}",  # A999 is followed by A1000: labels never repeat in a day
             category=cat.code,
             issued_at=self.clock(),
             declaration_no=declaration_no,
@@ -282,12 +308,31 @@ class Hall:
         self.next_ticket_id += 1
         self.tickets[ticket.id] = ticket
         self._open[ticket.id] = ticket
+        self._file(ticket)
         if idempotency_key:
             self._idempotency[idempotency_key] = ticket.id
         self._touch(ticket)
-        self._emit(TicketIssued(ticket=_ticket(ticket)))
+        self._emit(TicketIssued(ticket=_ticket(ticket), reticket_of=reticket_of))
         self._dispatch()
         return ticket, False
+
+    def _reticket_of(self, declaration_no: str) -> int | None:
+        """The latest of today's no-show or cancelled tickets of this declaration; refused past the limit."""
+        ended = [
+            t
+            for t in self.tickets.values()
+            if t.declaration_no == declaration_no and t.state in (TicketState.NO_SHOW, TicketState.CANCELLED)
+        ]
+        if not ended:
+            return None
+        if len(ended) > self.reticket_limit:
+            raise Conflict(
+                "reticket_limit",
+                f"报关单 {declaration_no} 今日重新取号已达上限（{self.reticket_limit} 次），请到咨询台办理。"
+                f" Declaration {declaration_no} may be re-ticketed {self.reticket_limit} time(s) a day;"
+                " please ask at the help desk.",
+            )
+        return max(ended, key=lambda t: t.id).id
 
     def ticket_for_key(self, idempotency_key: str) -> tuple[Ticket, bool] | None:
         """The ticket a request with this key got today, and whether that request made it (not a reprint)."""
@@ -313,6 +358,18 @@ class Hall:
         if was_called and counter is not None and counter.ticket_id == ticket.id:
             self._set_counter(counter, CounterState.READY, ticket=None)
             self._dispatch()
+        return ticket
+
+    def arrived_late(self, ticket_id: int, *, by: str) -> Ticket:
+        """A no-show trader came after all: the same ticket (label and place by issue time) waits again."""
+        self._open_day()
+        ticket = self.ticket(ticket_id)
+        if ticket.state != TicketState.NO_SHOW:
+            raise Conflict("not_no_show", f"Ticket {ticket.label} is {ticket.state}; only a no-show can arrive late.")
+        ticket.finished_at = None
+        self._requeue(ticket)
+        self._emit(TicketReturned(ticket=_ticket(ticket), counter=None, why="arrived_late", by=by))
+        self._dispatch()
         return ticket
 
     def ticket(self, ticket_id: int) -> Ticket:
@@ -364,7 +421,10 @@ class Hall:
         counter = self._staffed(counter_no)
         ticket = self._current(counter)
         if ticket and ticket.state == TicketState.SERVING:
-            raise Conflict("ticket_in_service", f"Finish {ticket.label} before logging out.")
+            if self.day is not None and self.day.is_open:
+                raise Conflict("ticket_in_service", f"Finish {ticket.label} before logging out.")
+            self._expire(ticket, self.clock(), reason="logout_after_close")
+            ticket = None
         if ticket:
             self._return_to_queue(ticket, why="logout")
         staff_id = counter.staff_id
@@ -437,21 +497,34 @@ class Hall:
         self._set_counter(counter, CounterState.IDLE, ticket=None)
         return ticket
 
-    def transfer(self, counter_no: int, *, category: str, reason: str) -> Ticket:
+    def transfer(
+        self,
+        counter_no: int,
+        *,
+        category: str,
+        reason: str,
+        declaration_no: str | None = None,
+        enterprise_code: str | None = None,
+    ) -> Ticket:
         """Send the current ticket to another category's queue; it keeps its place by issue time."""
         counter = self._staffed(counter_no)
         ticket = self._require_current(counter, TicketState.CALLED, TicketState.SERVING)
         reason = reason.strip()
         if not reason:
             raise Invalid("reason_required", "A transfer needs a reason.")
-        if category not in self.categories:
+        target = self.categories.get(category)
+        if target is None:
             raise Invalid("unknown_category", f"There is no category {category!r}.")
         if category == ticket.category:
             raise Invalid("same_category", f"Ticket {ticket.label} is already in category {category}.")
+        declaration_no, enterprise_code = self._transfer_ids(ticket, target, declaration_no, enterprise_code)
+        ticket.declaration_no, ticket.enterprise_code = declaration_no, enterprise_code
         from_category = ticket.category
         staff_id = counter.staff_id or ""
         self.transfers_by[staff_id] = self.transfers_by.get(staff_id, 0) + 1
+        self._issued[ticket.category].remove(ticket)
         ticket.category = category
+        self._file(ticket)
         ticket.transfers += 1
         self._requeue(ticket)
         self._emit(
@@ -466,6 +539,32 @@ class Hall:
         self._set_counter(counter, CounterState.IDLE, ticket=None)
         self._dispatch()
         return ticket
+
+    def _transfer_ids(
+        self, ticket: Ticket, target: Category, declaration_no: str | None, enterprise_code: str | None
+    ) -> tuple[str | None, str | None]:
+        """The ticket's declaration and enterprise after a transfer, checked against the target's needs."""
+        declaration_no = (declaration_no or "").strip() or ticket.declaration_no
+        enterprise_code = normalise_enterprise(enterprise_code) if enterprise_code else ticket.enterprise_code
+        if target.requires_declaration and not declaration_no:
+            raise Invalid(
+                "transfer_declaration_required",
+                f"Category {target.code} needs a declaration number; enter it to transfer {ticket.label}.",
+            )
+        if declaration_no:
+            problem = declaration_problem(declaration_no, io_flag=target.io_flag)
+            if problem:
+                raise Invalid(f"transfer_{problem.code}", f"Cannot transfer to {target.code}: {problem.message}")
+        if target.requires_enterprise and not enterprise_code:
+            raise Invalid(
+                "transfer_enterprise_required",
+                f"Category {target.code} needs an enterprise code; enter it to transfer {ticket.label}.",
+            )
+        if enterprise_code:
+            problem = enterprise_problem(enterprise_code)
+            if problem:
+                raise Invalid(f"transfer_{problem.code}", f"Cannot transfer to {target.code}: {problem.message}")
+        return declaration_no, enterprise_code
 
     def pause(self, counter_no: int) -> Counter:
         """A break: the counter takes no tickets until resumed."""
@@ -488,13 +587,22 @@ class Hall:
         return counter
 
     def rate(self, counter_no: int, ticket_id: int, rating: str) -> Ticket:
-        """Record the trader's satisfaction rating for a ticket this counter finished."""
-        self.counter(counter_no)
+        """Record the trader's rating: once, for the ticket just finished here, soon after it was finished."""
+        counter = self.counter(counter_no)
         ticket = self.ticket(ticket_id)
         if ticket.counter != counter_no or ticket.state != TicketState.DONE:
             raise Conflict("not_rateable", f"Ticket {ticket.label} was not finished at counter {counter_no}.")
         if ticket.rating is not None:
             raise Conflict("already_rated", f"Ticket {ticket.label} is already rated.")
+        if counter.last_ticket_id != ticket.id:
+            raise Conflict(
+                "not_last_ticket", f"Ticket {ticket.label} is not the last one finished at counter {counter_no}."
+            )
+        if ticket.finished_at is None or self.clock() - ticket.finished_at > self.rating_window:
+            minutes = self.rating_window.total_seconds() / 60
+            raise Conflict(
+                "rating_too_late", f"Ticket {ticket.label} can only be rated within {minutes:g} min of Done."
+            )
         ticket.rating = rating
         self._touch(ticket)
         self._emit(TicketRated(ticket=_ticket(ticket), counter=counter_no, staff_id=ticket.staff_id, rating=rating))
@@ -520,15 +628,12 @@ class Hall:
             ready = [c for c in sorted(self.counters.values(), key=lambda c: c.number) if c.state == CounterState.READY]
             if not ready:
                 return
-            waiting = self._sorted(t for t in self._open.values() if t.state == TicketState.WAITING)
-            eligible = [t for t in waiting if any(self.eligible(c, t) for c in ready)]
-            if not eligible:
+            now = self.clock()
+            pool = self._pool(ready, now)
+            if pool is None:
                 return
-            best = min(self.categories[t.category].priority for t in eligible)
-            pool = [t for t in eligible if self.categories[t.category].priority == best][: self.k]
             draw_no = day.draws + 1
-            ticket_ids = [t.id for t in pool]
-            ticket = pool[draw_index(day.seed, draw_no, "ticket", ticket_ids)]
+            ticket = self.tickets[pool.tickets[draw_index(day.seed, draw_no, "ticket", pool.tickets)]]
             candidates = [c for c in ready if self.eligible(c, ticket)]
             counter_nos = [c.number for c in candidates]
             counter = candidates[draw_index(day.seed, draw_no, "counter", counter_nos)]
@@ -537,14 +642,38 @@ class Hall:
             draw = Draw(
                 day=day.day,
                 draw_no=draw_no,
-                at=self.clock(),
-                ticket_candidates=tuple(ticket_ids),
+                at=now,
+                ticket_candidates=pool.tickets,
                 counter_candidates=tuple(counter_nos),
                 ticket_id=ticket.id,
                 counter=counter.number,
+                category=pool.category,
+                head=pool.head,
+                head_class=pool.head_class,
+                aged=pool.aged,
             )
             self._changes.draws.append(draw)
             self._call(ticket, counter, draw)
+
+    def preview(self, counter_no: int) -> Pool | None:
+        """The ticket candidates a draw would have if this counter were ready now (the simulator's attacker asks)."""
+        counter = self.counter(counter_no)
+        ready = [c for c in self.counters.values() if c.state == CounterState.READY or c is counter]
+        return self._pool(ready, self.clock())
+
+    def _pool(self, ready: list[Counter], now: datetime) -> Pool | None:
+        waiting = self._sorted(t for t in self._open.values() if t.state == TicketState.WAITING)
+        eligible = [t for t in waiting if any(self.eligible(c, t) for c in ready)]
+        priorities = {code: c.priority for code, c in self.categories.items()}
+        return ticket_pool(
+            eligible,
+            priorities=priorities,
+            k=self.k,
+            now=now,
+            ageing=self.ageing,
+            rule=self.rule,
+            issued=self._issued,
+        )
 
     def eligible(self, counter: Counter, ticket: Ticket) -> bool:
         """May this counter serve this ticket: its category, and no recusal of its officer."""
@@ -606,6 +735,15 @@ class Hall:
         self._note_service_time(ticket)
         self._emit(TicketCompleted(ticket=_ticket(ticket), counter=counter.number, staff_id=counter.staff_id))
 
+    def _expire(self, ticket: Ticket, now: datetime, *, reason: str) -> None:
+        """The day ended before this ticket did; its counter, if it held it, is free again."""
+        if ticket.counter is not None:
+            counter = self.counters[ticket.counter]
+            if counter.ticket_id == ticket.id:
+                self._set_counter(counter, CounterState.IDLE, ticket=None)
+        self._finish(ticket, TicketState.EXPIRED, now)
+        self._emit(TicketExpired(ticket=_ticket(ticket), reason=reason))
+
     def _finish(self, ticket: Ticket, state: TicketState, now: datetime) -> None:
         self._set_state(ticket, state)
         ticket.finished_at = now
@@ -663,6 +801,9 @@ class Hall:
         if ticket.state == TicketState.DONE and ticket.started_at and ticket.finished_at:
             times = self._service_times.setdefault(ticket.category, deque(maxlen=50))
             times.append((ticket.finished_at - ticket.started_at).total_seconds())
+
+    def _file(self, ticket: Ticket) -> None:
+        bisect.insort(self._issued.setdefault(ticket.category, []), ticket, key=self._queue_key)
 
     def _queue_key(self, ticket: Ticket) -> tuple[datetime, int]:
         return (ticket.issued_at, ticket.id)

@@ -129,9 +129,13 @@ class Draw:
     counter_candidates: tuple[int, ...]
     ticket_id: int
     counter: int
+    category: str | None = None  # the category the queues chose (None under the mixed rule)
+    head: int | None = None  # the ticket that decided it: the oldest of the best class
+    head_class: int | None = None  # that ticket's priority class after ageing
+    aged: tuple[int, ...] = ()  # head and candidates counted as top class because they waited past the limit
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "day": self.day,
             "draw_no": self.draw_no,
             "at": self.at.isoformat(),
@@ -140,6 +144,14 @@ class Draw:
             "ticket_id": self.ticket_id,
             "counter": self.counter,
         }
+        if self.head is not None:
+            data |= {
+                "category": self.category,
+                "head": self.head,
+                "head_class": self.head_class,
+                "aged": list(self.aged),
+            }
+        return data
 
 
 @dataclass(frozen=True)

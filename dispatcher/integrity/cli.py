@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from dispatcher.cli_args import Parser, fail, open_service, settings_from, store_options_parent
+from dispatcher.filemodes import private_umask
 from dispatcher.wiring import READ
 
 from .html import render_html
@@ -40,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one audit command; exit status 1 when verification fails."""
     args = _parser().parse_args(argv)
+    private_umask()  # exports and reports are readable by this user only
     settings = settings_from(args, PROG)
     if getattr(args, "day", None):
         try:

@@ -7,7 +7,13 @@ from typing import Any
 
 from dispatcher.charts import bar_chart, line_chart
 
-RATING_ZH = {"very_satisfied": "非常满意", "satisfied": "满意", "unsatisfied": "不满意"}
+RATING_ZH = {
+    "very_satisfied": "非常满意",
+    "satisfied": "满意",
+    "basically_satisfied": "基本满意",
+    "unsatisfied": "不满意",
+    "very_unsatisfied": "非常不满意",
+}
 
 CSS = """
 body { font-family: 'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif; margin: 24px;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dispatcher.core import commitment as seed_commitment
 from dispatcher.core import draw_index
+from dispatcher.core.draws import RULES
 
 from .records import DayLog, draw_dict
 from .replay import Replay, replay
@@ -27,6 +28,8 @@ def verify_draws(log: DayLog, hall: Replay | None = None) -> tuple[list[Problem]
         problems.append(Problem("day", "the seed revealed in day.closed differs from the day's record"))
     if not hall.known_opening:
         notes.append("day.opened carries no opening state: candidate lists checked only for membership")
+    elif hall.rule not in RULES:
+        problems.append(Problem("day", f"day.opened names an unknown dispatch rule {hall.rule!r}"))
 
     logged = {c.draw["draw_no"]: c for c in hall.checks}
     table = {d.draw_no: draw_dict(d) for d in log.draws}
@@ -62,4 +65,15 @@ def _check(seed: bytes, no: int, row: dict | None, check) -> Problem | None:
         return Problem(where, f"ticket candidates {tickets}, but the k oldest eligible were {check.expected_tickets}")
     if check.expected_counters is not None and list(counters) != check.expected_counters:
         return Problem(where, f"counter candidates {counters}, but the ready eligible were {check.expected_counters}")
+    return _check_reasons(where, logged, check.expected_pool)
+
+
+def _check_reasons(where: str, logged: dict, pool) -> Problem | None:
+    """The category, head and ageing a draw records must be the ones the rule gives."""
+    if pool is None or (pool.category is None and "head" not in logged):
+        return None  # a mixed-rule draw logged before draws recorded their reasons
+    want = {"category": pool.category, "head": pool.head, "head_class": pool.head_class, "aged": list(pool.aged)}
+    for name, value in want.items():
+        if logged.get(name) != value:
+            return Problem(where, f"the draw records {name}={logged.get(name)!r}, but the queues give {value!r}")
     return None

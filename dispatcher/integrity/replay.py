@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
+
+from dispatcher.core.draws import BY_CATEGORY, MIXED, Pool, ticket_pool
 
 OPEN_STATES = ("waiting", "called", "serving")
 
@@ -30,6 +32,8 @@ class TicketLife:
     category: str
     issued_at: datetime
     enterprise: str | None = None
+    declaration: str | None = None
+    reticket_of: int | None = None  # the earlier ticket of this declaration, for a re-ticket
     state: str = "waiting"
     staff_id: str | None = None  # the officer it was last called to
     counter: int | None = None
@@ -72,6 +76,7 @@ class DrawCheck:
     draw: dict[str, Any]
     expected_tickets: list[int] | None  # None when the day's opening state is unknown
     expected_counters: list[int] | None
+    expected_pool: Pool | None = None  # the category, head and ageing the rule gives
 
 
 @dataclass
@@ -104,6 +109,9 @@ class Replay:
     def __init__(self) -> None:
         self.known_opening = False
         self.k = 1
+        self.rule = MIXED  # days logged before the rule was recorded used the mixed rule ...
+        self.rule_known = False  # ... until a draw records its reasons (the dispatcher was upgraded mid-day)
+        self.ageing: timedelta | None = None
         self.priorities: dict[str, int] = {}
         self.counters: dict[int, _Counter] = {}
         self.recusals: dict[str, frozenset[str]] = {}
@@ -150,6 +158,10 @@ class Replay:
             return
         self.known_opening = True
         self.k = opening["k"]
+        self.rule = opening.get("rule", MIXED)
+        self.rule_known = "rule" in opening
+        ageing_s = opening.get("ageing_s")
+        self.ageing = None if ageing_s is None else timedelta(seconds=ageing_s)
         self.priorities = {c["code"]: c["priority"] for c in opening["categories"]}
         self.recusals = {o["staff_id"]: frozenset(o["recusals"]) for o in opening["officers"]}
         for spec in opening["counters"]:
@@ -164,6 +176,15 @@ class Replay:
     def _on_admin_category(self, e: EventLike, seq: int | None) -> None:
         cat = e.data["category"]
         self.priorities[cat["code"]] = cat.get("priority", 0)
+        self._act(e, staff=None, counter=None)
+
+    def _on_admin_setting(self, e: EventLike, seq: int | None) -> None:
+        """k and the ageing limit changed by an applied hall.toml: the draws after it use them."""
+        key, value = e.data.get("key"), e.data.get("after")
+        if key == "k" and value is not None:
+            self.k = value
+        elif key == "priority_ageing_min":
+            self.ageing = None if value is None else timedelta(minutes=value)
         self._act(e, staff=None, counter=None)
 
     def _on_admin_counter(self, e: EventLike, seq: int | None) -> None:
@@ -217,6 +238,12 @@ class Replay:
     def _on_officer_login_failed(self, e: EventLike, seq: int | None) -> None:
         self._act(e, staff=e.data.get("staff_id"), counter=e.data.get("counter"))
 
+    def _on_officer_login_alert(self, e: EventLike, seq: int | None) -> None:
+        self._act(e, staff=e.data.get("staff_id"), counter=None)
+
+    def _on_ticket_declaration_conflict(self, e: EventLike, seq: int | None) -> None:
+        self._act(e, staff=None, counter=None, ticket=e.data.get("ticket_id"))
+
     # ---- tickets ------------------------------------------------------------------------
 
     def _on_ticket_issued(self, e: EventLike, seq: int | None) -> None:
@@ -227,13 +254,17 @@ class Replay:
             category=t["category"],
             issued_at=datetime.fromisoformat(t["issued_at"]),
             enterprise=t.get("enterprise_code"),
+            declaration=t.get("declaration_no"),
+            reticket_of=e.data.get("reticket_of"),
         )
         life.waits.append((e.at, None, life.category))
         self.tickets[life.id] = life
 
     def _on_ticket_called(self, e: EventLike, seq: int | None) -> None:
         draw = e.data["draw"]
-        self.checks.append(DrawCheck(seq, draw, *self._expected(draw["ticket_id"])))
+        if not self.rule_known and "head" in draw:  # the first draw of an upgraded dispatcher names its rule
+            self.rule, self.rule_known = (BY_CATEGORY if draw.get("category") else MIXED), True
+        self.checks.append(DrawCheck(seq, draw, *self._expected(draw["ticket_id"], datetime.fromisoformat(draw["at"]))))
         life = self._ticket(e)
         c = self._counter(e.data["counter"])
         staff = e.data.get("staff_id", c.staff_id)
@@ -296,20 +327,30 @@ class Replay:
 
     # ---- the draw's candidates ----------------------------------------------------------
 
-    def _expected(self, chosen: int) -> tuple[list[int] | None, list[int] | None]:
-        """The candidate lists the hall should have drawn from, by its rules, right now."""
-        if not self.known_opening:
-            return None, None
+    def _expected(self, chosen: int, now: datetime) -> tuple[list[int] | None, list[int] | None, Pool | None]:
+        """The candidate lists the hall should have drawn from, by its rules, at the draw's time."""
+        if not self.known_opening or self.rule not in (BY_CATEGORY, MIXED):
+            return None, None, None
         ready = sorted((c for c in self.counters.values() if c.state == "ready"), key=lambda c: c.number)
         waiting = sorted((t for t in self.tickets.values() if t.state == "waiting"), key=lambda t: (t.issued_at, t.id))
         eligible = [t for t in waiting if any(self.eligible(c, t) for c in ready)]
-        if not eligible:
-            return [], []
-        best = min(self.priorities.get(t.category, 0) for t in eligible)
-        pool = [t.id for t in eligible if self.priorities.get(t.category, 0) == best][: self.k]
+        issued: dict[str, list[TicketLife]] = {}
+        for t in sorted(self.tickets.values(), key=lambda t: (t.issued_at, t.id)):
+            issued.setdefault(t.category, []).append(t)
+        pool = ticket_pool(
+            eligible,
+            priorities=self.priorities,
+            k=self.k,
+            now=now,
+            ageing=self.ageing,
+            rule=self.rule,
+            issued=issued,
+        )
+        if pool is None:
+            return [], [], None
         ticket = self.tickets.get(chosen)
         counters = [c.number for c in ready if ticket is not None and self.eligible(c, ticket)]
-        return pool, counters
+        return list(pool.tickets), counters, pool
 
     def eligible(self, c: _Counter, t: TicketLife) -> bool:
         """The hall's rule: the counter serves the category and its officer is not recused."""

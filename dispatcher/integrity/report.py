@@ -31,7 +31,25 @@ CONFIG_KINDS = (
     EventKind.ADMIN_COUNTER,
     EventKind.ADMIN_COUNTER_REMOVED,
 )
-RATINGS = ("very_satisfied", "satisfied", "unsatisfied")
+RATINGS = ("very_satisfied", "satisfied", "basically_satisfied", "unsatisfied", "very_unsatisfied")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would take for a formula gets a leading quote; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+class _SafeWriter:
+    """csv.writer whose every text cell goes through `csv_cell`."""
+
+    def __init__(self, out: io.StringIO):
+        self._w = csv.writer(out)
+
+    def writerow(self, row: list[Any]) -> None:
+        self._w.writerow([csv_cell(v) for v in row])
 
 
 @dataclass
@@ -97,6 +115,8 @@ def config_text(kind: str, data: dict[str, Any]) -> str:
         n = len(data.get("changes", []))
         text = f"配置修订 revision {data.get('revision')}（{data.get('source') or '?'}）: {n} 项变更 changes"
         return text + (f"，拒绝 refused {len(refused)}: " + "; ".join(refused) if refused else "")
+    if kind == EventKind.ADMIN_SETTING and data.get("before") is None:
+        return f"大厅设置 setting {data.get('key')} = {data.get('after')!r}"
     if kind == EventKind.ADMIN_SETTING:
         return f"大厅设置 setting {data.get('key')}: {data.get('before')!r} → {data.get('after')!r}"
     if kind == EventKind.ADMIN_CATEGORY:
@@ -200,7 +220,7 @@ def _queue(hall: Replay, tz: ZoneInfo, codes: list[str]) -> list[dict[str, Any]]
 def report_csv(report: dict[str, Any]) -> str:
     """The report flattened to rows of section, subject, metric, value (one file, any spreadsheet)."""
     out = io.StringIO()
-    w = csv.writer(out)
+    w = _SafeWriter(out)
     w.writerow(["section", "subject", "metric", "value"])
     for key in ("hall_id", "day", "commitment", "seed", "head"):
         w.writerow(["day", report["day"], key, report[key]])

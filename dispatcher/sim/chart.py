@@ -11,7 +11,7 @@ from .metrics import Summary
 from .report import clock, policy_name
 from .scenario import HOUR, Scenario
 
-COLORS = {"pooled": "#1f6fb4", "fifo": "#2ca02c", "bound": "#d62728"}
+COLORS = {"pooled": "#1f6fb4", "fifo": "#2ca02c", "mixed": "#9467bd", "bound": "#d62728"}
 ERLANG_COLOR = "#555555"
 
 

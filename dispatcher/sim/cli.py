@@ -9,9 +9,10 @@ from dataclasses import replace
 
 from .chart import write_chart
 from .engine import POLICIES, run_day
+from .fairness import measure_fairness
 from .metrics import summarise
 from .plan import counters_per_hour, plan_scenario
-from .report import day_json, format_day, format_plan, plan_json
+from .report import day_json, fairness_json, format_day, format_fairness, format_plan, plan_json
 from .scenario import ScenarioError, load_scenario
 from .workload import draw_traders
 
@@ -26,8 +27,15 @@ def simulate_main(argv: list[str] | None = None) -> int:
         "--policy",
         action="append",
         choices=[*POLICIES, "all"],
-        help="pooled (the core with the scenario's k, default), fifo (k=1), bound (a queue per counter, "
-        "bound at issue), or all; repeat to compare",
+        help="pooled (the core with the scenario's k, default), fifo (k=1), mixed (the rule before issue 16: "
+        "k oldest of all categories), bound (a queue per counter, bound at issue), or all; repeat to compare",
+    )
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        metavar="N",
+        help="fairness over N seeds instead of one day: each category's pooled and mixed waits as ratios to "
+        "strict FIFO's on the same traders, and the timing attack's success rate",
     )
     parser.add_argument("--seed", type=int, help="override the scenario's seed")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
@@ -40,6 +48,14 @@ def simulate_main(argv: list[str] | None = None) -> int:
         return 2
     if args.seed is not None:
         scenario = replace(scenario, seed=args.seed)
+    if args.seeds is not None:
+        if args.seeds < 1:
+            parser.error("--seeds must be at least 1")
+        if args.policy or args.chart:
+            parser.error("--seeds compares pooled and mixed with FIFO; leave out --policy and --chart")
+        fairness = measure_fairness(scenario, seeds=args.seeds)
+        print(json.dumps(fairness_json(fairness), indent=2) if args.json else format_fairness(fairness))
+        return 0
     chosen = args.policy or ["pooled"]
     policies = list(POLICIES) if "all" in chosen else list(dict.fromkeys(chosen))
     traders = draw_traders(scenario)

@@ -15,6 +15,8 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from dispatcher.core import Category, CounterSpec, Hall, Officer
+from dispatcher.core.draws import BY_CATEGORY
+from protocol import TicketState
 
 from .scenario import Scenario
 from .workload import Trader
@@ -70,7 +72,7 @@ class SimClock:
 class CoreDesk:
     """Pooled dispatch by the real domain core, as the hall runs it; k=1 is strict FIFO."""
 
-    def __init__(self, scenario: Scenario, clock: SimClock, *, k: int):
+    def __init__(self, scenario: Scenario, clock: SimClock, *, k: int, rule: str = BY_CATEGORY):
         entropy = random.Random(f"{scenario.seed}/seed")
         self.clock = clock
         self.hall = Hall(
@@ -81,10 +83,13 @@ class CoreDesk:
             entropy=entropy.randbytes,
             k=k,
             timezone=scenario.timezone,
+            rule=rule,
+            ageing_s=scenario.ageing_s,
         )
         self.hall.open_day()
         self.hall.take_changes()
         self.trader_of: dict[int, int] = {}
+        self.ticket_of: dict[int, int] = {}
         self.draws: list[DrawNote] = []
 
     def open(self, counter: int) -> list[Call]:
@@ -94,6 +99,7 @@ class CoreDesk:
     def issue(self, trader: Trader) -> list[Call]:
         ticket, _ = self.hall.issue_ticket(category=trader.category)
         self.trader_of[ticket.id] = trader.id
+        self.ticket_of[trader.id] = ticket.id
         return self._calls()
 
     def ready(self, counter: int) -> list[Call]:
@@ -123,6 +129,20 @@ class CoreDesk:
 
     def owes(self, counter: int) -> bool:
         return False  # the pool owes nothing to a particular counter
+
+    def waiting_for(self, counter: int) -> list[int]:
+        """The traders of the waiting tickets this counter may serve, oldest first."""
+        hall, desk = self.hall, self.hall.counter(counter)
+        waiting = [t for t in hall.tickets.values() if t.state == TicketState.WAITING and hall.eligible(desk, t)]
+        return [self.trader_of[t.id] for t in sorted(waiting, key=lambda t: (t.issued_at, t.id))]
+
+    def candidates_if_ready(self, counter: int) -> tuple[int, ...]:
+        """The traders a draw would choose among if this counter pressed Next now."""
+        pool = self.hall.preview(counter)
+        return tuple(self.trader_of[t] for t in pool.tickets) if pool else ()
+
+    def is_waiting(self, trader: int) -> bool:
+        return self.hall.tickets[self.ticket_of[trader]].state == TicketState.WAITING
 
     def end_day(self) -> None:
         self._do(lambda: self.hall.close_day())

@@ -5,13 +5,29 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from dispatcher.core.draws import BY_CATEGORY, MIXED
 
 from .desks import BindingDesk, Call, CoreDesk, Desk, DrawNote, SimClock
 from .scenario import Scenario
 from .workload import Trader, draw_traders
 
-POLICIES = ("pooled", "fifo", "bound")
+POLICIES = ("pooled", "fifo", "mixed", "bound")
+HUNT_LIMIT_S = 1800.0  # an attacking officer gives up on a target after holding Next this long
+
+
+@dataclass
+class Attempt:
+    """An officer holding Next back to catch one chosen waiting ticket (the timing attack)."""
+
+    counter: int
+    target: int  # trader id
+    since_s: float
+    waiting: int  # tickets waiting that this counter may serve, the target among them, when it was chosen
+    pressed_s: float | None = None  # when Next was pressed with the target among the candidates
+    candidates: int = 0  # tickets the draw chose among at that press
+    caught: bool = False
 
 
 @dataclass
@@ -42,6 +58,7 @@ class DayRun:
     queue: list[tuple[float, int]]  # (time, tickets waiting to be called) at every change
     draws: list[DrawNote]
     end_s: float
+    attempts: list[Attempt] = field(default_factory=list)
 
 
 @dataclass
@@ -55,16 +72,32 @@ class _Station:
     overtime: bool = False
     duty_since: float = 0.0
     busy_since: float = 0.0
+    hunt: Attempt | None = None
 
 
-def run_day(scenario: Scenario, policy: str = "pooled", traders: list[Trader] | None = None) -> DayRun:
-    """Simulate one day of `scenario` under `policy` (pooled, fifo or bound)."""
+def run_day(
+    scenario: Scenario,
+    policy: str = "pooled",
+    traders: list[Trader] | None = None,
+    *,
+    attacker: int | None = None,
+    patient: bool = False,
+) -> DayRun:
+    """Simulate one day of `scenario` under `policy` (pooled, fifo, mixed or bound).
+
+    With `attacker`, that counter's officer times Next to catch a chosen waiting ticket, again and again:
+    pressing as soon as it is a candidate, or (`patient`) only when it is the draw's only candidate.
+    """
     if policy not in POLICIES:
         raise ValueError(f"unknown policy {policy!r}; choose from {', '.join(POLICIES)}")
+    if attacker is not None and policy == "bound":
+        raise ValueError("a timing attack needs a pooled policy: bound tickets are assigned at issue")
     clock = SimClock(scenario)
-    k = {"pooled": scenario.k, "fifo": 1, "bound": 1}[policy]
-    desk: Desk = BindingDesk(scenario, clock) if policy == "bound" else CoreDesk(scenario, clock, k=k)
+    k = {"pooled": scenario.k, "fifo": 1, "mixed": scenario.k, "bound": 1}[policy]
+    rule = MIXED if policy == "mixed" else BY_CATEGORY
+    desk: Desk = BindingDesk(scenario, clock) if policy == "bound" else CoreDesk(scenario, clock, k=k, rule=rule)
     engine = _Engine(scenario, desk, clock, draw_traders(scenario) if traders is None else traders)
+    engine.attacker, engine.patient = attacker, patient
     engine.run()
     return DayRun(
         scenario=scenario,
@@ -76,6 +109,7 @@ def run_day(scenario: Scenario, policy: str = "pooled", traders: list[Trader] | 
         queue=engine.queue,
         draws=desk.draws,
         end_s=clock.now_s,
+        attempts=engine.attempts,
     )
 
 
@@ -96,6 +130,9 @@ class _Engine:
         self.duty: list[tuple[int, float, float]] = []
         self.waiting = 0
         self.queue: list[tuple[float, int]] = [(scenario.open_s, 0)]
+        self.attacker: int | None = None
+        self.patient = False
+        self.attempts: list[Attempt] = []
 
     def run(self) -> None:
         self.clock.now_s = self.scenario.open_s
@@ -112,6 +149,8 @@ class _Engine:
             at, _, action, args = heapq.heappop(self.events)
             self.clock.now_s = at
             action(*args)
+            if self.attacker is not None:
+                self._hunt(self.stations[self.attacker])
         self.desk.end_day()
 
     # ---- traders ------------------------------------------------------------------------
@@ -180,10 +219,47 @@ class _Engine:
             self._pause(station)
         elif station.leaving and not (station.overtime or self.desk.owes(station.number)):
             self._close(station)
+        elif station.number == self.attacker and self._aim(station):
+            self._hunt(station)
         else:
-            self._handle(self.desk.ready(station.number))
-            if station.leaving and station.trader is None:
-                self._close(station)
+            self._ready(station)
+
+    def _ready(self, station: _Station) -> None:
+        self._handle(self.desk.ready(station.number))
+        if station.leaving and station.trader is None:
+            self._close(station)
+
+    # ---- the timing attack --------------------------------------------------------------
+
+    def _aim(self, station: _Station) -> bool:
+        """Pick the newest waiting ticket this counter may serve (a friend just took it) and hold Next."""
+        assert isinstance(self.desk, CoreDesk)
+        waiting = self.desk.waiting_for(station.number)
+        if not waiting:
+            return False
+        station.hunt = Attempt(station.number, waiting[-1], self.clock.now_s, len(waiting))
+        self.attempts.append(station.hunt)
+        return True
+
+    def _hunt(self, station: _Station) -> None:
+        """Press Next the moment the target is among the draw's candidates; give up if it went elsewhere."""
+        hunt = station.hunt
+        if hunt is None or station.trader is not None:
+            return
+        assert isinstance(self.desk, CoreDesk)
+        candidates = self.desk.candidates_if_ready(station.number)
+        gone = not self.desk.is_waiting(hunt.target)
+        ripe = candidates == (hunt.target,) if self.patient else hunt.target in candidates
+        if not gone and not ripe and self.clock.now_s - hunt.since_s < HUNT_LIMIT_S:
+            return
+        station.hunt = None
+        if not gone and ripe:
+            hunt.pressed_s, hunt.candidates = self.clock.now_s, len(candidates)
+        calls = self.desk.ready(station.number)
+        hunt.caught = (station.number, hunt.target) in calls
+        self._handle(calls)
+        if station.leaving and station.trader is None:
+            self._close(station)
 
     def _shift_start(self, number: int) -> None:
         station = self.stations[number]
@@ -218,11 +294,13 @@ class _Engine:
         station.want_break = False
 
     def _pause(self, station: _Station) -> None:
+        station.hunt = None
         self.desk.pause(station.number)
         station.on_break = True
         self.duty.append((station.number, station.duty_since, self.clock.now_s))
 
     def _close(self, station: _Station) -> None:
+        station.hunt = None
         self.desk.close(station.number)
         if not station.on_break:
             self.duty.append((station.number, station.duty_since, self.clock.now_s))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .engine import HUNT_LIMIT_S
+from .fairness import NOISE, Fairness
 from .metrics import WAIT_MARK_S, Summary, WaitStats
 from .plan import PlanRow
 from .scenario import Scenario
@@ -11,6 +13,7 @@ from .scenario import Scenario
 POLICY_NAMES = {
     "pooled": "pooled random (the core, k={k})",
     "fifo": "strict FIFO (the core, k=1)",
+    "mixed": "mixed random (old rule, k={k})",
     "bound": "bound at issue (a queue per counter)",
 }
 
@@ -164,3 +167,82 @@ def _min(seconds: float | None) -> str:
 
 def _pct(share: float | None) -> str:
     return "-" if share is None else f"{share:.0%}"
+
+
+def format_fairness(f: Fairness) -> str:
+    """Per category: FIFO's waits, and each random policy's as a ratio to them; then the timing attack."""
+    s = f.scenario
+    names = {p: POLICY_NAMES[p].format(k=f.k).split(" (")[0] for p in f.policies} | {NOISE: NOISE}
+    columns = [*f.policies, NOISE]
+    lines = [
+        f"{s.name}: {len(f.seeds)} seed{'s' if len(f.seeds) > 1 else ''} ({f.seeds[0]}–{f.seeds[-1]}), "
+        "the same traders under each policy.",
+        "Waits ticket to call over all seeds; ratios to strict FIFO (1.000 = no cost, below 1 = shorter);",
+        f"'{NOISE}': FIFO with the ready counters drawn from another seed, the noise in these ratios.",
+        "",
+        f"{'':<28}{'':>8}{'FIFO (min)':>14}" + "".join(f"{names[p] + ' / FIFO':>22}" for p in columns),
+        f"{'category':<28}{'tickets':>8}{'mean':>7}{'p90':>7}" + "".join(f"{'mean':>11}{'p90':>11}" for _ in columns),
+    ]
+    for c in f.categories:
+        ratios = "".join(f"{_x(c.mean_ratio[p]):>11}{_x(c.p90_ratio[p]):>11}" for p in columns)
+        lines.append(
+            f"{c.code + ' ' + c.name:<28}{c.fifo.count:>8}{_min(c.fifo.mean_s):>7}{_min(c.fifo.p90_s):>7}{ratios}"
+        )
+    lines.append("")
+    for p in f.policies:
+        lines.append(f"{names[p]}: {POLICY_NAMES[p].format(k=f.k)}")
+    if f.attacks:
+        lines += [
+            "",
+            "Timing attack: one officer per seed (each counter in turn) picks the newest waiting ticket it may",
+            "serve and holds Next until that ticket is among the draw's candidates (eager) or is the only one",
+            f"(patient, a sure draw), then presses; gives up after {HUNT_LIMIT_S / 60:.0f} min. 1/k = {1 / f.k:.0%}.",
+            "caught: share of targets caught, all of them and those chosen with k or more tickets waiting for",
+            "the counter; per press: share of presses with the target among k or more candidates that caught it.",
+            f"{'policy':<16}{'attacker':<9}{'targets':>8}{'caught':>8}{'>=k waiting':>13}{'caught':>8}"
+            f"{'presses':>9}{'per press':>10}",
+        ]
+        for a in f.attacks:
+            lines.append(
+                f"{names[a.policy]:<16}{'patient' if a.patient else 'eager':<9}{a.targets:>8}{_pct(a.target_rate):>8}"
+                f"{a.busy_targets:>13}{_pct(a.busy_rate):>8}{a.full_presses:>9}{_pct(a.full_rate):>10}"
+            )
+    return "\n".join(lines)
+
+
+def fairness_json(f: Fairness) -> dict[str, Any]:
+    return {
+        "scenario": f.scenario.name,
+        "seeds": f.seeds,
+        "k": f.k,
+        "categories": {
+            c.code: {
+                "fifo": _stats_json(c.fifo),
+                "mean_ratio": c.mean_ratio,
+                "p90_ratio": c.p90_ratio,
+            }
+            for c in f.categories
+        },
+        "attacks": [
+            {
+                "policy": a.policy,
+                "attacker": "patient" if a.patient else "eager",
+                "targets": a.targets,
+                "presses": a.presses,
+                "caught": a.caught,
+                "rate": a.rate,
+                "full_presses": a.full_presses,
+                "full_caught": a.full_caught,
+                "full_rate": a.full_rate,
+                "target_rate": a.target_rate,
+                "busy_targets": a.busy_targets,
+                "busy_caught": a.busy_caught,
+                "busy_rate": a.busy_rate,
+            }
+            for a in f.attacks
+        ],
+    }
+
+
+def _x(ratio: float | None) -> str:
+    return "-" if ratio is None else f"{ratio:.3f}"

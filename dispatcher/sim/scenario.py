@@ -77,6 +77,7 @@ class Scenario:
     counters: tuple[CounterPlan, ...]
     traders: Traders = field(default_factory=Traders)
     k: int = 3
+    ageing_s: float | None = None  # a lower priority class waiting this long counts as the top class
     seed: int = 1
     date: str = "2026-11-27"
     timezone: str = "Asia/Shanghai"
@@ -124,8 +125,11 @@ def parse_scenario(data: dict[str, Any], *, default_name: str = "scenario") -> S
     _known(
         data,
         "",
-        {"name", "date", "timezone", "open", "close", "k", "seed", "traders", "categories", "counters"},
-    )
+        {
+            "name", "date", "timezone", "open", "close", "k", "priority_ageing_min", "seed", "traders",
+            "categories", "counters",
+        },
+    )  # fmt: skip
     open_s = _time(_get(data, "open", str), "open")
     close_s = _time(_get(data, "close", str), "close")
     if close_s <= open_s:
@@ -143,6 +147,9 @@ def parse_scenario(data: dict[str, Any], *, default_name: str = "scenario") -> S
     k = _get(data, "k", int, 3)
     if k < 1:
         raise ScenarioError("k: must be at least 1")
+    ageing_min = _get(data, "priority_ageing_min", (int, float), None)
+    if ageing_min is not None and ageing_min <= 0:
+        raise ScenarioError("priority_ageing_min: must be above 0 minutes")
     categories = tuple(_category(t, f"categories[{i}]", open_s) for i, t in enumerate(_tables(data, "categories")))
     codes = [c.code for c in categories]
     if len(set(codes)) != len(codes):
@@ -166,6 +173,7 @@ def parse_scenario(data: dict[str, Any], *, default_name: str = "scenario") -> S
         counters=counters,
         traders=_traders(_get(data, "traders", dict, {})),
         k=k,
+        ageing_s=None if ageing_min is None else float(ageing_min) * 60,
         seed=_get(data, "seed", int, 1),
         date=day,
         timezone=timezone,

@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dispatcher.core import Category, Counter, CounterSpec, Day, Draw, Officer, Ticket
+from dispatcher.seedkey import SeedSealer, is_sealed
 from protocol import CounterState, PrinterState, Role, TicketState
-from protocol.models import DevicePublic
+from protocol.models import DevicePublic, Event
 
-from .tables import CategoryRow, CounterRow, DayRow, DeviceRow, DrawRow, OfficerRow, TicketRow
+from .tables import CategoryRow, CounterRow, DayRow, DeviceRow, DrawRow, EventRow, OfficerRow, TicketRow
 
 TICKET_FIELDS = (
     "id", "day", "seq", "label", "category", "declaration_no", "enterprise_code", "kiosk",
@@ -76,10 +77,20 @@ def officer_from_row(row: OfficerRow) -> Officer:
     return Officer(staff_id=row.staff_id, name=row.name, recusals=frozenset(split(row.recusals)))
 
 
-def day_from_row(row: DayRow) -> Day:
+def stored_seed(hall_id: str, d: Day, sealer: SeedSealer) -> str:
+    """An open day's seed is stored sealed; a closed day's is revealed (hex), as the day.closed event shows it."""
+    return sealer.seal(hall_id, d.day, d.seed) if d.is_open else d.seed.hex()
+
+
+def loaded_seed(row: DayRow, sealer: SeedSealer) -> bytes:
+    """The seed of a stored day: unsealed with the key (open day) or read back (closed, or not yet sealed)."""
+    return sealer.unseal(row.hall_id, row.day, row.seed) if is_sealed(row.seed) else bytes.fromhex(row.seed)
+
+
+def day_from_row(row: DayRow, sealer: SeedSealer) -> Day:
     return Day(
         day=row.day,
-        seed=bytes.fromhex(row.seed),
+        seed=loaded_seed(row, sealer),
         commitment=row.commitment,
         is_open=row.is_open,
         draws=row.draws,
@@ -89,11 +100,11 @@ def day_from_row(row: DayRow) -> Day:
     )
 
 
-def day_to_row(hall_id: str, d: Day) -> DayRow:
+def day_to_row(hall_id: str, d: Day, sealer: SeedSealer) -> DayRow:
     return DayRow(
         hall_id=hall_id,
         day=d.day,
-        seed=d.seed.hex(),
+        seed=stored_seed(hall_id, d, sealer),
         commitment=d.commitment,
         is_open=d.is_open,
         draws=d.draws,
@@ -142,3 +153,10 @@ def device_public(row: DeviceRow) -> DevicePublic:
         revoked=row.revoked,
         printer_state=PrinterState(row.printer_state) if row.printer_state else None,
     )
+
+
+def event_from_row(row: EventRow) -> Event:
+    """A logged event as the API and the stream carry it."""
+    at = utc(row.at)
+    assert at is not None  # the column is NOT NULL
+    return Event(seq=row.seq, kind=row.kind, at=at, data=json.loads(row.data))

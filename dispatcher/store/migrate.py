@@ -7,9 +7,12 @@ on PostgreSQL the upgrade holds an advisory lock, so the dispatchers sharing a d
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +21,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, inspect, text
 
 from .snapshot import copy_sqlite
@@ -76,10 +80,6 @@ def alembic_config(versions: list[Path] | None = None) -> Config:
     return cfg
 
 
-def _is_empty(conn: Connection) -> bool:
-    return not inspect(conn).get_table_names()
-
-
 def plan(conn: Connection, cfg: Config | None = None) -> Plan:
     """Read the database's revision and list what is pending; refuse a database newer than this code."""
     cfg = cfg or alembic_config()
@@ -91,7 +91,7 @@ def plan(conn: Connection, cfg: Config | None = None) -> Plan:
         if not names - {"alembic_version"}:
             return Plan(None, head, _between(script, None, head))
         if LEGACY_TABLE not in names:
-            raise SchemaError(f"the database has tables ({', '.join(sorted(names)[:5])}…) but is not a fairq database")
+            raise SchemaError(f"the database has tables ({', '.join(sorted(names))}) but is not a fairq database")
         version = conn.execute(text(f"SELECT version FROM {LEGACY_TABLE}")).scalar()
         if version not in (None, 1):
             raise SchemaError(f"the database says schema {version} but has no Alembic revision; restore a backup")
@@ -101,7 +101,7 @@ def plan(conn: Connection, cfg: Config | None = None) -> Plan:
     current = heads[0]
     try:
         script.get_revision(current)
-    except Exception as err:
+    except CommandError as err:
         raise SchemaError(
             f"the database is at schema revision {current}, made by a newer fairq; this fairq knows up to {head}. "
             "Upgrade fairq (or restore the backup made before that upgrade)."
@@ -123,10 +123,15 @@ def upgrade(engine: Engine, *, dry_run: bool = False, cfg: Config | None = None)
     if dry_run or before.up_to_date:
         return before
     if engine.dialect.name == "sqlite":
-        if before.current is not None:
-            before.backup = _backup_beside(engine, before)
-        with engine.begin() as conn:
-            _apply(conn, cfg)
+        with _sqlite_migration_lock(engine):
+            with engine.connect() as conn:
+                before = plan(conn, cfg)  # again, under the lock: another process may have just done it
+            if before.up_to_date:
+                return before
+            if before.current is not None:
+                before.backup = _backup_beside(engine, before)
+            with engine.begin() as conn:
+                _apply(conn, cfg)
     else:
         with engine.begin() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
@@ -150,6 +155,21 @@ def _apply(conn: Connection, cfg: Config) -> None:
         cfg.attributes.pop("connection", None)
     conn.execute(text(f"DELETE FROM {LEGACY_TABLE}"))
     conn.execute(text(f"INSERT INTO {LEGACY_TABLE} (id, version) VALUES (1, :v)"), {"v": ALEMBIC_ERA})
+
+
+@contextlib.contextmanager
+def _sqlite_migration_lock(engine: Engine) -> Iterator[None]:
+    """Two processes starting on one SQLite file (serve and admin) upgrade it one after the other."""
+    path = engine.url.database
+    if not path or path == ":memory:":
+        yield
+        return
+    with open(f"{path}.migrate-lock", "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def _backup_beside(engine: Engine, before: Plan) -> Path | None:

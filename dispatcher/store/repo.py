@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from dispatcher.core import Category, Changes, CoreEvent, Counter, Day, Draw, Officer, Ticket
+from dispatcher.seedkey import SeedSealer, default_key_path, is_sealed, sealer_from_file
 from protocol.events import EventKind
 from protocol.models import CategoryConfig, CounterConfig, Event
 
@@ -47,6 +48,7 @@ class LoadedState:
     last_hash: str
     recent_calls: list[dict]
     transfers_by: dict[str, int]
+    day_opening: dict | None = None  # the open day's dispatch inputs, as its day.opened record says them
 
 
 @dataclass
@@ -74,9 +76,11 @@ def iso(at: datetime) -> str:
 class Store:
     """One hall's rows in one database. Callers serialise writes (the service holds a lock)."""
 
-    def __init__(self, engine: Engine, hall_id: str):
+    def __init__(self, engine: Engine, hall_id: str, sealer: SeedSealer | None = None):
         self.engine = engine
         self.hall_id = hall_id
+        # the open day's seed is sealed with this key; by default the key file beside a SQLite database
+        self.sealer = sealer or sealer_from_file(default_key_path(engine.url.render_as_string(hide_password=True)))
         self.last_seq = 0
         self.last_hash = GENESIS
         self.writer: Connection | None = None  # set on a PostgreSQL pair: the connection holding the lock
@@ -118,6 +122,28 @@ class Store:
             q = select(CounterRow).where(CounterRow.hall_id == self.hall_id).order_by(CounterRow.number)
             return list(s.exec(q))
 
+    def seal_plain_seeds(self) -> list[str]:
+        """Seal the seed of an open day stored in the clear (a database from before sealing); returns the days."""
+        with self.session() as s:
+            q = select(DayRow).where(DayRow.hall_id == self.hall_id, col(DayRow.is_open).is_(True))
+            rows = [r for r in s.exec(q) if not is_sealed(r.seed)]
+            for row in rows:
+                row.seed = self.sealer.seal(self.hall_id, row.day, bytes.fromhex(row.seed))
+                s.add(row)
+            s.commit()
+        if rows:
+            self._scrub()
+        return [r.day for r in rows]
+
+    def _scrub(self) -> None:
+        """Rewrite the database so that no free page, WAL frame or old row version keeps the plaintext."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if self.engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("VACUUM")
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            else:
+                conn.exec_driver_sql("VACUUM FULL business_day")
+
     # ---- loading ------------------------------------------------------------------------
 
     def load(self) -> LoadedState:
@@ -125,7 +151,7 @@ class Store:
         with self.session() as s:
             h = self.hall_id
             day_row = s.exec(select(DayRow).where(DayRow.hall_id == h).order_by(col(DayRow.day).desc())).first()
-            day = codec.day_from_row(day_row) if day_row else None
+            day = codec.day_from_row(day_row, self.sealer) if day_row else None
             tickets = []
             if day:
                 q = select(TicketRow).where(TicketRow.hall_id == h, TicketRow.day == day.day)
@@ -153,6 +179,11 @@ class Store:
                 )
                 recent = [json.loads(r.data)["call"] for r in s.exec(q)]
                 recent = [c for c in recent if c["ticket_id"] in {t.id for t in tickets}]
+            opening = None
+            if day and day.is_open:
+                q = select(EventRow.data).where(EventRow.hall_id == h, EventRow.kind == EventKind.DAY_OPENED)
+                data = s.exec(q.order_by(col(EventRow.seq).desc())).first()
+                opening = json.loads(data).get("hall") if data else None
             state = LoadedState(
                 categories=[codec.category_from_row(r) for r in self.categories()],
                 counters=[codec.counter_from_row(r) for r in self.counter_rows()],
@@ -167,6 +198,7 @@ class Store:
                 last_hash=last_hash,
                 recent_calls=recent,
                 transfers_by=transfers_by,
+                day_opening=opening,
             )
         self.last_seq, self.last_hash = state.last_seq, state.last_hash
         return state
@@ -206,7 +238,7 @@ class Store:
             for counter in changes.counters.values():
                 self._write_counter_state(s, counter)
             if changes.day:
-                s.merge(codec.day_to_row(self.hall_id, changes.day))
+                s.merge(codec.day_to_row(self.hall_id, changes.day, self.sealer))
             for draw in changes.draws:
                 s.merge(codec.draw_to_row(self.hall_id, draw))
             for row in rows:
@@ -289,7 +321,7 @@ class Store:
             if until is not None:
                 q = q.where(EventRow.seq <= until)
             q = q.order_by(EventRow.seq).limit(limit)
-            return [Event(seq=r.seq, kind=r.kind, at=codec.utc(r.at), data=json.loads(r.data)) for r in s.exec(q)]
+            return [codec.event_from_row(r) for r in s.exec(q)]
 
     def event_rows(self, since: datetime | None = None, until: datetime | None = None) -> list[EventRow]:
         """The log's rows in sequence order, optionally only those stamped in [since, until)."""
@@ -375,15 +407,19 @@ class Store:
             row = s.get(SessionRow, token_hash)
             return row if row and row.hall_id == self.hall_id else None
 
-    def revoke_sessions(self, counter: int) -> list[SessionRow]:
-        """Rows that end every officer session at a counter (written with the logout)."""
+    def open_sessions(self, counter: int | None = None, *, staff_id: str | None = None) -> list[SessionRow]:
+        """Officer sessions not revoked: at a counter, of an officer, or all of them."""
         with self.session() as s:
-            q = select(SessionRow).where(
-                SessionRow.hall_id == self.hall_id,
-                SessionRow.counter == counter,
-                col(SessionRow.revoked).is_(False),
-            )
-            rows = list(s.exec(q))
+            q = select(SessionRow).where(SessionRow.hall_id == self.hall_id, col(SessionRow.revoked).is_(False))
+            if counter is not None:
+                q = q.where(SessionRow.counter == counter)
+            if staff_id is not None:
+                q = q.where(SessionRow.staff_id == staff_id)
+            return list(s.exec(q))
+
+    def revoke_sessions(self, counter: int | None = None, *, staff_id: str | None = None) -> list[SessionRow]:
+        """Rows that end the open sessions at a counter or of an officer (written with the command that ends them)."""
+        rows = self.open_sessions(counter, staff_id=staff_id)
         for r in rows:
             r.revoked = True
         return rows

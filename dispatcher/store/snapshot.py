@@ -15,6 +15,7 @@ def copy_sqlite(src: Path, dest: Path) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".part")
     tmp.unlink(missing_ok=True)
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # a copy is as private as the hall
     source = sqlite3.connect(src, timeout=30)
     try:
         target = sqlite3.connect(tmp)

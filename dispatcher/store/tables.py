@@ -58,6 +58,7 @@ class OfficerRow(SQLModel, table=True):
     role: str = "officer"
     recusals: str = ""  # comma-separated enterprise codes
     active: bool = True
+    password_hash: str | None = None  # the browser console's password (supervisors, admins), apart from the PIN
 
 
 class DeviceRow(SQLModel, table=True):
@@ -90,7 +91,7 @@ class DayRow(SQLModel, table=True):
     __tablename__ = "business_day"
     hall_id: str = Field(primary_key=True)
     day: str = Field(primary_key=True)
-    seed: str  # hex; published only once the day is closed
+    seed: str  # open day: sealed ("sealed-v1:…", dispatcher.seedkey); closed: revealed hex
     commitment: str
     is_open: bool = True
     draws: int = 0
@@ -174,3 +175,16 @@ class ArchivedDayRow(SQLModel, table=True):
     bundle: str  # file name of the day bundle
     bundle_sha256: str
     archived_at: datetime | None = _ts(nullable=False)
+
+
+class ConsoleSessionRow(SQLModel, table=True):
+    """A supervisor's or admin's login to the browser console; the cookie holds the token, this its hash."""
+
+    __tablename__ = "console_session"
+    token_hash: str = Field(primary_key=True)
+    hall_id: str = Field(index=True)
+    staff_id: str
+    csrf: str  # the token every form of this session must carry
+    created_at: datetime | None = _ts(nullable=False)
+    seen_at: datetime | None = _ts(nullable=False)  # last request: the session dies after an idle while
+    revoked: bool = False

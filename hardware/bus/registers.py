@@ -27,7 +27,9 @@ KEYS_BY_CODE: dict[int, Key] = {code: key for key, code in KEY_CODES.items()}
 RATING_CODES: dict[Rating, int] = {
     Rating.VERY_SATISFIED: 1,
     Rating.SATISFIED: 2,
-    Rating.UNSATISFIED: 3,
+    Rating.BASICALLY_SATISFIED: 3,
+    Rating.UNSATISFIED: 4,
+    Rating.VERY_UNSATISFIED: 5,
 }
 RATINGS_BY_CODE: dict[int, Rating] = {code: rating for rating, code in RATING_CODES.items()}
 
@@ -68,7 +70,7 @@ class EvaluatorInput(IntEnum):
     """Satisfaction evaluator: input registers."""
 
     ANSWERED = 0  # id of the last answered request
-    RATING = 1  # its rating code: 1 very satisfied, 2 satisfied, 3 unsatisfied
+    RATING = 1  # its rating code: 1 very satisfied .. 5 very unsatisfied (RATING_CODES)
 
 
 def encode_text(text: str, limit: int = TEXT_BYTES) -> list[int]:

@@ -43,6 +43,10 @@
             <translation>本次未取号，请到其他取号机取号。</translation>
         </message>
         <message>
+            <source>No ticket was issued</source>
+            <translation>本次未取号</translation>
+        </message>
+        <message>
             <source>Out of service</source>
             <translation>暂停服务</translation>
         </message>
@@ -141,6 +145,14 @@
         <message>
             <source>This is for export declarations: digit 9 must be 0.</source>
             <translation>此处办理出口报关：第9位应为0。</translation>
+        </message>
+        <message>
+            <source>This kiosk has issued many tickets just now. Please wait a minute and try again.</source>
+            <translation>本取号机刚才取号过多，请稍候一分钟再试。</translation>
+        </message>
+        <message>
+            <source>This declaration already has a ticket under another enterprise code. Please ask at the help desk.</source>
+            <translation>该报关单号已以其他企业代码取号，请到咨询台办理。</translation>
         </message>
         <message>
             <source>The queue system cannot be reached. Please try again.</source>

@@ -8,24 +8,36 @@
             <translation>登记本设备</translation>
         </message>
         <message>
-            <source>Enter the dispatcher address (or “discover”) and the token from the supervisor.</source>
-            <translation>请输入调度服务地址（或“discover”自动发现）以及管理员提供的令牌。</translation>
+            <source>Scan or paste the enrolment code from the supervisor, or enter the dispatcher address (or “discover”), the token and the certificate pin.</source>
+            <translation>请扫描或粘贴管理员提供的登记码，或输入调度服务地址（或“discover”自动发现）、令牌和证书指纹。</translation>
         </message>
         <message>
-            <source>discover or http://host:port</source>
-            <translation>discover 或 http://主机:端口</translation>
+            <source>discover or https://host:port</source>
+            <translation>discover 或 https://主机:端口</translation>
         </message>
         <message>
-            <source>Token</source>
-            <translation>令牌</translation>
+            <source>Enrolment code or token</source>
+            <translation>登记码或令牌</translation>
+        </message>
+        <message>
+            <source>Certificate pin (64 hex digits; empty for plain http)</source>
+            <translation>证书指纹（64 位十六进制；明文 http 留空）</translation>
         </message>
         <message>
             <source>Connect</source>
             <translation>连接</translation>
         </message>
         <message>
+            <source>This enrolment code is incomplete; scan it again.</source>
+            <translation>登记码不完整，请重新扫描。</translation>
+        </message>
+        <message>
             <source>Please enter the token.</source>
             <translation>请输入令牌。</translation>
+        </message>
+        <message>
+            <source>The pin is not a certificate fingerprint (64 hex digits).</source>
+            <translation>证书指纹格式不对，应为 64 位十六进制数字。</translation>
         </message>
         <message>
             <source>No dispatcher found on the network yet; enter its address.</source>

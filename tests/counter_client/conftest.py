@@ -15,7 +15,7 @@ from hardware import EvaluatorSim, KeypadSim, LedSim, LineSimulator
 @pytest.fixture
 def hall(tmp_path):
     with LiveDispatcher(tmp_path / "dispatcher") as live:
-        live.add_officer("1001", "张三", "1234")
+        live.add_officer("1001", "张三", "123456")
         yield live
 
 

@@ -38,7 +38,7 @@ def server_ticket(hall, ticket_id):
     return hall.service.hall.tickets[ticket_id]
 
 
-def login(qtbot, app, staff="1001", pin="1234"):
+def login(qtbot, app, staff="1001", pin="123456"):
     qtbot.waitUntil(app.session.can_login, timeout=WAIT)
     app.window.login.staff_edit.setText(staff)
     app.window.login.pin_edit.setText(pin)

@@ -48,6 +48,15 @@ def test_rating_for_a_ticket(qtbot, line, devices):
     qtbot.waitUntil(lambda: not line.device(3).asking, timeout=5000)
 
 
+@pytest.mark.parametrize("rating", ["basically_satisfied", "very_unsatisfied"])
+def test_five_level_rating_through_the_evaluator(qtbot, line, devices, rating):
+    with qtbot.waitSignal(devices.ticketRated, timeout=5000) as rated:
+        devices.ask_rating(7)
+        qtbot.waitUntil(lambda: line.device(3).asking, timeout=5000)
+        line.device(3).pick(rating)
+    assert rated.args == [7, rating]
+
+
 def test_silent_device_is_reported_and_led_is_rewritten_when_back(qtbot, line, devices):
     led = line.device(1)
     led.silent = True

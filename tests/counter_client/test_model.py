@@ -67,3 +67,8 @@ def test_a_late_event_never_takes_a_served_ticket_back():
     other = {"id": 2, "label": "B002", "state": "called"}
     assert newer_ticket(SERVING, other) == other
     assert newer_ticket(None, CALLED) == CALLED
+
+
+def test_led_shows_a_four_digit_label_whole():
+    assert led_for("busy", CALLED | {"label": "B1000"}) == ("B1000", True)
+    assert led_for("busy", SERVING | {"label": "B1000"}) == ("B1000", False)

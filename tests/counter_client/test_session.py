@@ -34,7 +34,7 @@ def session(qtbot, hall, chinese):
     link.deleteLater()
 
 
-def log_in(qtbot, session, pin="1234"):
+def log_in(qtbot, session, pin="123456"):
     with qtbot.waitSignal(session.loggedIn, timeout=WAIT):
         assert session.login("1001", pin)
     qtbot.waitUntil(lambda: session.pending is None, timeout=WAIT)

@@ -130,3 +130,18 @@ def test_a_kiosk_can_ask_what_a_lost_request_got(live):
     assert again.json()["reprint"] is True
     assert other.get("/tickets/by-key/k3").json()["reprint"] is True  # it got someone else's ticket again
     assert len(live.svc.hall.tickets) == 2
+
+
+def test_arrived_late_through_the_api(live):
+    live.officer("1001", "张伟")
+    kiosk = live.client(live.device("kiosk", "kiosk-1"))
+    ticket = kiosk.post("/tickets", json={"category": "C"}, headers={"Idempotency-Key": "late"}).json()
+    officer = live.login(7, "1001")
+    assert officer.post("/counters/7/next").json()["ticket"]["id"] == ticket["id"]
+    assert officer.post("/counters/7/no-show").status_code == 200
+    r = officer.post("/counters/7/arrived-late", json={"ticket_id": ticket["id"]})
+    assert r.status_code == 200, r.text
+    again = kiosk.get(f"/tickets/{ticket['id']}").json()
+    assert again["state"] == "waiting" and again["label"] == ticket["label"]
+    r = officer.post("/counters/7/arrived-late", json={"ticket_id": ticket["id"]})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "not_no_show"

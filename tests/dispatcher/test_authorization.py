@@ -15,11 +15,12 @@ ENDPOINTS = [
     ("POST", "/tickets", {"category": "C"}, {"kiosk", "admin"}),
     ("GET", "/tickets/by-key/some-key", None, {"kiosk"}),
     ("POST", "/tickets/1/cancel", {"reason": "x"}, {"kiosk", "supervisor", "admin"}),
-    ("POST", "/counters/1/login", {"staff_id": "O1", "pin": "1234"}, {"counter", "admin"}),
+    ("POST", "/counters/1/login", {"staff_id": "O1", "pin": "123456"}, {"counter", "admin"}),
     *[("POST", f"/counters/1/{a}", None, {"officer"}) for a in ("next", "recall", "start", "no-show", "pause")],
     ("POST", "/counters/1/resume", None, {"officer"}),
     ("POST", "/counters/1/complete", {"outcome": "ok"}, {"officer"}),
     ("POST", "/counters/1/transfer", {"category": "B", "reason": "x"}, {"officer"}),
+    ("POST", "/counters/1/arrived-late", {"ticket_id": 1}, {"officer"}),
     ("POST", "/counters/1/rate", {"ticket_id": 1, "rating": "satisfied"}, {"officer", "counter"}),
     ("GET", "/counters/1/stats", None, {"officer", "supervisor", "admin"}),
     ("POST", "/counters/1/logout", None, {"officer", "admin"}),
@@ -36,7 +37,7 @@ ENDPOINTS = [
         {"admin"},
     ),
     ("PUT", "/admin/counters/8", {"number": 8, "categories": ["C"]}, {"admin"}),
-    ("POST", "/admin/officers", {"staff_id": "X9", "name": "新人", "pin": "9999"}, {"admin"}),
+    ("POST", "/admin/officers", {"staff_id": "X9", "name": "新人", "pin": "999999"}, {"admin"}),
     ("DELETE", "/admin/officers/VICTIM", None, {"admin"}),
     ("POST", "/admin/devices", {"name": "new-display", "role": "display"}, {"admin"}),
     ("POST", "/admin/devices/1/revoke", None, {"admin"}),
@@ -94,7 +95,7 @@ def test_counter_session_cannot_act_on_another_counter(live):
     r = officer.post("/counters/2/next")
     assert r.status_code == 403 and r.json()["error"]["code"] == "other_counter"
     device = live.client(live.device("counter", "pc-1", counter=1))
-    r = device.post("/counters/2/login", json={"staff_id": "O1", "pin": "1234"})
+    r = device.post("/counters/2/login", json={"staff_id": "O1", "pin": "123456"})
     assert r.status_code == 403
 
 

@@ -6,6 +6,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
+from dispatcher.api.stream import AUTH_TIMEOUT_S
 from protocol.validation import uscc_check_char
 
 VALID_USCC = "91350100M000100Y43"
@@ -94,7 +95,10 @@ def test_counter_actions_in_the_wrong_state_say_why(live):
 
 def test_garbage_on_the_websocket_does_not_disturb_others(live, kiosk):
     token = live.device("display", "screen-1")
-    with connect(f"{live.ws_url}?token={token}") as good, connect(f"{live.ws_url}?token={token}") as bad:
+    with (
+        connect(f"{live.ws_url}", additional_headers={"Authorization": f"Bearer {token}"}) as good,
+        connect(f"{live.ws_url}", additional_headers={"Authorization": f"Bearer {token}"}) as bad,
+    ):
         for ws in (good, bad):
             assert json.loads(ws.recv(timeout=10))["type"] == "hello"
             assert json.loads(ws.recv(timeout=10))["type"] == "snapshot"
@@ -120,6 +124,19 @@ def test_garbage_on_the_websocket_does_not_disturb_others(live, kiosk):
 
 
 def test_websocket_without_token_is_refused(live):
-    with pytest.raises((InvalidStatus, ConnectionClosed)):
+    """The server waits AUTH_TIMEOUT_S for a first auth message, then closes: wait longer than it does."""
+    with pytest.raises((InvalidStatus, ConnectionClosed)) as refused:
         with connect(live.ws_url) as ws:
-            ws.recv(timeout=5)
+            ws.recv(timeout=AUTH_TIMEOUT_S + 20)
+    if isinstance(refused.value, ConnectionClosed):
+        assert refused.value.rcvd.code == 4401
+
+
+def test_a_counter_that_serves_nothing_is_refused_and_the_hall_keeps_its_configuration(live):
+    """Found by the fuzzer: an empty category list was stored and then broke every later admin change (500)."""
+    admin = live.client(live.device("admin", "admin-1"))
+    r = admin.put("/admin/counters/9", json={"number": 9, "categories": []})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "no_category"
+    r = admin.put("/admin/counters/9", json={"number": 9, "categories": ["C"]})
+    assert r.status_code == 200
+    assert live.client(live.device("display", "screen-1")).get("/health").json()["config_revision"]

@@ -71,7 +71,7 @@ def test_officer_transfers_count_survives_restart(tmp_path):
     clock = FakeClock(datetime(2026, 11, 27, 2, 0, tzinfo=UTC))
     svc = service(tmp_path, clock)
     svc.tick()
-    admin.add_officer(svc, OfficerCreate(staff_id="1", name="甲", pin="1234"), by="t")
+    admin.add_officer(svc, OfficerCreate(staff_id="1", name="甲", pin="123456"), by="t")
     svc.run(lambda hall: hall.set_category(hall.categories["C"].__class__("D", "丁", "D")))
     svc.run(lambda hall: hall.issue_ticket(category="C"))
     svc.run(lambda hall: hall.login(1, "1"))

@@ -12,12 +12,14 @@ import httpx
 import pytest
 
 from devtools.hall_file import write_hall
+from devtools.pg import fresh_database
 from devtools.procs import ServeProcess
 from dispatcher import admin, admin_cli
 from dispatcher.config_diff import HallNow, HallShape, plan
 from dispatcher.integrity import cli as audit_cli
+from dispatcher.service import ACTIVE, STANDBY
 from dispatcher.settings import Settings
-from dispatcher.wiring import build_service
+from dispatcher.wiring import SERVE, build_service
 from protocol.models import CategoryConfig, CounterConfig, DeviceCreate
 
 
@@ -69,7 +71,7 @@ def test_a_counter_added_in_hall_toml_appears_after_a_restart_and_is_logged_and_
         assert health["config_revision"] != first["config_revision"]
         enrol = build_service(Settings(data_dir=tmp_path / "d", zeroconf=False), purpose="read")
         try:
-            screen = admin.add_device(enrol, DeviceCreate(name="screen", role="display"), by="test").token
+            screen = admin.add_device(enrol, DeviceCreate(name="desk", role="supervisor"), by="test").token
         finally:
             enrol.store.engine.dispose()
         with httpx.Client(base_url=server.api, headers={"Authorization": f"Bearer {screen}"}) as c:
@@ -184,7 +186,7 @@ def test_admin_without_config_enrols_into_the_data_directorys_own_hall_and_the_o
             "--name",
             "张伟",
             "--pin",
-            "2468",
+            "246813",
         )
         out = fairq(
             "admin",
@@ -202,7 +204,7 @@ def test_admin_without_config_enrols_into_the_data_directorys_own_hall_and_the_o
         token = out.strip().splitlines()[-1]
         assert not token.startswith("-")
         with httpx.Client(base_url=server.api, headers={"Authorization": f"Bearer {token}"}) as c:
-            r = c.post("/counters/2/login", json={"staff_id": "1001", "pin": "2468"})
+            r = c.post("/counters/2/login", json={"staff_id": "1001", "pin": "246813"})
             assert r.status_code == 200, r.text
         with sqlite3.connect(tmp_path / "d" / "fairq.sqlite3") as con:
             halls = {
@@ -238,7 +240,7 @@ def test_a_shared_database_needs_hall_when_it_holds_several(tmp_path, capsys):
                 "--name",
                 "南",
                 "--pin",
-                "7777",
+                "777713",
                 "--database-url",
                 url,
                 "--hall",
@@ -287,3 +289,24 @@ def admin_cli_token(data_dir) -> str:
     )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip().splitlines()[-1]
+
+
+def test_on_postgresql_only_the_active_one_of_a_pair_applies_the_file(tmp_path):
+    """A standby must not write: the change waits until this dispatcher is the active one."""
+    with fresh_database() as url:
+        hall = write_hall(tmp_path / "hall.toml", hall_id="north", counters=2)
+        first = build_service(Settings(database_url=url, config=hall, zeroconf=False))
+        first.store.engine.dispose()
+        hall.write_text(hall.read_text(encoding="utf-8").replace("number = 2", "number = 8"), encoding="utf-8")
+        svc = build_service(Settings(database_url=url, config=hall, zeroconf=False), purpose=SERVE)
+        try:
+            assert sorted(svc.hall.counters) == [1, 2]
+            svc.role = STANDBY
+            svc.tick()
+            assert sorted(svc.hall.counters) == [1, 2] and 8 not in {r.number for r in svc.store.counter_rows()}
+            svc.role = ACTIVE
+            svc.tick()
+            assert sorted(svc.hall.counters) == [1, 8]
+            assert [e.kind for e in svc.events_since(0)].count("admin.config") == 2
+        finally:
+            svc.store.engine.dispose()

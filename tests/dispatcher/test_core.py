@@ -1,14 +1,15 @@
 """The pure domain core: states, numbering, and the pooled random draw."""
 
+import random
 from collections import Counter as Tally
 
 import pytest
 
-from dispatcher.core import Conflict, Invalid, Officer, draw_index
+from dispatcher.core import Category, Conflict, CounterSpec, Hall, Invalid, Officer, draw_index
 from protocol import CounterState, TicketState
 from protocol.validation import uscc_check_char
 
-from .core_helpers import FakeClock, make_hall
+from .core_helpers import CATEGORIES, FakeClock, make_hall
 
 CHI2_CRITICAL_P001 = {1: 10.83, 2: 13.82, 3: 16.27, 4: 18.47, 5: 20.52, 7: 24.32}
 
@@ -202,28 +203,29 @@ def test_counter_draw_is_uniform_over_ready_counters():
 
 
 @pytest.mark.parametrize("k", [1, 3, 5])
-def test_ticket_draw_is_among_k_oldest_and_uniform(k):
+def test_tickets_are_called_in_blocks_of_k_each_in_uniformly_random_order(k):
     clock = FakeClock()
     hall = make_hall(counters=1, k=k, seed=7, clock=clock)
-    for _ in range(1300):
-        hall.issue_ticket(category="A")
+    tickets = []
+    for _ in range(1200):
+        tickets.append(hall.issue_ticket(category="A")[0])
         clock.advance(1)
     hall.login(1, "O1")
-    positions: Tally[int] = Tally()
-    for _ in range(1200):
-        waiting = sorted(
-            (t for t in hall.tickets.values() if t.state == TicketState.WAITING),
-            key=lambda t: (t.issued_at, t.id),
-        )
-        got = hall.next(1)
-        position = waiting.index(got)
-        assert position < k
-        positions[position] += 1
+    orders: Tally[tuple[int, ...]] = Tally()
+    for start in range(0, 1200, k):
+        block = [t.id for t in tickets[start : start + k]]
+        called = [hall.next(1).id for _ in block]
+        assert sorted(called) == block  # a block is done before the next one starts
+        orders[tuple(block.index(i) for i in called)] += 1
         hall.take_changes()
     if k == 1:
-        assert positions == {0: 1200}
+        assert orders == {(0,): 1200}
+    elif k == 3:
+        assert len(orders) == 6  # every order of three occurs, and equally often
+        assert chi_square(list(orders.values())) < CHI2_CRITICAL_P001[5], orders
     else:
-        assert chi_square([positions[i] for i in range(k)]) < CHI2_CRITICAL_P001[k - 1]
+        first: Tally[int] = Tally(order[0] for order in orders.elements())
+        assert chi_square([first[i] for i in range(k)]) < CHI2_CRITICAL_P001[k - 1], first
 
 
 def test_strict_fifo_with_k1():
@@ -300,3 +302,112 @@ def test_draws_replay_from_seed():
 def test_uscc_check_char_known_code():
     # A published example of a unified social credit code.
     assert uscc_check_char("91350100M000100Y4") == "3"
+
+
+def shared_counter_hall(rule: str, seed: int) -> tuple[Hall, FakeClock]:
+    """Counter 1 serves A and C; C's ticket is the oldest, five A tickets wait behind it."""
+    clock = FakeClock()
+    rng = random.Random(seed)
+    hall = Hall(
+        categories=CATEGORIES,
+        counters=[CounterSpec(1, frozenset({"A", "C"}))],
+        officers=[Officer("O1", "Officer 1")],
+        clock=clock,
+        entropy=lambda n: rng.randbytes(n),
+        rule=rule,
+    )
+    hall.open_day()
+    hall.issue_ticket(category="C")
+    for _ in range(5):
+        clock.advance(10)
+        hall.issue_ticket(category="A")
+    hall.login(1, "O1")
+    hall.take_changes()
+    return hall, clock
+
+
+def test_a_scarce_category_whose_ticket_is_oldest_is_never_passed_over():
+    for seed in range(30):
+        hall, _ = shared_counter_hall("category", seed)
+        got = hall.next(1)
+        assert got.category == "C"
+        draw = hall.take_changes().draws[0]
+        assert (draw.category, draw.head, draw.ticket_candidates) == ("C", got.id, (got.id,))
+    passed_over = sum(shared_counter_hall("mixed", seed)[0].next(1).category == "A" for seed in range(30))
+    assert passed_over > 10  # the old rule drew among C and two A tickets
+
+
+def test_a_lower_class_ages_into_the_top_class_after_the_limit():
+    clock = FakeClock()
+    rng = random.Random(3)
+    categories = [Category("A", "进口报关", "Import", priority=0), Category("C", "其他业务", "Other", priority=1)]
+    hall = Hall(
+        categories=categories,
+        counters=[CounterSpec(1, frozenset({"A", "C"}))],
+        officers=[Officer("O1", "Officer 1")],
+        clock=clock,
+        entropy=lambda n: rng.randbytes(n),
+        ageing_s=600,
+    )
+    hall.open_day()
+    assert hall.take_changes().events[0].data["hall"]["ageing_s"] == 600
+    hall.login(1, "O1")
+    waiting_c, _ = hall.issue_ticket(category="C")
+    served = []
+    for _ in range(12):  # an A ticket a minute, each served in a minute: C's class keeps it back ...
+        hall.issue_ticket(category="A")
+        clock.advance(60)
+        served.append(hall.next(1))
+    draws = hall.take_changes().draws
+    aged_at = next(i for i, t in enumerate(served) if t.id == waiting_c.id)
+    assert all(t.category == "A" for t in served[:aged_at])
+    assert (clock.now - waiting_c.issued_at).total_seconds() >= 600  # ... until it waited ten minutes
+    draw = draws[aged_at]
+    assert (draw.category, draw.head_class, draw.aged) == ("C", 0, (waiting_c.id,))
+    assert draws[aged_at - 1].aged == ()
+
+
+def test_without_ageing_a_lower_class_waits_behind_a_steady_top_class():
+    clock = FakeClock()
+    rng = random.Random(3)
+    categories = [Category("A", "进口报关", "Import", priority=0), Category("C", "其他业务", "Other", priority=1)]
+    hall = Hall(
+        categories=categories,
+        counters=[CounterSpec(1, frozenset({"A", "C"}))],
+        officers=[Officer("O1", "Officer 1")],
+        clock=clock,
+        entropy=lambda n: rng.randbytes(n),
+    )
+    hall.open_day()
+    hall.login(1, "O1")
+    hall.issue_ticket(category="C")
+    for _ in range(30):
+        hall.issue_ticket(category="A")
+        clock.advance(60)
+        assert hall.next(1).category == "A"
+
+
+def test_close_keeps_a_service_under_way_until_done_or_logout():
+    hall = make_hall(counters=2, k=1)
+    hall.login(1, "O1")
+    hall.login(2, "O2")
+    serving, _ = hall.issue_ticket(category="A")
+    hall.next(1)
+    hall.start(1)
+    other, _ = hall.issue_ticket(category="A")
+    hall.next(2)
+    hall.start(2)
+    queued, _ = hall.issue_ticket(category="A")
+    hall.take_changes()
+    hall.close_day()
+    assert serving.state == TicketState.SERVING and other.state == TicketState.SERVING
+    assert queued.state == TicketState.EXPIRED
+    hall.complete(1)
+    assert serving.state == TicketState.DONE
+    hall.logout(2)  # the day ends for it when its counter logs out
+    assert other.state == TicketState.EXPIRED
+    expired = [e.data for e in hall.take_changes().events if e.kind == "ticket.expired"]
+    assert [(d["ticket"]["id"], d["reason"]) for d in expired] == [
+        (queued.id, "waiting_at_close"),
+        (other.id, "logout_after_close"),
+    ]

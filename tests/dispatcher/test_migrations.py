@@ -172,3 +172,24 @@ def test_admin_migrate_dry_run_changes_nothing_then_migrate_does_it(tmp_path):
     assert f"upgraded to {head()}" in real.stdout and "backup:  " in real.stdout
     again = subprocess.run(base, capture_output=True, text=True, timeout=60)
     assert f"current: {head()}" in again.stdout and "pending: none" in again.stdout and "up to date" in again.stdout
+
+
+def test_two_processes_never_upgrade_one_sqlite_file_at_once(tmp_path):
+    """`fairq serve` and `fairq admin` started together: the second waits for the first's upgrade lock."""
+    import fcntl
+    import threading
+
+    data = schema1_copy(tmp_path)
+    db = data / "fairq.sqlite3"
+    engine = make_engine(f"sqlite:///{db}")
+    done = threading.Event()
+    with open(f"{db}.migrate-lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as another process does while it upgrades
+        worker = threading.Thread(target=lambda: (init_schema(engine), done.set()), daemon=True)
+        worker.start()
+        assert not done.wait(1.5)
+        assert "alembic_version" not in tables(db) and not list(data.glob("*.bak"))
+        fcntl.flock(held, fcntl.LOCK_UN)
+    assert done.wait(60)
+    assert "alembic_version" in tables(db) and len(list(data.glob("*.bak"))) == 1
+    engine.dispose()

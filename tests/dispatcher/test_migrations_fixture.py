@@ -25,6 +25,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
+from devtools.live import free_port
 from devtools.pg import fresh_database
 from devtools.procs import ServeProcess
 from dispatcher.api import create_app
@@ -32,7 +33,6 @@ from dispatcher.integrity.verify import verify_store
 from dispatcher.settings import Settings
 from dispatcher.store import make_engine
 from dispatcher.store.migrate import alembic_config
-from tests.support.live import free_port
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 SQLITE = FIXTURES / "v1-hall"

@@ -158,10 +158,10 @@ def test_twenty_counters_pressing_next_together_never_share_a_ticket(tmp_path):
 
 
 def test_wrong_pins_are_rate_limited(live):
-    live.officer("1001", pin="4321")
+    live.officer("1001", pin="432100")
     device = live.client(live.device("counter", "pc-3", counter=3))
     codes = [device.post("/counters/3/login", json={"staff_id": "1001", "pin": "0000"}).status_code for _ in range(6)]
     assert codes[:5] == [401] * 5 and codes[5] == 429
-    r = device.post("/counters/3/login", json={"staff_id": "1001", "pin": "4321"})
+    r = device.post("/counters/3/login", json={"staff_id": "1001", "pin": "432100"})
     assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_attempts"
     assert int(r.headers["Retry-After"]) > 0

@@ -86,7 +86,7 @@ def test_admin_cli_enrols_a_device_that_the_server_accepts(tmp_path):
     token = out.stdout.strip().splitlines()[-1]
     subprocess.run(
         [sys.executable, "-m", "dispatcher.cli", "admin", "--data-dir", str(data), "officer", "add"]
-        + ["--staff-id", "1001", "--name", "张伟", "--pin", "2468", "--recuse", "3122260123"],
+        + ["--staff-id", "1001", "--name", "张伟", "--pin", "246813", "--recuse", "3122260123"],
         check=True,
         capture_output=True,
     )

@@ -43,8 +43,8 @@ def service(tmp_path, url: str, hall_id: str = "t") -> HallService:
 
 def busy_morning(svc: HallService) -> None:
     """Tickets, two logged-in officers, calls, a service, a transfer and a no-show."""
-    admin.add_officer(svc, OfficerCreate(staff_id="O1", name="甲", pin="1111"), by="test")
-    admin.add_officer(svc, OfficerCreate(staff_id="O2", name="乙", pin="2222"), by="test")
+    admin.add_officer(svc, OfficerCreate(staff_id="O1", name="甲", pin="111111"), by="test")
+    admin.add_officer(svc, OfficerCreate(staff_id="O2", name="乙", pin="222222"), by="test")
     for cat in "AABCA":
         svc.run(lambda h, c=cat: h.issue_ticket(category=c, kiosk="k1", idempotency_key=f"k1:{svc.seq}"))
     svc.run(lambda h: h.login(1, "O1"))
@@ -107,7 +107,8 @@ def test_a_second_writer_is_chained_after(tmp_path, db_url):
     other.load()
     try:
         svc.run(lambda h: h.issue_ticket(category="C"))
-        admin.add_officer(HallService(other, svc.config), OfficerCreate(staff_id="O9", name="丙", pin="9999"), by="cli")
+        body = OfficerCreate(staff_id="O9", name="丙", pin="999999")
+        admin.add_officer(HallService(other, svc.config), body, by="cli")
         svc.run(lambda h: h.issue_ticket(category="C"))  # its cached tail is stale: IntegrityError, then re-chained
         assert verify_log(svc.store) == svc.seq
     finally:

@@ -13,7 +13,7 @@ def test_snapshot_then_live_events(live):
     token = live.device("display", "screen-1")
     kiosk = live.client(live.device("kiosk", "kiosk-1"))
     kiosk.post("/tickets", json={"category": "C"}).raise_for_status()
-    with connect(f"{live.ws_url}?token={token}") as ws:
+    with connect(f"{live.ws_url}", additional_headers={"Authorization": f"Bearer {token}"}) as ws:
         hello = recv(ws)
         assert hello["mode"] == "snapshot"
         snap = recv(ws)["snapshot"]
@@ -43,7 +43,7 @@ def test_replay_since_sends_exactly_what_was_missed(live):
 
 def test_since_from_the_future_gets_a_snapshot(live):
     token = live.device("display", "screen-1")
-    with connect(f"{live.ws_url}?since=999999&token={token}") as ws:
+    with connect(f"{live.ws_url}?since=999999", additional_headers={"Authorization": f"Bearer {token}"}) as ws:
         assert recv(ws)["mode"] == "snapshot"
         assert recv(ws)["type"] == "snapshot"
 

@@ -63,6 +63,28 @@ def test_the_example_from_the_issue():
     assert plan.segments[3].text == "Number A zero two three, please go to counter 5"
 
 
+def test_four_digit_label_is_read_digit_by_digit():
+    plan = plan_call("A1000", 12, repeat=1)
+    zh, en = plan.segments[1], plan.segments[3]
+    assert zh.clips == (
+        "qing",
+        "letter_A",
+        "digit_1",
+        "digit_0",
+        "digit_0",
+        "digit_0",
+        "hao",
+        "dao",
+        "shi",
+        "digit_2",
+        "hao_chuangkou",
+    )
+    assert zh.text == "请 A 一零零零 号，到 十二 号窗口"
+    assert en.clips == ("number", "letter_a", "one", "zero", "zero", "zero", "please_go_to_counter", "twelve")
+    assert en.text == "Number A one zero zero zero, please go to counter 12"
+    assert plan.label == "A1000"
+
+
 def test_every_counter_1_to_99_in_both_languages():
     for n in ALL_COUNTERS:
         assert zh_clip_text(zh_number(n)) == zh_reference(n) == zh_number_text(n), n

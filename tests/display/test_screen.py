@@ -46,7 +46,7 @@ def test_calls_recalls_no_shows_and_transfers_update_the_screen(qtbot, driver, m
     qtbot.waitUntil(lambda: window.calls.shown()[0].status == "no_show", timeout=10000)
     assert window.grid.tile(1).label is None
 
-    driver.act(8, "transfer", {"category": "A", "reason": "wrong queue"})
+    driver.act(8, "transfer", {"category": "A", "reason": "wrong queue", "declaration_no": "220120261000012346"})
     qtbot.waitUntil(lambda: window.latest.call.status == "transferred", timeout=10000)
     assert window.grid.tile(8).label is None
     qtbot.waitUntil(lambda: [q.waiting for q in window.queues.queues] == [3, 0, 0], timeout=10000)

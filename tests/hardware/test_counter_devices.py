@@ -45,6 +45,16 @@ def test_led_text_is_cut_at_a_whole_character(line, bus):
     assert line.device(1).text == "窗" * 16
 
 
+def test_led_frame_of_a_four_digit_label(line, bus):
+    """A1000 goes out as one write: blink flag, length 5, then the ASCII bytes two to a register."""
+    from hardware.bus.registers import Led, encode_text
+
+    assert encode_text("A1000")[:4] == [5, 0x4131, 0x3030, 0x3000]
+    LedDisplay(bus).show("A1000", blink=True)
+    assert (line.device(1).text, line.device(1).blinking) == ("A1000", True)
+    assert Led.TEXT == Led.LENGTH + 1
+
+
 def test_led_brightness_out_of_range(bus):
     with pytest.raises(ValueError):
         LedDisplay(bus).set_brightness(9)

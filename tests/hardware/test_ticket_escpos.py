@@ -133,3 +133,12 @@ def test_ticket_ends_with_a_cut(layout):
 def test_unknown_paper_width_is_refused(layout):
     with pytest.raises(ValueError):
         render_escpos(layout, 76)
+
+
+@pytest.mark.parametrize(("paper", "columns", "big", "module"), [(80, 48, 0x33, 6), (58, 32, 0x22, 5)])
+def test_four_digit_label_ticket_bytes(layout, paper, columns, big, module):
+    """A1000 prints whole on one line at full size on both papers (issue 16: labels unique in a day)."""
+    four = expected(columns=columns, big=big, module=module).replace(
+        line(b"A023", size=big, bold=1), line(b"A1000", size=big, bold=1)
+    )
+    assert render_escpos(replace(layout, label="A1000"), paper) == four

@@ -48,7 +48,7 @@ def main(out: Path) -> Path:
     settings = Settings(data_dir=out / "data", config=out / "hall.toml", zeroconf=False)
     svc = build_service(settings, clock=clock, entropy=lambda n: rng.randbytes(n))
     for n, name in enumerate(NAMES, 1):
-        add_officer(svc, OfficerCreate(staff_id=f"O{n}", name=name, pin="1234"), by="admin-1")
+        add_officer(svc, OfficerCreate(staff_id=f"O{n}", name=name, pin="123456"), by="admin-1")
     generate_day(seed=7, withholder="O2", no_show_marker="O4", colluder="O5", service=svc)
     day = svc.hall.day.day
     (out / "report.html").write_text(render_html(day_report(svc, day)), encoding="utf-8")

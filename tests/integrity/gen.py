@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from dispatcher.core import Category, CoreEvent, CounterSpec, Draw, Hall, Officer
+from dispatcher.core.draws import BY_CATEGORY
 from dispatcher.service import HallService
 
 CATEGORIES = [
@@ -47,7 +48,7 @@ class GeneratedDay:
     friend_calls: int = 0
 
 
-def make_hall(clock: FakeClock, *, counters: int, seed: int, k: int = 3) -> Hall:
+def make_hall(clock: FakeClock, *, counters: int, seed: int, k: int = 3, rule: str = BY_CATEGORY) -> Hall:
     rng = random.Random(seed)
     return Hall(
         categories=CATEGORIES,
@@ -56,6 +57,7 @@ def make_hall(clock: FakeClock, *, counters: int, seed: int, k: int = 3) -> Hall
         clock=clock,
         entropy=lambda size: rng.randbytes(size),
         k=k,
+        rule=rule,
     )
 
 
@@ -68,6 +70,7 @@ def generate_day(
     colluder: str | None = None,
     arrivals_per_hour: float = 40.0,
     service: HallService | None = None,
+    rule: str = BY_CATEGORY,
 ) -> GeneratedDay:
     """Simulate one business day, 08:45–17:00, with the named misbehaving officers (O1…On).
 
@@ -75,7 +78,7 @@ def generate_day(
     """
     rng = random.Random(seed)
     clock = service.clock if service else FakeClock(OPEN)
-    hall = service.hall if service else make_hall(clock, counters=counters, seed=seed)
+    hall = service.hall if service else make_hall(clock, counters=counters, seed=seed, rule=rule)
     out = GeneratedDay(hall=hall)
     queue: list[tuple[datetime, int, Callable[[], None]]] = []
     order = iter(range(10**9))

@@ -11,9 +11,11 @@ from pathlib import Path
 
 from dispatcher.admin import add_officer
 from dispatcher.core import CoreEvent, Hall
-from dispatcher.integrity import RiskWarning, Thresholds, run_rules
+from dispatcher.integrity import DayLog, RiskWarning, Thresholds, run_rules, verify_day
 from dispatcher.service import HallService
 from dispatcher.settings import Settings
+from dispatcher.store.codec import canonical_json
+from dispatcher.store.hashchain import event_hash
 from dispatcher.wiring import build_service
 from protocol.events import OfficerLoginFailed
 from protocol.models import OfficerCreate
@@ -30,6 +32,31 @@ def standalone():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+verifier = standalone()
+
+
+def package_says(bundle: dict) -> str:
+    verdict = verify_day(DayLog.from_bundle(bundle))
+    return "OK" if verdict.ok else str(verdict.first)
+
+
+def standalone_says(bundle: dict) -> str:
+    try:
+        return "OK " + verifier.verify(bundle)
+    except verifier.Failed as err:
+        return str(err)
+
+
+def rehash(bundle: dict, start: int = 0) -> None:
+    """What a careful forger does: recompute every hash from record `start` on, and the head."""
+    records = bundle["records"]
+    prev = records[start - 1]["hash"] if start else bundle["anchor"]
+    for r in records[start:]:
+        r["prev_hash"] = prev
+        r["hash"] = prev = event_hash(prev, r["seq"], r["kind"], r["at"], canonical_json(r["data"]))
+    bundle["head"] = prev
 
 
 @dataclass
@@ -123,7 +150,7 @@ def service_day(tmp_path: Path, *, close: bool = True) -> tuple[HallService, Ste
     clock, rng = StepClock(), random.Random(5)
     svc = build_service(Settings(data_dir=tmp_path, zeroconf=False), clock=clock, entropy=lambda n: rng.randbytes(n))
     for i in (1, 2, 3):
-        add_officer(svc, OfficerCreate(staff_id=f"100{i}", name=f"关员{i}", pin="1234"), by="admin-1")
+        add_officer(svc, OfficerCreate(staff_id=f"100{i}", name=f"关员{i}", pin="123456"), by="admin-1")
     svc.tick()
     for i, counter in ((1, 7), (2, 8), (3, 3)):
         svc.run(lambda h, i=i, c=counter: h.login(c, f"100{i}"))

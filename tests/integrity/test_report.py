@@ -61,3 +61,23 @@ def test_page_is_self_contained_with_svg_charts(mixed_day):
     assert "廉政风险预警" in page and "关员与企业配对异常" in page and "@media print" in page
     assert not re.search(r"(src|href)=\"?https?:", page)
     assert "<script" not in page
+
+
+def test_report_counts_five_levels_and_reads_old_three_level_days():
+    """Every level is counted per officer and in total; an old day's three values keep their meaning."""
+    from types import SimpleNamespace
+
+    from dispatcher.integrity.html import RATING_ZH
+
+    from .helpers import Act, Script
+
+    levels = ["very_satisfied", "satisfied", "basically_satisfied", "unsatisfied", "very_unsatisfied"]
+    old_day = ["very_satisfied", "satisfied", "unsatisfied"]
+    for ratings in (levels, old_day):
+        s = Script(counters=1, seed=2)
+        given = iter(ratings)
+        s.serve(len(ratings), lambda staff, given=given: Act(rating=next(given)))
+        report = build_report(generated_log(SimpleNamespace(events=s.events, hall=s.hall, draws=[])), info())
+        assert report["ratings"] == {r: int(r in ratings) for r in levels}
+        assert report["officers"][0]["ratings"] == report["ratings"]
+        assert all(RATING_ZH[r] in render_html(report) for r in levels)

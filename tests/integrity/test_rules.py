@@ -58,6 +58,7 @@ def rate_policy(bad: Act, good: Act = Act()):
         ("recalls", Act(recall=True)),
         ("transfers", Act(outcome="transfer")),
         ("low_ratings", Act(rating="unsatisfied")),
+        ("low_ratings", Act(rating="very_unsatisfied")),
     ],
 )
 def test_rate_far_above_the_hall(rule, bad):
@@ -87,6 +88,12 @@ def test_rate_like_the_hall_is_not_flagged(rule, bad):
 
     s.serve(45, everyone_now_and_then)
     assert only(s.warnings(), rule) == []
+
+
+def test_basically_satisfied_is_not_a_low_rating():
+    s = Script(counters=3, seed=3)
+    s.serve(45, rate_policy(Act(rating="basically_satisfied"), Act(rating="satisfied")))
+    assert only(s.warnings(), "low_ratings") == []
 
 
 @pytest.mark.parametrize(("o1_s", "rule"), [(50, "service_short"), (1000, "service_long"), (330, None)])
@@ -183,3 +190,26 @@ def test_thresholds_are_configurable():
     s.run(lambda h: h.login(1, "O1"))
     assert s.warnings(rule="login_hours")
     assert s.warnings(Thresholds(opening=("06:00", "18:00")), rule="login_hours") == []
+
+
+@pytest.mark.parametrize(("enterprise_retickets", "flagged"), [(3, True), (2, False)])
+def test_retickets_are_listed_and_frequent_enterprises_named(enterprise_retickets, flagged):
+    s = Script(counters=1, login=False)
+    for n in range(enterprise_retickets + 1):
+        decl = f"2201202610000{n:05d}"
+        firm = "3101000001" if n < enterprise_retickets else None
+        first, _ = s.run(lambda h, d=decl, f=firm: h.issue_ticket(category="A", declaration_no=d, enterprise_code=f))
+        s.advance(60)
+        s.run(lambda h, t=first: h.cancel_ticket(t.id, reason="left"))
+        s.run(lambda h, d=decl, f=firm: h.issue_ticket(category="A", declaration_no=d, enterprise_code=f))
+    (listed,) = s.warnings(rule="retickets")
+    assert listed.staff_id is None and len(listed.tickets) == enterprise_retickets + 1
+    assert "2201202610000" in listed.evidence and "cancelled" in listed.evidence
+    frequent = s.warnings(rule="retickets_enterprise")
+    assert [w.data["enterprise"] for w in frequent] == (["3101000001"] if flagged else [])
+
+
+def test_no_retickets_no_warning():
+    s = Script(counters=1, login=False)
+    s.run(lambda h: h.issue_ticket(category="A", declaration_no="220120261000000001"))
+    assert s.warnings(rule="retickets") == []

@@ -8,35 +8,10 @@ import sys
 import pytest
 
 from dispatcher.core import draw_index
-from dispatcher.integrity import DayLog, verify_day
 from dispatcher.store.codec import canonical_json
 from dispatcher.store.hashchain import event_hash
 
-from .helpers import VERIFIER, standalone
-
-verifier = standalone()
-
-
-def package_says(bundle: dict) -> str:
-    verdict = verify_day(DayLog.from_bundle(bundle))
-    return "OK" if verdict.ok else str(verdict.first)
-
-
-def standalone_says(bundle: dict) -> str:
-    try:
-        return "OK " + verifier.verify(bundle)
-    except verifier.Failed as err:
-        return str(err)
-
-
-def rehash(bundle: dict, start: int = 0) -> None:
-    """What a careful forger does: recompute every hash from record `start` on, and the head."""
-    records = bundle["records"]
-    prev = records[start - 1]["hash"] if start else bundle["anchor"]
-    for r in records[start:]:
-        r["prev_hash"] = prev
-        r["hash"] = prev = event_hash(prev, r["seq"], r["kind"], r["at"], canonical_json(r["data"]))
-    bundle["head"] = prev
+from .helpers import VERIFIER, package_says, rehash, standalone_says
 
 
 def index_of(bundle: dict, kind: str, nth: int = 0) -> int:

@@ -67,10 +67,14 @@ def test_the_stream_pins_too(qtbot, tls_hall, make_link):
     link.stop()
 
 
-def test_plain_http_needs_no_pin(qtbot, hall, make_link):
+def test_a_pinned_link_sends_nothing_over_plain_http(qtbot, hall, make_link):
+    """Plain http has no certificate to check: a device holding a pin refuses it (issue 15)."""
     link = make_link(hall.url, hall.add_device("display", "screen-1"), tls_pin=WRONG_PIN)
-    with qtbot.waitSignal(link.linkUp, timeout=10000):
+    with qtbot.waitSignal(link.tlsRefused, timeout=10000) as refused:
         link.start()
+    assert "plain http" in refused.args[0] and not link.is_up
+    result = call(qtbot, link.device_me)
+    assert (result.ok, result.status, result.code) == (False, 0, "tls")
 
 
 def test_the_pin_of_the_advert_is_used(qtbot, tls_hall, make_link):

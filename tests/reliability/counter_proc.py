@@ -14,7 +14,7 @@ from websockets.sync.client import connect
 
 
 def main(api: str, ws_url: str, token: str, counter: int) -> None:
-    with connect(f"{ws_url}?token={token}", open_timeout=10) as ws:
+    with connect(f"{ws_url}", additional_headers={"Authorization": f"Bearer {token}"}, open_timeout=10) as ws:
         r = httpx.post(f"{api}/counters/{counter}/next", headers={"Authorization": f"Bearer {token}"}, timeout=10)
         r.raise_for_status()
         print(json.dumps(r.json()["ticket"]), flush=True)

@@ -48,8 +48,12 @@ class CheckedHall(Hall):
         waiting = sorted((t for t in self.tickets.values() if t.state == TicketState.WAITING), key=fifo)
         eligible = [t for t in waiting if any(may(c, t) for c in ready)]
         best = min(self.categories[t.category].priority for t in eligible)
-        oldest = [t.id for t in eligible if self.categories[t.category].priority == best][: self.k]
-        assert list(draw.ticket_candidates) == oldest, "the draw was not among the k oldest eligible tickets"
+        head = next(t for t in eligible if self.categories[t.category].priority == best)  # what FIFO would call
+        day = sorted((t for t in self.tickets.values() if t.category == head.category), key=fifo)
+        block = [t.id for t in day][day.index(head) // self.k * self.k :][: self.k]  # its block of k
+        oldest = [t.id for t in eligible if t.category == head.category and t.id in block]
+        assert (draw.category, draw.head) == (head.category, head.id), "the queues did not choose the category"
+        assert list(draw.ticket_candidates) == oldest, "the draw was not within the head's block of k"
         assert ticket.id in oldest
         assert sorted(draw.counter_candidates) == sorted(c.number for c in ready if may(c, ticket))
         assert counter.number in draw.counter_candidates

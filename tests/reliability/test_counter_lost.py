@@ -80,7 +80,7 @@ def test_ticket_stays_with_the_counter_when_its_officer_returns(tmp_path, spawn)
     pc = e.device("counter", "pc-1-again", counter=1)
     e.close()
     with server.client(pc) as c:
-        r = c.post("/counters/1/login", json={"staff_id": "O1", "pin": "1234"})
+        r = c.post("/counters/1/login", json={"staff_id": "O1", "pin": "123456"})
         assert r.status_code == 200, r.text
         assert r.json()["current_ticket"]["id"] == first["id"]
     with server.client(kiosk) as k:
@@ -98,7 +98,7 @@ def test_silence_is_measured_from_the_last_request_or_stream(tmp_path):
     from dispatcher import admin
     from protocol.models import OfficerCreate
 
-    admin.add_officer(svc, OfficerCreate(staff_id="O1", name="关员", pin="1234"), by="test")
+    admin.add_officer(svc, OfficerCreate(staff_id="O1", name="关员", pin="123456"), by="test")
     svc.run(lambda h: h.login(1, "O1"))
     svc.run(lambda h: h.next(1))
     svc.run(lambda h: h.issue_ticket(category="A", declaration_no="220120261000012345"))

@@ -23,8 +23,8 @@ def test_revoking_a_token_closes_its_open_stream(live):
     victim = admin.post("/admin/devices", json={"name": "stolen-screen", "role": "display"}).json()
     other = live.device("display", "screen-2")
     with (
-        connect(f"{live.ws_url}?token={victim['token']}") as stolen,
-        connect(f"{live.ws_url}?token={other}") as fine,
+        connect(f"{live.ws_url}", additional_headers={"Authorization": f"Bearer {victim['token']}"}) as stolen,
+        connect(f"{live.ws_url}", additional_headers={"Authorization": f"Bearer {other}"}) as fine,
     ):
         for ws in (stolen, fine):
             ws.recv(timeout=10)
@@ -39,7 +39,7 @@ def test_an_officer_stream_ends_with_the_logout(live):
     live.officer("1001")
     officer = live.login(8, "1001")
     token = officer.headers["Authorization"].split()[1]
-    with connect(f"{live.ws_url}?token={token}") as ws:
+    with connect(f"{live.ws_url}", additional_headers={"Authorization": f"Bearer {token}"}) as ws:
         ws.recv(timeout=10)
         ws.recv(timeout=10)
         officer.post("/counters/8/logout").raise_for_status()
@@ -52,7 +52,7 @@ def test_every_admin_action_is_audited(live):
     steps = [
         ("put", "/admin/categories/D", {"code": "D", "name_zh": "查验", "name_en": "Inspection"}),
         ("put", "/admin/counters/9", {"number": 9, "categories": ["C", "D"]}),
-        ("post", "/admin/officers", {"staff_id": "2002", "name": "李娜", "pin": "8642"}),
+        ("post", "/admin/officers", {"staff_id": "2002", "name": "李娜", "pin": "864208"}),
         ("delete", "/admin/officers/2002", None),
         ("post", "/admin/devices", {"name": "kiosk-9", "role": "kiosk"}),
         ("put", "/admin/notice", {"text": "午休 12:00–13:00"}),
@@ -83,11 +83,11 @@ def test_every_admin_action_is_audited(live):
 
 
 def test_login_lockout_holds_even_for_the_right_pin(live):
-    live.officer("1001", pin="1357")
+    live.officer("1001", pin="135713")
     pc = live.client(live.device("counter", "pc-5", counter=5))
     codes = [pc.post("/counters/5/login", json={"staff_id": "1001", "pin": "0000"}).status_code for _ in range(6)]
     assert codes[:5] == [401] * 5 and codes[5] == 429
-    r = pc.post("/counters/5/login", json={"staff_id": "1001", "pin": "1357"})
+    r = pc.post("/counters/5/login", json={"staff_id": "1001", "pin": "135713"})
     assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
     assert live.svc.store.setting("notice") == ""  # nothing else changed
     failed = [e for e in live.svc.events_since(0) if e.kind == "officer.login_failed"]

@@ -39,7 +39,11 @@ def test_standby_refuses_and_says_so(tmp_path, spawn, pg_db):
         assert r.status_code == 503 and r.json()["error"]["code"] == "standby"
         assert k.get("/snapshot").json()["error"]["code"] == "standby"
     with pytest.raises(InvalidStatus):  # the stream is refused too: the display goes to the active one
-        connect(f"ws://127.0.0.1:{standby.port}/api/v1/stream?token={screen}", open_timeout=5).close()
+        connect(
+            f"ws://127.0.0.1:{standby.port}/api/v1/stream",
+            additional_headers={"Authorization": f"Bearer {screen}"},
+            open_timeout=5,
+        ).close()
     with active.client(kiosk) as k:
         assert k.post("/tickets", json={"category": "A"}).status_code == 200
     # a clean stop hands over at once

@@ -81,7 +81,11 @@ def test_tls_certificate_is_made_once_and_pinned(tmp_path, spawn):
     e = Enrolment(server.settings())
     screen = e.device("display", "screen")
     e.close()
-    with connect(f"wss://127.0.0.1:{server.port}/api/v1/stream?token={screen}", ssl=pinned_context()) as ws:
+    with connect(
+        f"wss://127.0.0.1:{server.port}/api/v1/stream",
+        additional_headers={"Authorization": f"Bearer {screen}"},
+        ssl=pinned_context(),
+    ) as ws:
         tls = ws.socket
         assert hashlib.sha256(tls.getpeercert(binary_form=True)).hexdigest() == pin
         assert json.loads(ws.recv(timeout=10))["type"] == "hello"

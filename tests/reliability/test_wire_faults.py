@@ -15,7 +15,8 @@ from websockets.sync.client import connect
 from tests.support.live import LiveDispatcher
 
 HANDSHAKE = (
-    "GET /api/v1/stream?token={token} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    "GET /api/v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nUpgrade: websocket\r\n"
+    "Connection: Upgrade\r\n"
     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
 )
 
@@ -87,7 +88,7 @@ def test_stream_cut_mid_replay(hall):
     for _ in range(30):
         healthy(hall)
     s = raw(hall)
-    s.sendall(HANDSHAKE.format(token=hall.screen).replace("stream?", "stream?since=0&").encode())
+    s.sendall(HANDSHAKE.format(token=hall.screen).replace("stream ", "stream?since=0 ").encode())
     assert s.recv(1024).startswith(b"HTTP/1.1 101")
     reset(s)
     healthy(hall)
@@ -109,7 +110,7 @@ def test_garbage_frames_after_the_handshake(hall, garbage):
 
 
 def test_after_the_garbage_the_stream_still_works(hall):
-    with connect(f"{hall.ws_url}?token={hall.screen}", open_timeout=5) as ws:
+    with connect(f"{hall.ws_url}", additional_headers={"Authorization": f"Bearer {hall.screen}"}, open_timeout=5) as ws:
         assert json.loads(ws.recv(timeout=10))["type"] == "hello"
         assert json.loads(ws.recv(timeout=10))["type"] == "snapshot"
         healthy(hall)
@@ -117,7 +118,9 @@ def test_after_the_garbage_the_stream_still_works(hall):
 
 
 def test_frame_over_the_size_limit_closes_that_socket(hall):
-    with connect(f"{hall.ws_url}?token={hall.screen}", open_timeout=5, max_size=None) as ws:
+    with connect(
+        f"{hall.ws_url}", additional_headers={"Authorization": f"Bearer {hall.screen}"}, open_timeout=5, max_size=None
+    ) as ws:
         ws.recv(timeout=10)
         ws.send("x" * 200_000)  # above uvicorn's ws_max_size (64 KiB)
         with pytest.raises(ConnectionClosed) as closed:
@@ -128,7 +131,7 @@ def test_frame_over_the_size_limit_closes_that_socket(hall):
 
 
 def test_a_stream_of_bad_messages_is_closed(hall):
-    with connect(f"{hall.ws_url}?token={hall.screen}", open_timeout=5) as ws:
+    with connect(f"{hall.ws_url}", additional_headers={"Authorization": f"Bearer {hall.screen}"}, open_timeout=5) as ws:
         ws.recv(timeout=10)
         ws.recv(timeout=10)
         with pytest.raises(ConnectionClosed) as closed:

@@ -24,9 +24,12 @@ class Follower(threading.Thread):
     def run(self) -> None:
         at = 0
         while not self.halt.is_set():
-            url = f"{self.ws_urls[at]}?token={self.token}&since={self.last}"
+            url = f"{self.ws_urls[at]}?since={self.last}"
+            auth = {"Authorization": f"Bearer {self.token}"}
             try:
-                with connect(url, open_timeout=3, close_timeout=1, max_size=2**24, ssl=self.ssl) as ws:
+                with connect(
+                    url, additional_headers=auth, open_timeout=3, close_timeout=1, max_size=2**24, ssl=self.ssl
+                ) as ws:
                     self._follow(ws)
             except (OSError, TimeoutError, WebSocketException):
                 at = (at + 1) % len(self.ws_urls)  # a standby refuses the stream: try the next dispatcher

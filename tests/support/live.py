@@ -36,14 +36,14 @@ class LiveDispatcher(_LiveDispatcher):
         """Enrol a device and return its token."""
         return self.add_device(role, name, counter)
 
-    def officer(self, staff_id: str, name: str = "测试关员", pin: str = "1234", recusals=()) -> None:
+    def officer(self, staff_id: str, name: str = "测试关员", pin: str = "123456", recusals=()) -> None:
         self.add_officer(staff_id, name, pin, recusals=list(recusals))
 
     def client(self, token: str | None = None, **kw) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return httpx.Client(base_url=f"{self.url}/api/v1", headers=headers, timeout=kw.pop("timeout", 30), **kw)
 
-    def login(self, counter: int, staff_id: str, pin: str = "1234") -> httpx.Client:
+    def login(self, counter: int, staff_id: str, pin: str = "123456") -> httpx.Client:
         """Enrol counter PC `counter`, log the officer in there, and return a client with the session token."""
         device = self.device("counter", f"counter-pc-{counter}-{staff_id}", counter=counter)
         with self.client(device) as c:

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from ..replay import EventLike, Replay, replay
-from . import cancels, logins, overrides, pairing, rates, service, withholding
+from . import cancels, logins, overrides, pairing, rates, retickets, security, service, withholding
 from .base import Day, RiskWarning, Thresholds
 
-RULES = (withholding, rates, service, cancels, logins, overrides, pairing)
+RULES = (withholding, rates, service, cancels, logins, overrides, pairing, security, retickets)
 
 __all__ = ["RULES", "Day", "RiskWarning", "Thresholds", "run_rules"]
 

@@ -30,6 +30,7 @@ class Thresholds:
     service_target_s: float = 1800.0  # a service longer than this is beyond the target
     service_over_target_min: int = 2
     cancel_after_call_min: int = 1
+    reticket_enterprise_min: int = 3  # re-tickets of one enterprise in a day before it is named as frequent
     failed_login_min: int = 3
     pairing_alpha: float = 0.01  # for the whole day: divided by the number of officer-enterprise pairs
     pairing_min: int = 3  # tickets of one enterprise to one officer before pairing is judged

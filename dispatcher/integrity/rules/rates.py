@@ -9,6 +9,8 @@ from protocol.events import EventKind
 
 from .base import Day, RiskWarning, Thresholds
 
+LOW_RATINGS = frozenset({"unsatisfied", "very_unsatisfied"})  # the two low levels of 好差评 (and of old 3-level days)
+
 # rule -> (title, what is counted, act kind)
 RATES = {
     "recalls": ("频繁重呼", "重呼", EventKind.TICKET_RECALLED),
@@ -29,7 +31,7 @@ def check(day: Day, t: Thresholds) -> list[RiskWarning]:
         for act in day.hall.acts:
             if act.kind != kind or not act.staff_id or act.ticket_id is None:
                 continue
-            if kind == EventKind.TICKET_RATED and act.data.get("rating") != "unsatisfied":
+            if kind == EventKind.TICKET_RATED and act.data.get("rating") not in LOW_RATINGS:
                 continue
             hits.setdefault(act.staff_id, set()).add(act.ticket_id)
         trials = _ratings(day) if kind == EventKind.TICKET_RATED else calls

@@ -1,0 +1,103 @@
+"""How uvicorn serves the app: header-read and keep-alive timeouts, and logs that never show a token."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any
+
+import h11
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+log = logging.getLogger("fairq.serve")
+TOKEN_IN_TEXT = re.compile(r"(?i)\b((?:access_)?token=)[^&\s\"']+")
+REDACTED = r"\1[redacted]"
+
+
+class RedactTokens(logging.Filter):
+    """Masks `token=…` in a log record (a client may still put one in a URL; the stream refuses it)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = TOKEN_IN_TEXT.sub(REDACTED, record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(TOKEN_IN_TEXT.sub(REDACTED, a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+class HeaderTimeoutH11(H11Protocol):
+    """uvicorn's h11 protocol, plus: a request must arrive whole within `header_timeout_s` of its first byte.
+
+    uvicorn closes idle keep-alive connections but waits forever for a request that is half sent;
+    here a connection that has not delivered a complete request in time is closed.
+    """
+
+    header_timeout_s = 10.0
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._head_timer: asyncio.TimerHandle | None = None
+        self._arm()
+
+    def _arm(self) -> None:
+        if self._head_timer is None:
+            self._head_timer = self.loop.call_later(self.header_timeout_s, self._too_slow)
+
+    def _disarm(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _waiting(self) -> bool:
+        """Part of a request is in and the rest is missing (not after an upgrade: the socket is a WebSocket's)."""
+        return (
+            self.transport.get_protocol() is self
+            and not self.transport.is_closing()
+            and self.conn.their_state in (h11.IDLE, h11.SEND_BODY)
+        )
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self._waiting():
+            self._arm()  # the rest must follow in time
+        else:
+            self._disarm()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._disarm()  # from here the keep-alive timeout applies until the next request starts
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _too_slow(self) -> None:
+        self._head_timer = None
+        if self._waiting():
+            log.info(
+                "closing a connection from %s: no complete request within %.0f s", self.client, self.header_timeout_s
+            )
+            self.transport.close()
+
+
+def server_options(settings: Any) -> dict[str, Any]:
+    """uvicorn's options for `fairq serve`: the timeouts above, small request heads, and the address."""
+    protocol = type("FairqH11", (HeaderTimeoutH11,), {"header_timeout_s": settings.header_timeout_s})
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "http": protocol,
+        "ws_max_size": 65536,
+        "timeout_keep_alive": max(1, int(settings.keep_alive_s)),
+        "h11_max_incomplete_event_size": 16 * 1024,  # request line and headers: a token needs far less
+        "log_level": "info",
+    }
+
+
+def redact_server_logs() -> None:
+    """uvicorn's access and error logs mask any `token=` before a handler sees the record."""
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactTokens) for f in logger.filters):
+            logger.addFilter(RedactTokens())

@@ -1,0 +1,1 @@
+"""systemd units and autostart entries shipped with fairq; `fairq admin install-service` installs them."""
