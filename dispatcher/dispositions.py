@@ -25,9 +25,16 @@ from dispatcher.service import HallService
 from dispatcher.store import Store
 from dispatcher.store.case_tables import DepartmentMemberRow, DepartmentRow, SpotCheckRow, WarningCaseRow, WarningRunRow
 from dispatcher.store.cases import CaseStore, console_roles_by_hall
+from protocol import events as ev
 from protocol.models import Event
 
 log = logging.getLogger("fairq.dispositions")
+STEP_PAYLOADS = {
+    "assign": ev.WarningAssigned,
+    "explain": ev.WarningExplained,
+    "close": ev.WarningClosed,
+    "send_back": ev.WarningSentBack,
+}
 
 MANAGERS = frozenset({"supervisor", "admin"})
 HEAD = "head"
@@ -145,7 +152,7 @@ def raise_cases(
             continue
         row, event = _new_case(svc, day, subject, w, policy, live=live)
         rows.append(row)
-        audit.append((rules.RAISED, event))
+        audit.append(ev.WarningRaised(**event))
     if rows:
         svc.run(lambda hall: None, audit=audit, rows=rows)
     return rows
@@ -192,7 +199,7 @@ def record_day(
                 hall_id=svc.store.hall_id, day=day, digest=digest, thresholds=json.dumps(values, default=str),
                 at=svc.clock(), cases=len(found),
             )  # fmt: skip
-            svc.run(lambda hall: None, audit=[(rules.RUN, event)], rows=[row])
+            svc.run(lambda hall: None, audit=[ev.WarningRun(**event)], rows=[row])
         return RunResult(day, len(found), new, changed)
 
 
@@ -279,7 +286,7 @@ def _step(svc: HallService, actor: Actor, case: WarningCaseRow, step: str, data:
     except rules.CaseError as err:
         raise DomainError("bad_step", str(err)) from None
     case.updated_at = svc.clock()
-    svc.run(lambda hall: None, audit=[(rules.STEP_KINDS[step], {"case": case.id, "by": actor.name, **data})],
+    svc.run(lambda hall: None, audit=[STEP_PAYLOADS[step](case=case.id, by=actor.name, **data)],
             rows=[case])  # fmt: skip
     return case
 
@@ -358,8 +365,9 @@ def set_department(svc: HallService, code: str, name: str, head: str | None, *, 
     if head and svc.store.officer(head) is None:
         raise NotFound("officer_not_found", f"No officer {head}.")
     row = DepartmentRow(hall_id=svc.store.hall_id, code=code.strip(), name=name.strip(), head=head or None)
-    svc.run(lambda hall: None, audit=[("admin.department", {"by": by, "code": row.code, "name": row.name,
-                                                            "head": row.head})], rows=[row])  # fmt: skip
+    svc.run(
+        lambda hall: None, audit=[ev.AdminDepartment(by=by, code=row.code, name=row.name, head=row.head)], rows=[row]
+    )
     return row
 
 
@@ -369,8 +377,9 @@ def set_member(svc: HallService, staff_id: str, department: str, *, by: str) -> 
     if cases_of(svc).department(department) is None:
         raise NotFound("department_not_found", f"No department {department}.")
     row = DepartmentMemberRow(hall_id=svc.store.hall_id, staff_id=staff_id, department=department)
-    svc.run(lambda hall: None, audit=[("admin.department_member", {"by": by, "staff_id": staff_id,
-                                                                   "department": department})], rows=[row])  # fmt: skip
+    svc.run(
+        lambda hall: None, audit=[ev.AdminDepartmentMember(by=by, staff_id=staff_id, department=department)], rows=[row]
+    )
 
 
 # ---- spot checks --------------------------------------------------------------------------------
@@ -400,7 +409,7 @@ def commit_sample(
         )  # fmt: skip
         event = {"sample": sample_id, "commitment": row.commitment, "population": population, "size": size,
                  "by": actor.name}  # fmt: skip
-        svc.run(lambda hall: None, audit=[(rules.SAMPLE_COMMITTED, event)], rows=[row])
+        svc.run(lambda hall: None, audit=[ev.WarningSampleCommitted(**event)], rows=[row])
         return row
 
 
@@ -417,7 +426,7 @@ def draw(svc: HallService, actor: Actor, sample_id: str) -> SpotCheckRow:
         chosen = rules.draw_sample(seed, json.loads(row.population), row.size)
         row.seed, row.chosen, row.state, row.drawn_at = seed.hex(), json.dumps(chosen), "drawn", svc.clock()
         event = {"sample": sample_id, "seed": seed.hex(), "chosen": chosen, "by": actor.name}
-        svc.run(lambda hall: None, audit=[(rules.SAMPLE_DRAWN, event)], rows=[row])
+        svc.run(lambda hall: None, audit=[ev.WarningSampleDrawn(**event)], rows=[row])
         return row
 
 
@@ -436,7 +445,7 @@ def review(
         reviews[case_id] = {"outcome": outcome, "note": note, "by": actor.name}
         row.reviews = json.dumps(reviews, ensure_ascii=False)
         event = {"sample": sample_id, "case": case_id, "outcome": outcome, "note": note, "by": actor.name}
-        svc.run(lambda hall: None, audit=[(rules.REVIEWED, event)], rows=[row])
+        svc.run(lambda hall: None, audit=[ev.WarningReviewed(**event)], rows=[row])
         return row
 
 

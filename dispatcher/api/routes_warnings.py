@@ -18,7 +18,7 @@ from dispatcher.console import accounts
 from dispatcher.service import HallService
 from protocol import Role
 
-from .deps import bearer_of, resolve_token, service
+from .deps import bearer_token, resolve_token, service
 from .errors import ApiError
 
 router = APIRouter(tags=["warnings"])
@@ -28,7 +28,7 @@ DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def actor(request: Request) -> dp.Actor:
     """The person or device behind the bearer token, as an actor on the cases; 401 without, 403 for other roles."""
     svc: HallService = request.app.state.service
-    token = bearer_of(request.headers.get("authorization", ""))
+    token = bearer_token(request.headers.get("authorization"))
     device = resolve_token(svc, token)
     if device is not None:
         if device.role not in (Role.SUPERVISOR, Role.ADMIN):
