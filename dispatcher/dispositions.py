@@ -208,12 +208,21 @@ class Watcher:
 
     def __init__(self, svc: HallService, data_dir: Path | None):
         self.svc, self.data_dir = svc, data_dir
+        self._read: dict[str, tuple[int | None, Any]] = {}  # file name -> (mtime, what it said)
+
+    def _file(self, name: str, load: Any) -> Any:
+        """A settings file read again only when it changed (the live rules ask on every call of a ticket)."""
+        path = self.data_dir / name if self.data_dir else None
+        stamp = path.stat().st_mtime_ns if path is not None and path.exists() else None
+        if name not in self._read or self._read[name][0] != stamp:
+            self._read[name] = (stamp, load(path))
+        return self._read[name][1]
 
     def policy(self) -> rules.Policy:
-        return rules.load_policy(self.data_dir / "cases.toml" if self.data_dir else None)
+        return self._file("cases.toml", rules.load_policy)
 
     def thresholds(self) -> Thresholds:
-        return load_thresholds(self.data_dir / "integrity.toml" if self.data_dir else None)
+        return self._file("integrity.toml", load_thresholds)
 
     def __call__(self, events: list[Event]) -> None:
         try:
