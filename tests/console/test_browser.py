@@ -229,6 +229,15 @@ def busy_hall(hall: Hall) -> None:
         five.post("/counters/5/pause")
 
 
+def report_shown(driver) -> bool:
+    """The report page has loaded into its frame (a first report takes a moment to compute)."""
+    driver.switch_to.frame("report")
+    try:
+        return "Draw proof" in driver.find_element("tag name", "body").text
+    finally:
+        driver.switch_to.default_content()
+
+
 def test_screenshots_fit_1366x768_in_chinese_and_english(hall, browser):
     """The live hall, a report and an administration page, in both languages; kept when FAIRQ_SCREENSHOTS is set."""
     keep = os.environ.get("FAIRQ_SCREENSHOTS")
@@ -245,6 +254,8 @@ def test_screenshots_fit_1366x768_in_chinese_and_english(hall, browser):
             browser.get(f"{hall.base}{path}")
             if name == "hall":
                 wait_for(browser, live)
+            if name == "report":
+                wait_for(browser, report_shown)
             assert fits_the_width(browser), f"{name} ({lang}) runs off the right edge at 1366 px"
             png = browser.downloads / f"console-{name}-{lang}.png"
             browser.save_screenshot(str(png))
