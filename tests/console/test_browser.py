@@ -32,7 +32,9 @@ HOSTILE = '<script>alert(1)</script>"\' onmouseover=alert(2) =HYPERLINK("http://
 
 
 @dataclass
-class Hall:
+class ConsoleHall:
+    """The dispatcher process the browser tests share, with its tokens and counter PCs."""
+
     server: ServeProcess
     yesterday: str
     counter_token: str
@@ -59,7 +61,7 @@ def hall(tmp_path_factory):
     add_officers(settings, CREW)
     server = ServeProcess(root / "data", args=["--tls"], env={"FAIRQ_LOGIN_ATTEMPTS": "3"})
     server.start()
-    yield Hall(server, yesterday, counter_token, kiosk_token, root, pcs)
+    yield ConsoleHall(server, yesterday, counter_token, kiosk_token, root, pcs)
     server.stop()
 
 
@@ -71,7 +73,7 @@ def browser(hall, tmp_path):
     driver.quit()
 
 
-def logged_in(driver, hall: Hall, staff_id: str = ADMIN) -> None:
+def logged_in(driver, hall: ConsoleHall, staff_id: str = ADMIN) -> None:
     log_in(driver, hall.base, staff_id, PASSWORD)
     wait_for(driver, lambda d: d.current_url.endswith("/console/hall"))
 
@@ -207,7 +209,7 @@ def test_a_forged_form_without_the_csrf_token_is_refused(hall, browser):
     assert "forged-kiosk" not in browser.page_source
 
 
-def busy_hall(hall: Hall) -> None:
+def busy_hall(hall: ConsoleHall) -> None:
     """Officers at counters 1, 3 and 5, a few traders waiting, a break, one served and rated unsatisfied."""
     sessions = {}
     for n, staff_id in zip((1, 3, 5), CREW, strict=True):
