@@ -23,7 +23,7 @@ PRIVATE_TICKET_FIELDS = ("declaration_no", "enterprise_code", "kiosk", "outcome"
 _COUNTER = frozenset({"counter", "staff_id"})
 # Per event kind, the top-level data keys the public view keeps ("ticket" is cut to its public fields).
 PUBLIC_EVENT_KEYS: dict[str, frozenset[str]] = {
-    "day.opened": frozenset({"day", "commitment", "hall"}),
+    "day.opened": frozenset({"day", "commitment", "hall", "reopened"}),
     "day.closed": frozenset({"day", "commitment", "seed"}),
     "hall.notice": frozenset({"text"}),
     "ticket.issued": frozenset({"ticket"}),

@@ -5,9 +5,11 @@
 
 It checks, and names the first thing that fails:
   1. the hash chain: every record links to the one before and its hash matches its content;
-  2. the commitment: SHA-256(seed) is the commitment published when the day opened;
+  2. the commitment: SHA-256(seed) is the commitment published when the day opened; a day closed
+     by mistake and reopened has one seed per stretch: each day.opened (opening or reopening)
+     publishes a commitment, and the day.closed after it reveals the matching seed;
   3. every draw: the draw table agrees with the chained log, the chosen ticket and counter are
-     among the candidates, and HMAC-SHA256(seed, draw) chooses exactly them;
+     among the candidates, and HMAC-SHA256(seed of its stretch, draw) chooses exactly them;
   4. the candidates themselves: replaying the day's events, the head (the oldest eligible waiting
      ticket of the best priority class; a lower class counts as the top one once it waited past the
      ageing limit) decided the category; the category's tickets of the day, in issue order, form
@@ -65,18 +67,43 @@ def check_chain(bundle: dict) -> None:
         raise Failed("bundle: the last record is not the published head of the day")
 
 
-def check_seed(bundle: dict) -> bytes:
+def sha256_hex(seed_hex: str) -> str:
+    return hashlib.sha256(bytes.fromhex(seed_hex)).hexdigest()
+
+
+def check_seeds(bundle: dict) -> list[bytes]:
+    """The seed of each stretch of the day, in order: one, or more when a day closed by mistake was reopened.
+
+    Every day.opened (the opening, or a reopening) publishes a commitment; the day.closed after it reveals
+    the seed, whose SHA-256 must be that commitment. The last stretch's are the bundle's seed and commitment.
+    """
     if not bundle.get("seed"):
         raise Failed("day: the seed is not revealed (the day is not closed yet)")
-    seed = bytes.fromhex(bundle["seed"])
-    if hashlib.sha256(seed).hexdigest() != bundle["commitment"]:
+    if sha256_hex(bundle["seed"]) != bundle["commitment"]:
         raise Failed("day: SHA-256(seed) is not the published commitment")
+    segments = []  # [commitment, revealed seed (hex) or None, seq of its day.opened, seq of its day.closed]
     for r in bundle["records"]:
-        if r["kind"] == "day.opened" and r["data"].get("commitment") != bundle["commitment"]:
-            raise Failed(f"event {r['seq']}: day.opened published a different commitment")
-        if r["kind"] == "day.closed" and r["data"].get("seed") != bundle["seed"]:
-            raise Failed(f"event {r['seq']}: day.closed revealed a different seed")
-    return seed
+        if r["kind"] == "day.opened":
+            if segments and segments[-1][1] is None:
+                raise Failed(f"event {r['seq']}: day.opened again while the day was open")
+            segments.append([r["data"].get("commitment"), None, r["seq"], None])
+        elif r["kind"] == "day.closed":
+            if not segments:
+                segments.append([r["data"].get("commitment"), None, None, None])
+            segment = segments[-1]
+            segment[1], segment[3] = r["data"].get("seed") or "", r["seq"]
+            if segment[0] is not None and sha256_hex(segment[1]) != segment[0]:
+                raise Failed(
+                    f"event {r['seq']}: day.closed revealed a seed that is not the commitment of event {segment[2]}"
+                )
+    if not segments:
+        return [bytes.fromhex(bundle["seed"])]
+    commitment, seed, opened, closed = segments[-1]
+    if commitment is not None and commitment != bundle["commitment"]:
+        raise Failed(f"event {opened}: day.opened published a different commitment")
+    if seed is not None and seed != bundle["seed"]:
+        raise Failed(f"event {closed}: day.closed revealed a different seed")
+    return [bytes.fromhex(s[1]) for s in segments[:-1]] + [bytes.fromhex(bundle["seed"])]
 
 
 class ShadowHall:
@@ -197,12 +224,14 @@ class ShadowHall:
         return [i for i, _, _ in chosen_], counters, reasons
 
 
-def check_draws(bundle: dict, seed: bytes) -> int:
+def check_draws(bundle: dict, seeds: list[bytes]) -> int:
     table = {d["draw_no"]: d for d in bundle["draws"]}
-    hall, seen = ShadowHall(), set()
+    hall, seen, segment = ShadowHall(), set(), -1
     for r in bundle["records"]:  # an admin change is logged before the draws it causes
+        if r["kind"] == "day.opened":
+            segment += 1  # a reopened day's draws go on under the seed committed at the reopening
         if r["kind"] == "ticket.called":
-            check_draw(hall, seed, r, table)
+            check_draw(hall, seeds[max(segment, 0)], r, table)
             seen.add(r["data"]["draw"]["draw_no"])
         hall.apply(r["kind"], r["data"])
     for no in sorted(set(table) - seen):
@@ -246,8 +275,8 @@ def verify(bundle: dict) -> str:
     if bundle.get("format") != FORMAT:
         raise Failed(f"bundle: not a {FORMAT} file")
     check_chain(bundle)
-    seed = check_seed(bundle)
-    draws = check_draws(bundle, seed)
+    seeds = check_seeds(bundle)
+    draws = check_draws(bundle, seeds)
     return f"{bundle['day']}: {len(bundle['records'])} records and {draws} draws verify (head {bundle['head'][:16]}…)"
 
 

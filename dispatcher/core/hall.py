@@ -180,6 +180,26 @@ class Hall:
         self._emit("day.opened", {"day": today, "commitment": self.day.commitment, "hall": self._opening()})
         return self.day
 
+    def reopen_day(self, day: str) -> Day:
+        """Reopen today's day closed by mistake: it goes on (labels, tickets, draw numbers) under a fresh seed,
+        whose commitment is published now, as at opening; the closed part's seed stays revealed in its log."""
+        today = self.local_date()
+        if day != today:
+            raise Conflict("reopen_not_today", f"Only today's business day ({today}) can be reopened, not {day}.")
+        if self.day is None or self.day.day != today:
+            raise Conflict("reopen_no_day", f"Business day {today} was never opened: open it instead of reopening.")
+        if self.day.is_open:
+            raise Conflict("reopen_day_open", f"Business day {today} is open: only a closed day can be reopened.")
+        seed = self.entropy(SEED_BYTES)
+        self.day.seed, self.day.commitment = seed, commitment(seed)
+        self.day.is_open, self.day.closed_at = True, None
+        self._changes.day = self.day
+        self._emit(
+            "day.opened",
+            {"day": today, "commitment": self.day.commitment, "hall": self._opening(), "reopened": True},
+        )
+        return self.day
+
     def keep_day_inputs(self, opening: dict[str, Any]) -> None:
         """Restarted during a day by a newer fairq: draw by the rule the day opened with, as its log says and
         its proof re-runs; the code's rule starts with the next day (k and ageing change by logged settings)."""
