@@ -14,8 +14,10 @@ It checks, and names the first thing that fails:
      ticket of the best priority class; a lower class counts as the top one once it waited past the
      ageing limit) decided the category; the category's tickets of the day, in issue order, form
      blocks of k, and the ticket candidates were the eligible waiting tickets of that class in the
-     head's block; the counter candidates exactly the ready counters allowed to serve the chosen
-     ticket; and the category, head, class and aged tickets the draw records are the ones this gives.
+     head's block (rule category-v2: issued at most window_s after the head); the counter candidates
+     exactly the ready counters allowed to serve the chosen ticket (category-v2: those of them that
+     serve the fewest categories); and the category, head, class and aged tickets the draw records
+     are the ones this gives.
 Exit status 0 when the day verifies, 1 when it does not, 2 when the file cannot be read.
 
 This file deliberately repeats the dispatcher's rules instead of importing them: an outsider can
@@ -32,7 +34,8 @@ from datetime import datetime, timedelta
 
 FORMAT = "fairq-day-bundle-v1"
 DRAW_VERSION = "fairq-draw-v1"
-RULES = ("category", "mixed")  # days that do not name their rule used "mixed": the k oldest of all categories
+RULES = ("category-v2", "category", "mixed")  # days that do not name their rule used "mixed"
+WINDOW_S = 300  # category-v2: the window after the head a ticket must be issued in to be drawn (when not logged)
 
 
 class Failed(Exception):
@@ -115,6 +118,7 @@ class ShadowHall:
         self.rule = "mixed"  # days logged before the rule was recorded used the mixed rule ...
         self.rule_known = False  # ... until a draw records its reasons (the dispatcher was upgraded mid-day)
         self.ageing = None  # timedelta, or None: no ageing
+        self.window = timedelta(seconds=WINDOW_S)
         self.priority = {}  # category -> priority (0 first)
         self.counters = {}  # number -> {"categories", "state", "staff_id", "ticket"}
         self.recusals = {}  # staff id -> enterprise codes
@@ -144,6 +148,7 @@ class ShadowHall:
             if self.rule not in RULES:
                 raise Failed(f"day.opened: unknown dispatch rule {self.rule!r}")
             self.ageing = None if hall.get("ageing_s") is None else timedelta(seconds=hall["ageing_s"])
+            self.window = timedelta(seconds=hall.get("window_s", WINDOW_S))
             self.priority = {c["code"]: c["priority"] for c in hall["categories"]}
             self.recusals = {o["staff_id"]: set(o["recusals"]) for o in hall["officers"]}
             for c in hall["counters"]:
@@ -202,25 +207,31 @@ class ShadowHall:
         best = min(c for _, _, c in eligible)
         same = [e for e in eligible if e[2] == best]
         head_id, head, _ = same[0]  # the oldest eligible ticket of the best class: what FIFO would call
-        if self.rule == "category":
+        if self.rule in ("category", "category-v2"):
             code = head["category"]
             issued = [i for i, t in sorted(self.tickets.items(), key=lambda t: (t[1]["issued_at"], t[0]))
                       if t["category"] == code]  # fmt: skip
             position = {i: n for n, i in enumerate(issued)}
             block = position[head_id] // self.k  # its category's tickets today, in blocks of k by issue order
             chosen_ = [e for e in same if e[1]["category"] == code and position[e[0]] // self.k == block]
+            if self.rule == "category-v2":  # only block-mates issued within the window after the head
+                chosen_ = [e for e in chosen_ if e[1]["issued_at"] - head["issued_at"] <= self.window]
         else:
             chosen_ = same[: self.k]
         aged = sorted(i for i, t, c in chosen_ if c < self.priority.get(t["category"], 0))
         reasons = {
-            "category": code if self.rule == "category" else None,
+            "category": code if self.rule != "mixed" else None,
             "head": head_id,
             "head_class": best,
             "aged": aged,
         }
         number = {id(c): n for n, c in self.counters.items()}
         ticket = self.tickets.get(chosen)
-        counters = [number[id(c)] for c in ready if ticket and self.eligible(c, ticket)]
+        allowed = [c for c in ready if ticket and self.eligible(c, ticket)]
+        if self.rule == "category-v2" and allowed:  # only those serving the fewest categories
+            fewest = min(len(c["categories"]) for c in allowed)
+            allowed = [c for c in allowed if len(c["categories"]) == fewest]
+        counters = [number[id(c)] for c in allowed]
         return [i for i, _, _ in chosen_], counters, reasons
 
 
@@ -264,7 +275,7 @@ def check_draw(hall: ShadowHall, seed: bytes, record: dict, table: dict) -> None
             raise Failed(f"{where}: ticket candidates {tickets}, but the k oldest eligible were {want_tickets}")
         if counters != want_counters:
             raise Failed(f"{where}: counter candidates {counters}, but the ready eligible were {want_counters}")
-        if reasons and (hall.rule == "category" or "head" in d):  # old mixed-rule days recorded no reasons
+        if reasons and (hall.rule != "mixed" or "head" in d):  # old mixed-rule days recorded no reasons
             for name, value in reasons.items():
                 if d.get(name) != value:
                     raise Failed(f"{where}: the draw records {name}={d.get(name)!r}, but the queues give {value!r}")

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from protocol import CounterState, TicketState, declaration_problem, enterprise_problem
 from protocol.validation import normalise_enterprise
 
-from .draws import BY_CATEGORY, MIXED, RULES, Pool, commitment, draw_index, ticket_pool
+from .draws import MIXED, RULES, SCARCITY, WINDOW_S, Pool, commitment, counter_pool, draw_index, ticket_pool
 from .errors import Conflict, Invalid, NotFound
 from .model import Category, Changes, CoreEvent, Counter, CounterSpec, Day, Draw, Officer, Ticket
 
@@ -42,7 +42,7 @@ class Hall:
         entropy: Entropy,
         k: int = 3,
         timezone: tzinfo | str = "Asia/Shanghai",
-        rule: str = BY_CATEGORY,
+        rule: str = SCARCITY,
         ageing_s: float | None = None,
         rating_window_s: float = 300.0,
         reticket_limit: int = 1,
@@ -210,6 +210,7 @@ class Hall:
         return {
             "k": self.k,
             "rule": self.rule,
+            **({"window_s": WINDOW_S} if self.rule == SCARCITY else {}),
             "ageing_s": None if self.ageing is None else self.ageing.total_seconds(),
             "categories": [{"code": c.code, "priority": c.priority} for c in self.categories.values()],
             "counters": [
@@ -641,9 +642,10 @@ class Hall:
                 return
             draw_no = day.draws + 1
             ticket = self.tickets[pool.tickets[draw_index(day.seed, draw_no, "ticket", pool.tickets)]]
-            candidates = [c for c in ready if self.eligible(c, ticket)]
-            counter_nos = [c.number for c in candidates]
-            counter = candidates[draw_index(day.seed, draw_no, "counter", counter_nos)]
+            counter_nos = counter_pool(
+                [(c.number, c.spec.categories) for c in ready if self.eligible(c, ticket)], self.rule
+            )
+            counter = self.counters[counter_nos[draw_index(day.seed, draw_no, "counter", counter_nos)]]
             day.draws = draw_no
             self._changes.day = day
             draw = Draw(

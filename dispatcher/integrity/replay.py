@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from dispatcher.core.draws import BY_CATEGORY, MIXED, Pool, ticket_pool
+from dispatcher.core.draws import BY_CATEGORY, MIXED, RULES, WINDOW_S, Pool, counter_pool, ticket_pool
 
 OPEN_STATES = ("waiting", "called", "serving")
 
@@ -126,6 +126,7 @@ class Replay:
         self.rule = MIXED  # days logged before the rule was recorded used the mixed rule ...
         self.rule_known = False  # ... until a draw records its reasons (the dispatcher was upgraded mid-day)
         self.ageing: timedelta | None = None
+        self.window = timedelta(seconds=WINDOW_S)
         self.priorities: dict[str, int] = {}
         self.counters: dict[int, _Counter] = {}
         self.recusals: dict[str, frozenset[str]] = {}
@@ -182,6 +183,7 @@ class Replay:
         self.k = opening["k"]
         self.rule = opening.get("rule", MIXED)
         self.rule_known = "rule" in opening
+        self.window = timedelta(seconds=opening.get("window_s", WINDOW_S))
         ageing_s = opening.get("ageing_s")
         self.ageing = None if ageing_s is None else timedelta(seconds=ageing_s)
         self.priorities = {c["code"]: c["priority"] for c in opening["categories"]}
@@ -356,7 +358,7 @@ class Replay:
 
     def _expected(self, chosen: int, now: datetime) -> tuple[list[int] | None, list[int] | None, Pool | None]:
         """The candidate lists the hall should have drawn from, by its rules, at the draw's time."""
-        if not self.known_opening or self.rule not in (BY_CATEGORY, MIXED):
+        if not self.known_opening or self.rule not in RULES:
             return None, None, None
         ready = sorted((c for c in self.counters.values() if c.state == "ready"), key=lambda c: c.number)
         waiting = sorted((t for t in self.tickets.values() if t.state == "waiting"), key=lambda t: (t.issued_at, t.id))
@@ -372,11 +374,13 @@ class Replay:
             ageing=self.ageing,
             rule=self.rule,
             issued=issued,
+            window=self.window,
         )
         if pool is None:
             return [], [], None
         ticket = self.tickets.get(chosen)
-        counters = [c.number for c in ready if ticket is not None and self.eligible(c, ticket)]
+        allowed = [(c.number, c.categories) for c in ready if ticket is not None and self.eligible(c, ticket)]
+        counters = counter_pool(allowed, self.rule)
         return list(pool.tickets), counters, pool
 
     def eligible(self, c: _Counter, t: TicketLife) -> bool:

@@ -8,6 +8,8 @@ from dispatcher import admin
 from dispatcher.core import Conflict, Invalid
 from dispatcher.integrity import HallInfo, build_report, load_day
 from dispatcher.integrity.html import render_html
+from dispatcher.settings import Settings
+from dispatcher.wiring import build_service
 
 from .helpers import package_says, rehash, service_day, standalone_says
 
@@ -56,9 +58,12 @@ def test_a_reopened_day_is_re_derived_by_both_verifiers(reopened):
     after = [r for r in bundle["records"] if r["kind"] == "ticket.called" and r["seq"] > opened[1]["seq"]]
     assert len(after) >= 5
     assert any(len(r["data"]["draw"]["ticket_candidates"]) > 1 for r in after)
+    numbers = [r["data"]["draw"]["draw_no"] for r in bundle["records"] if r["kind"] == "ticket.called"]
+    assert numbers == list(range(1, len(numbers) + 1))  # draw numbers go on across the reopening
+    labels = [r["data"]["ticket"]["label"] for r in bundle["records"] if r["kind"] == "ticket.issued"]
+    assert len(labels) == len(set(labels))  # and so do the labels
     assert package_says(bundle) == "OK"
     assert standalone_says(bundle).startswith("OK")
-    assert package_says(bundle) == "OK"
 
 
 def test_the_reopening_is_an_override_in_the_report(reopened):
@@ -149,3 +154,26 @@ def test_reopen_over_the_admin_api(live):
     assert kiosk.post("/tickets", json={"category": "C"}).status_code in (200, 201)
     kinds = [e["kind"] for e in admin_client.get("/events", params={"limit": 5000}).json()]
     assert "admin.day_reopen" in kinds
+
+
+def test_reopen_with_the_admin_cli_while_no_dispatcher_serves(tmp_path, capsys):
+    from dispatcher.admin_cli import main as admin_main
+    from dispatcher.maintenance import DataDirLock
+
+    svc = build_service(Settings(data_dir=tmp_path, zeroconf=False))  # the real clock: the CLI's today
+    svc.tick()
+    day = svc.hall.day.day
+    admin.close_day(svc, by="admin-1")
+    svc.store.engine.dispose()
+    argv = ["day", "reopen", day, "--reason", "误点结束营业", "--data-dir", str(tmp_path)]
+    with DataDirLock(tmp_path).acquire("serve"):  # a dispatcher serves: it holds the day, so the CLI must not
+        with pytest.raises(SystemExit):
+            admin_main(argv)
+        assert "POST /admin/day/reopen" in capsys.readouterr().err
+    assert admin_main(argv) == 0
+    assert f"reopened business day {day}" in capsys.readouterr().out
+    assert admin_main(argv) == 1
+    assert "only a closed day can be reopened" in capsys.readouterr().err
+    again = build_service(Settings(data_dir=tmp_path, zeroconf=False))
+    assert again.hall.day.is_open and any(e.kind == "admin.day_reopen" for e in again.events_since(0))
+    again.store.engine.dispose()
