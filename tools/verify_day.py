@@ -148,7 +148,7 @@ class ShadowHall:
             if self.rule not in RULES:
                 raise Failed(f"day.opened: unknown dispatch rule {self.rule!r}")
             self.ageing = None if hall.get("ageing_s") is None else timedelta(seconds=hall["ageing_s"])
-            self.window = timedelta(seconds=hall.get("window_s", WINDOW_S))
+            self.window = timedelta(seconds=hall.get("window_s") or WINDOW_S)  # null under the other rules
             self.priority = {c["code"]: c["priority"] for c in hall["categories"]}
             self.recusals = {o["staff_id"]: set(o["recusals"]) for o in hall["officers"]}
             for c in hall["counters"]:

@@ -183,7 +183,7 @@ class Replay:
         self.k = opening["k"]
         self.rule = opening.get("rule", MIXED)
         self.rule_known = "rule" in opening
-        self.window = timedelta(seconds=opening.get("window_s", WINDOW_S))
+        self.window = timedelta(seconds=opening.get("window_s") or WINDOW_S)  # null: a rule without a window
         ageing_s = opening.get("ageing_s")
         self.ageing = None if ageing_s is None else timedelta(seconds=ageing_s)
         self.priorities = {c["code"]: c["priority"] for c in opening["categories"]}
