@@ -27,6 +27,8 @@ def reopened_day(tmp_path):
     for staff, counter in (("1001", 7), ("1002", 8)):
         svc.run(lambda h, s=staff, c=counter: h.login(c, s))
         svc.run(lambda h, c=counter: h.next(c))
+    svc.reload()  # a restart during the reopened part: the sealed fresh seed is read back and draws go on
+    assert svc.hall.day.is_open and svc.hall.day.commitment == view.commitment
     for n in range(10):  # a queue builds again, so the draws choose among several tickets and counters
         clock.advance(20)
         svc.run(lambda h: h.issue_ticket(category="C"))
