@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 DRAW_VERSION = "fairq-draw-v1"
-SCARCITY = "category-v2"  # as BY_CATEGORY, but the draw never costs a scarce category anything (the default)
+SCARCITY = "category-v2"  # BY_CATEGORY with a window and a counter choice that spare scarce categories (default)
 BY_CATEGORY = "category"  # the queues decide the category, the seed the ticket within its block of k
 MIXED = "mixed"  # the k oldest of every category at once (the rule before issue 16; kept for comparison)
 RULES = (SCARCITY, BY_CATEGORY, MIXED)
@@ -86,6 +86,7 @@ def ticket_pool(
     By category: the head's category is served; its tickets today (`issued`, in issue order) form blocks
     of k, and the candidates are the head's block's eligible waiting tickets of that class, so that a
     ticket is passed over at most k - 1 times and a scarce category is never passed over for another.
+    Under SCARCITY (category-v2) only those issued at most `window` after the head.
     Mixed: the k oldest eligible tickets of the best class, whatever their category.
     """
     if not eligible:
@@ -104,7 +105,7 @@ def ticket_pool(
         order = issued[category]
         block = _position(order, head) // k
         chosen = [(t, c) for t, c in same if t.category == category and _position(order, t) // k == block]
-        if rule == SCARCITY:  # a sparse category's block-mates come minutes apart: drawing one costs the head that
+        if rule == SCARCITY:  # a sparse category's block-mates come minutes apart: a late one would cost the head
             chosen = [(t, c) for t, c in chosen if t.issued_at - head.issued_at <= window]
     else:
         raise ValueError(f"unknown dispatch rule {rule!r}; choose from {', '.join(RULES)}")
@@ -122,7 +123,7 @@ def counter_pool(ready: Sequence[tuple[int, frozenset[str]]], rule: str = SCARCI
     """The draw's counter candidates among the ready counters allowed to serve the chosen ticket (number, categories).
 
     Under SCARCITY only those that serve the fewest categories: a counter that can also do rarer business is
-    kept free for it, so the randomness of the counter costs no scarce category anything.
+    kept free for it, instead of the draw handing it a ticket another ready counter could take.
     """
     if rule == SCARCITY and ready:
         fewest = min(len(categories) for _, categories in ready)
