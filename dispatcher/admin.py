@@ -46,9 +46,7 @@ from .core import Invalid
 
 
 def list_categories(svc: HallService) -> list[CategoryConfig]:
-    return [
-        CategoryConfig(**{k: v for k, v in r.model_dump().items() if k != "hall_id"}) for r in svc.store.categories()
-    ]
+    return [codec.category_config(r) for r in svc.store.categories()]
 
 
 def put_category(svc: HallService, code: str, body: CategoryConfig, *, by: str) -> CategoryConfig:
@@ -64,19 +62,8 @@ def put_category(svc: HallService, code: str, body: CategoryConfig, *, by: str) 
     return body
 
 
-def _counter_config(row: CounterRow) -> CounterConfig:
-    return CounterConfig(
-        number=row.number,
-        name=row.name,
-        categories=codec.split(row.categories),
-        led_address=row.led_address,
-        keypad_address=row.keypad_address,
-        evaluator_address=row.evaluator_address,
-    )
-
-
 def list_counters(svc: HallService) -> list[CounterConfig]:
-    return [_counter_config(r) for r in svc.store.counter_rows()]
+    return [codec.counter_config(r) for r in svc.store.counter_rows()]
 
 
 def put_counter(svc: HallService, number: int, body: CounterConfig, *, by: str) -> CounterConfig:

@@ -17,9 +17,7 @@ from protocol.events import AdminForceLogout, DevicePrinter, Payload, event_data
 from protocol.models import (
     ActionResult,
     CallView,
-    CategoryConfig,
     CategoryView,
-    CounterConfig,
     CounterView,
     DayView,
     DevicePublic,
@@ -82,6 +80,7 @@ class HallService:
         self.config_revision = store.setting("config_revision") or None  # the hall.toml revision in force
         self.config_refused: list[str] = json.loads(store.setting("config_refused") or "[]")
         self.when_active: list[Callable[[], None]] = []  # run at the first tick as the active dispatcher
+        self.after_commit: list[Callable[[list[Event]], None]] = []  # observers of committed events (live warnings)
         self.hall = self._load()
         self.hear_all()
         limits = limits or Limits()
@@ -177,6 +176,8 @@ class HallService:
                 self._reload_after_failure()
                 raise
             self.hub.publish(events)
+            for observer in self.after_commit:
+                observer(events)
             return result
 
     def record(self, *acts: Payload, rows: Iterable[Any] = ()) -> None:
@@ -480,22 +481,10 @@ class HallService:
 
 def stored_hall_config(store: Store) -> HallConfig | None:
     """The configuration the store holds for its hall (None if the hall has no categories yet)."""
-    categories = [
-        CategoryConfig(**{k: v for k, v in r.model_dump().items() if k != "hall_id"}) for r in store.categories()
-    ]
+    categories = [codec.category_config(r) for r in store.categories()]
     if not categories:
         return None
-    counters = [
-        CounterConfig(
-            number=r.number,
-            name=r.name,
-            categories=codec.split(r.categories),
-            led_address=r.led_address,
-            keypad_address=r.keypad_address,
-            evaluator_address=r.evaluator_address,
-        )
-        for r in store.counter_rows()
-    ]
+    counters = [codec.counter_config(r) for r in store.counter_rows()]
     settings = json.loads(store.setting("hall_config") or "{}")
     return HallConfig.model_validate(
         {**settings, "hall_id": store.hall_id, "categories": categories, "counters": counters}

@@ -315,5 +315,10 @@ def hall_info(svc: HallService) -> HallInfo:
 
 
 def day_report(svc: HallService, day: str, thresholds: Thresholds | None = None) -> dict[str, Any]:
-    """The report of one day of the service's hall, read from its store."""
-    return build_report(load_day(svc.store, day, svc.config.timezone), hall_info(svc), thresholds)
+    """The report of one day of the service's hall, read from its store, with each warning's disposition."""
+    from dispatcher.store.cases import CaseStore  # the cases of 预警处置 (issue 19)
+
+    from .cases import annotate
+
+    report = build_report(load_day(svc.store, day, svc.config.timezone), hall_info(svc), thresholds)
+    return annotate(report, svc.store.hall_id, CaseStore(svc.store).cases(days=[day]))
