@@ -253,9 +253,14 @@ class CaseLog:
     problems: list[str] = field(default_factory=list)
 
 
-def replay_cases(events: Iterable[tuple[int, str, dict[str, Any]]]) -> CaseLog:
-    """Every case and sample from (seq, kind, data) records in order; a step its state forbids is a problem."""
+def replay_cases(events: Iterable[tuple[int, str, dict[str, Any]]], carried: dict[str, str] | None = None) -> CaseLog:
+    """Every case and sample from (seq, kind, data) records in order; a step its state forbids is a problem.
+
+    `carried`: case id -> state, for cases raised on days whose records were archived to their bundles
+    (`fairq admin archive`); their first step here is taken from that state.
+    """
     out = CaseLog()
+    carried = carried or {}
     for seq, kind, data in events:
         if kind not in CASE_KINDS:
             continue
@@ -267,7 +272,8 @@ def replay_cases(events: Iterable[tuple[int, str, dict[str, Any]]]) -> CaseLog:
             out.samples[data["sample"]] = SampleView(
                 data["sample"], data["commitment"], list(data["population"]), int(data["size"]), seq
             )
-            population = sorted(c.id for c in out.cases.values() if c.state == CLOSED)
+            closed = {c for c, state in carried.items() if state == CLOSED and c not in out.cases}
+            population = sorted({c.id for c in out.cases.values() if c.state == CLOSED} | closed)
             if sorted(data["population"]) != population:
                 out.problems.append(f"seq {seq}: sample {data['sample']} was drawn from a population that is not "
                                     "the closed cases of the log")  # fmt: skip
@@ -286,6 +292,10 @@ def replay_cases(events: Iterable[tuple[int, str, dict[str, Any]]]) -> CaseLog:
             continue
         case = out.cases.get(data["case"])
         step = next(s for s, k in STEP_KINDS.items() if k == kind)
+        if case is None and data["case"] in carried:  # raised on an archived day: its earlier steps are there
+            case = out.cases[data["case"]] = CaseView(data["case"], state=STEPS[step][1], last_seq=seq)
+            _apply(case, step, data)
+            continue
         if case is None:
             out.problems.append(f"seq {seq}: {kind} of case {data['case']} that was never raised")
             continue
@@ -295,13 +305,17 @@ def replay_cases(events: Iterable[tuple[int, str, dict[str, Any]]]) -> CaseLog:
             out.problems.append(f"seq {seq}: case {case.id}: {err}")
             continue
         case.last_seq = seq
-        if step == "assign":
-            case.assignee, case.department = data.get("to"), data.get("department") or case.department
-        elif step == "explain":
-            case.explanation, case.reference = data.get("text"), data.get("reference")
-        elif step == "close":
-            case.closed_by = data.get("by")
+        _apply(case, step, data)
     return out
+
+
+def _apply(case: CaseView, step: str, data: dict[str, Any]) -> None:
+    if step == "assign":
+        case.assignee, case.department = data.get("to"), data.get("department") or case.department
+    elif step == "explain":
+        case.explanation, case.reference = data.get("text"), data.get("reference")
+    elif step == "close":
+        case.closed_by = data.get("by")
 
 
 def _drawn(out: CaseLog, seq: int, data: dict[str, Any]) -> None:

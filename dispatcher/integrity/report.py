@@ -273,6 +273,9 @@ def report_csv(report: dict[str, Any]) -> str:
     for warning in report["warnings"]:
         text = f"{' '.join(warning['tickets'])} | {warning['evidence']}"
         w.writerow(["warning", warning["staff_id"], warning["rule"], text])
+    for case in report.get("dispositions", []):  # every case of the day and where its disposition stands
+        w.writerow(["disposition", case["id"], case["state"], f"{case['title']} | {case['deadline']} | "
+                    f"{case['assignee'] or ''} | {case['explanation'] or ''}"])  # fmt: skip
     for change in report.get("configuration", []):
         w.writerow(["configuration", change["at"], change["kind"], change["text"]])
     return out.getvalue()

@@ -107,3 +107,16 @@ def test_a_doctored_sample_in_the_log_is_detected_even_when_rehashed():
     small = {"sample": "s", "commitment": rules.commitment(seed), "population": population[:3], "size": 2}
     narrowed = [*honest[:-2], (9, rules.SAMPLE_COMMITTED, small), honest[-1]]
     assert any("not the closed cases" in p for p in rules.replay_cases(narrowed).problems)
+
+
+def test_cases_of_archived_days_go_on_from_their_rows():
+    """`fairq admin archive` moves a day's warning.raised records to its bundle; later steps still replay."""
+    later = [(50, rules.STEP_KINDS["explain"], {"case": "old", "text": "补充说明"}),
+             (51, rules.STEP_KINDS["close"], {"case": "old"})]  # fmt: skip
+    assert "never raised" in rules.replay_cases(later).problems[0]
+    truth = rules.replay_cases(later, {"old": "closed"})
+    assert truth.problems == [] and truth.cases["old"].state == "closed"
+    seed = bytes(32)
+    commit = {"sample": "s", "commitment": rules.commitment(seed), "population": ["gone", "old"], "size": 1}
+    assert rules.replay_cases([*later, (52, rules.SAMPLE_COMMITTED, commit)], {"old": "closed", "gone": "closed"}
+                              ).problems == []  # fmt: skip

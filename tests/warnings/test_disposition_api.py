@@ -8,11 +8,14 @@ import sqlite3
 import pytest
 from fastapi.testclient import TestClient
 
+from dispatcher import admin
 from dispatcher.api import create_app
 from dispatcher.console import accounts
 from dispatcher.integrity import cases as rules
 from dispatcher.integrity import cli as audit_cli
 from dispatcher.settings import Settings
+from protocol import Role
+from protocol.models import DeviceCreate
 from tests.integrity.gen import OPEN, FakeClock
 
 from .hall import HEAD_1, HEAD_2, PASSWORD, SUPERVISOR
@@ -33,6 +36,11 @@ def api(hall_dir):
         client.bearer = bearer  # type: ignore[attr-defined]
         client.clock = clock  # type: ignore[attr-defined]
         yield client
+
+
+def _supervisor_device(svc) -> str:
+    """A supervisor PC's token (the API's report routes take device tokens)."""
+    return admin.add_device(svc, DeviceCreate(name="supervisor-pc", role=Role.SUPERVISOR), by="test").token
 
 
 def _case(cases: list[dict], rule: str, staff: str) -> dict:
@@ -89,6 +97,12 @@ def test_each_warning_goes_through_assign_explain_close_and_one_is_sent_back(api
         assert step(sup, case, "close").status_code == 200
     final = api.get(f"/api/v1/warnings?day={DAY}", headers=sup).json()
     assert len(final) == len(every) and {c["state"] for c in final} == {"closed"}
+    device = {"Authorization": f"Bearer {_supervisor_device(svc)}"}
+    report = api.get(f"/api/v1/reports/{DAY}.json", headers=device).json()  # the day report shows each disposition
+    assert {w["disposition"]["state"] for w in report["warnings"]} == {"closed"}
+    assert len(report["dispositions"]) == len(final)
+    csv = api.get(f"/api/v1/reports/{DAY}.csv", headers=device).text
+    assert csv.count("\ndisposition,") == len(final) and "已回访当事企业" in csv
 
     assert audit_cli.main(["verify", "--data-dir", str(hall_dir / "data")]) == 0
     with sqlite3.connect(hall_dir / "data" / "fairq.sqlite3") as db:  # someone "closes" a case in the table

@@ -92,3 +92,22 @@ def test_repeated_failed_logins_raise_their_warning_during_the_day(hall_dir):
         assert case.staff_id == "O3" and case.live
     finally:
         svc.store.engine.dispose()
+
+
+def test_a_long_wait_raises_its_warning_when_the_ticket_is_called(hall_dir):
+    svc = open_hall(hall_dir)
+    try:
+        svc.clock.now += timedelta(days=3)
+        svc.run(lambda h: h.open_day())
+        for n in range(1, 7):
+            svc.run(lambda h, n=n: h.logout(n))
+        ticket, _ = svc.run(lambda h: h.issue_ticket(category="B"))
+        svc.clock.now += timedelta(minutes=61)  # beyond long_wait_min (60)
+        svc.run(lambda h: h.login(1, "O1"))
+        svc.run(lambda h: h.next(1))
+        (case,) = CaseStore(svc.store).cases(days=["2026-11-30"])
+        assert case.rule == rules.LONG_WAIT and case.live and json.loads(case.tickets) == [ticket.label]
+        assert json.loads(case.data)["wait_s"] >= 61 * 60
+        assert dispositions.record_day(svc, "2026-11-30").new == []  # the close-time rule finds the same case
+    finally:
+        svc.store.engine.dispose()
