@@ -7,7 +7,7 @@ from typing import Any
 
 from dispatcher.auth import hash_pin, new_token, token_hash
 from dispatcher.config_diff import HALL_FIELDS, Change, HallNow, HallShape, Plan, plan
-from dispatcher.core import Category, CounterSpec, Hall, NotFound
+from dispatcher.core import Category, Conflict, CounterSpec, Hall, NotFound
 from dispatcher.service import HallService, stored_hall_config
 from dispatcher.settings import HallConfig
 from dispatcher.store import ConfigWrite, codec
@@ -21,6 +21,7 @@ from protocol.events import (
     AdminCounterRemoved,
     AdminDayClose,
     AdminDayOpen,
+    AdminDayReopen,
     AdminDevice,
     AdminDeviceRevoked,
     AdminOfficer,
@@ -195,6 +196,18 @@ def open_day(svc: HallService, *, by: str) -> DayView:
 
 def close_day(svc: HallService, *, by: str) -> DayView:
     svc.close_day(audit=[AdminDayClose(by=by)])
+    return _day_view(svc)
+
+
+def reopen_day(svc: HallService, *, day: str, reason: str, by: str) -> DayView:
+    """Reopen today's day closed by mistake: an override in the log; draws go on under a fresh committed seed."""
+    reason = reason.strip()
+    if not reason:
+        raise Invalid("reason_required", "Reopening a day needs a reason: it is an override in the day's log.")
+    if not svc.within_hours():
+        hours = f"{svc.config.open_at}–{svc.config.close_at}"
+        raise Conflict("reopen_outside_hours", f"It is outside business hours ({hours}): the day cannot be reopened.")
+    svc.run(lambda hall: hall.reopen_day(day), audit=[AdminDayReopen(by=by, day=day, reason=reason)])
     return _day_view(svc)
 
 

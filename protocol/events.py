@@ -73,6 +73,7 @@ class EventKind(StrEnum):
     ADMIN_DEVICE_REVOKED = "admin.device_revoked"
     ADMIN_DAY_OPEN = "admin.day_open"
     ADMIN_DAY_CLOSE = "admin.day_close"
+    ADMIN_DAY_REOPEN = "admin.day_reopen"
     ADMIN_FORCE_LOGOUT = "admin.force_logout"
     ADMIN_DEPARTMENT = "admin.department"
     ADMIN_DEPARTMENT_MEMBER = "admin.department_member"
@@ -178,6 +179,7 @@ class DayOpening(Wire):
 
     k: int
     rule: str = "mixed"  # the dispatch rule of the day; a day opened before it was recorded used the mixed rule
+    window_s: float | None = None  # category-v2: tickets are drawn among block-mates issued this soon after the head
     ageing_s: float | None = None  # the priority ageing limit, if any
     categories: list[OpeningCategory]
     counters: list[OpeningCounter]
@@ -198,6 +200,7 @@ class DayOpened(Payload):
     day: str
     commitment: str
     hall: DayOpening
+    reopened: bool = False  # an admin reopened the day closed by mistake: a fresh seed, committed now
 
 
 class DayClosed(Payload):
@@ -500,6 +503,13 @@ class AdminDayClose(Payload):
     by: str
 
 
+class AdminDayReopen(Payload):
+    KIND = EventKind.ADMIN_DAY_REOPEN
+    by: str
+    day: str
+    reason: str
+
+
 class AdminForceLogout(Payload):
     KIND = EventKind.ADMIN_FORCE_LOGOUT
     counter: int
@@ -675,6 +685,7 @@ TypedEvent = Annotated[
     | EventOf[Literal[EventKind.ADMIN_DEVICE_REVOKED], AdminDeviceRevoked]
     | EventOf[Literal[EventKind.ADMIN_DAY_OPEN], AdminDayOpen]
     | EventOf[Literal[EventKind.ADMIN_DAY_CLOSE], AdminDayClose]
+    | EventOf[Literal[EventKind.ADMIN_DAY_REOPEN], AdminDayReopen]
     | EventOf[Literal[EventKind.ADMIN_FORCE_LOGOUT], AdminForceLogout]
     | EventOf[Literal[EventKind.ADMIN_DEPARTMENT], AdminDepartment]
     | EventOf[Literal[EventKind.ADMIN_DEPARTMENT_MEMBER], AdminDepartmentMember]

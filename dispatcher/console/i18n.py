@@ -130,6 +130,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "close_day": ("结束营业日", "Close the day"),
     "day_open": ("营业中", "open"),
     "day_closed": ("已结束", "closed"),
+    "reopen_day": ("重新开启营业日", "Reopen the day"),
+    "reopen_hint": (
+        "今日营业日误结束时可重新开启：须填写原因，作为管理员干预记入当日日志和日报；之后的分派使用新的已承诺种子。",
+        "Reopen today's day if it was closed by mistake: the reason is required and goes into the day's log and "
+        "report as an override; draws go on under a fresh committed seed.",
+    ),
+    # a refused reopening: Chinese words for the hall's reason; English shows the hall's own message
+    "refused_reason_required": ("重新开启营业日须填写原因：这是记入当日日志的管理员干预。", "{message}"),
+    "refused_reopen_outside_hours": ("现在不在营业时间内，营业日不能重新开启。", "{message}"),
+    "refused_reopen_not_today": ("只能重新开启今日的营业日：页面上的营业日已不是今日，请刷新。", "{message}"),
+    "refused_reopen_no_day": ("今日营业日尚未开始：请开始营业日，而不是重新开启。", "{message}"),
+    "refused_reopen_day_open": ("营业日仍在营业中：只有已结束的营业日才能重新开启。", "{message}"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "minutes": ("分", "min"),

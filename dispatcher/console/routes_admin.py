@@ -17,6 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from dispatcher import admin
+from dispatcher.core import DomainError
 from dispatcher.service import HallService
 from dispatcher.tls import pin_of
 from protocol import OfficerRole, Role
@@ -26,7 +27,7 @@ from protocol.models import CategoryConfig, CounterConfig, DeviceCreate, DeviceT
 from . import accounts
 from .accounts import Viewer
 from .errors import attempt
-from .i18n import translator
+from .i18n import TEXT, translator
 from .pages import language, render
 from .security import admin_only, checked_form, service
 
@@ -245,8 +246,19 @@ async def categories(
 def _day_page(request: Request, viewer: Viewer, svc: HallService, **context) -> Response:
     return render(
         request, "admin_day.html", viewer=viewer, title=translator(language(request))("day"),
-        day=svc.hall.day, **context,
+        day=svc.hall.day, today=svc.hall.local_date(), **context,
     )  # fmt: skip
+
+
+def _reopen(svc: HallService, form: dict[str, str], *, by: str, t: Callable[..., str]) -> object:
+    """Reopen the day the page showed; a refusal is said in the page's language when the console knows its words."""
+    try:
+        return admin.reopen_day(svc, day=form.get("day", ""), reason=form.get("reason", ""), by=by)
+    except DomainError as err:
+        key = f"refused_{err.code}"
+        if key in TEXT:
+            raise type(err)(err.code, t(key, message=err.message)) from err
+        raise
 
 
 @router.get("/day", include_in_schema=False)
@@ -257,10 +269,15 @@ def day_page(request: Request, viewer: Viewer = Depends(admin_only), svc: HallSe
 @router.post("/day", include_in_schema=False)
 async def day(request: Request, viewer: Viewer = Depends(admin_only), svc: HallService = Depends(service)) -> Response:
     by = viewer.staff_id
+    t = translator(language(request))
     result = await _handle(
         request,
         viewer,
-        {"open": lambda f: admin.open_day(svc, by=by), "close": lambda f: admin.close_day(svc, by=by)},
+        {
+            "open": lambda f: admin.open_day(svc, by=by),
+            "close": lambda f: admin.close_day(svc, by=by),
+            "reopen": lambda f: _reopen(svc, f, by=by, t=t),
+        },
     )
     result.pop("result", None)
     return _day_page(request, viewer, svc, **result)

@@ -95,6 +95,32 @@ def _verification(report: dict[str, Any]) -> str:
         + f"<tr><th>公开种子 seed</th><td><code>{escape(seed)}</code></td></tr>"
         + f"<tr><th>当日日志链尾哈希 head</th><td><code>{escape(report['head'])}</code></td></tr>"
         + "</table>"
+        + _segments(report.get("segments") or [])
+    )
+
+
+def _how(segment: dict[str, Any]) -> str:
+    if not segment["reopened"]:
+        return "开日 opened"
+    return f"重新开启 reopened by {segment['by'] or '?'}：{segment['reason'] or ''}"
+
+
+def _segments(segments: list[dict[str, Any]]) -> str:
+    """A day reopened after a mistaken close: each stretch with its own commitment and seed."""
+    if len(segments) < 2:
+        return ""
+    rows = "".join(
+        f"<tr><td>{n}</td><td>{escape(s['opened_at'])}–{escape(s['closed_at'] or '…')}</td>"
+        f"<td>{escape(_how(s))}</td><td><code>{escape(s['commitment'] or '—')}</code></td>"
+        f"<td><code>{escape(s['seed'] or '—')}</code></td></tr>"
+        for n, s in enumerate(segments, start=1)
+    )
+    return (
+        "<h3>误结束后重新开启 Reopened after a mistaken close</h3>"
+        "<p>每一段使用各自的种子：开启时公布承诺，结束时公开种子。 Each stretch has its own seed.</p>"
+        "<table><tr><th>段</th><th>时间</th><th>原因</th><th>承诺 commitment</th><th>种子 seed</th></tr>"
+        + rows
+        + "</table>"
     )
 
 
