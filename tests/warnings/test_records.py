@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from dispatcher import dispositions
+from dispatcher import admin, dispositions
 from dispatcher.integrity import Thresholds
 from dispatcher.integrity import cases as rules
 from dispatcher.sessions import BadCredentials
 from dispatcher.store.cases import CaseStore
+from tests.integrity.helpers import service_day
 
 from .hall import open_hall
 
@@ -109,5 +110,34 @@ def test_a_long_wait_raises_its_warning_when_the_ticket_is_called(hall_dir):
         assert case.rule == rules.LONG_WAIT and case.live and json.loads(case.tickets) == [ticket.label]
         assert json.loads(case.data)["wait_s"] >= 61 * 60
         assert dispositions.record_day(svc, "2026-11-30").new == []  # the close-time rule finds the same case
+    finally:
+        svc.store.engine.dispose()
+
+
+def test_a_day_closed_reopened_and_closed_again_keeps_one_case_per_warning(tmp_path):
+    svc, clock = service_day(tmp_path, close=False)
+    try:
+        day = svc.hall.day.day
+        clock.advance(60)
+        admin.close_day(svc, by="admin-1")
+        first = {c.id for c in CaseStore(svc.store).cases(days=[day])}
+        clock.advance(300)
+        admin.reopen_day(svc, day=day, reason="误点结束营业", by="admin-1")
+        svc.run(lambda h: h.login(7, "1001"))
+        svc.run(lambda h: h.issue_ticket(category="C"))
+        if svc.hall.current_ticket(7) is None:
+            svc.run(lambda h: h.next(7))
+        ticket = svc.hall.current_ticket(7)
+        svc.run(lambda h: h.start(7))
+        svc.run(lambda h: h.complete(7))
+        svc.run(lambda h: h.rate(7, ticket.id, "unsatisfied"))
+        clock.advance(60)
+        admin.close_day(svc, by="admin-1")
+        cases = CaseStore(svc.store).cases(days=[day])
+        assert first < {c.id for c in cases} and len({c.id for c in cases}) == len(cases)
+        new = [c.rule for c in cases if c.id not in first]
+        assert new.count(rules.LOW_RATING) == 1 and "admin_override" in new  # the reopening is an override
+        assert len(CaseStore(svc.store).case_events([rules.RUN])) >= 1
+        assert dispositions.verify_cases(svc) == []
     finally:
         svc.store.engine.dispose()
