@@ -381,6 +381,8 @@ def set_department(svc: HallService, code: str, name: str, head: str | None, *, 
 
 
 def set_member(svc: HallService, staff_id: str, department: str, *, by: str) -> None:
+    if not department.strip():
+        raise Invalid("department_required", "Choose the department the officer belongs to.")
     if svc.store.officer(staff_id) is None:
         raise NotFound("officer_not_found", f"No officer {staff_id}.")
     if cases_of(svc).department(department) is None:

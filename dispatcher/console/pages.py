@@ -41,6 +41,7 @@ NAV: list[NavItem] = [
     NavItem("/admin/counters", "counters", admin=True),
     NavItem("/admin/categories", "categories", admin=True),
     NavItem("/admin/day", "day", admin=True),
+    NavItem("/admin/departments", "departments", admin=True),
 ]
 
 
