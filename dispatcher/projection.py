@@ -24,7 +24,7 @@ _COUNTER = frozenset({"counter", "staff_id"})
 # Per event kind, the top-level data keys the public view keeps ("ticket" is cut to its public fields).
 PUBLIC_EVENT_KEYS: dict[str, frozenset[str]] = {
     "day.opened": frozenset({"day", "commitment", "hall"}),
-    "day.closed": frozenset({"day", "commitment", "seed"}),
+    "day.closed": frozenset({"day", "commitment", "seed", "expired"}),
     "hall.notice": frozenset({"text"}),
     "ticket.issued": frozenset({"ticket"}),
     "ticket.reprinted": frozenset({"ticket"}),

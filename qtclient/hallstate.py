@@ -88,6 +88,10 @@ class HallState:
             }
             for cat in self.categories.values():
                 cat.update(waiting=0, oldest_wait_s=None)
+            ended = {i for ids in (data.get("expired") or {}).values() for i in ids}
+            for counter in self.counters.values():  # a ticket called but not yet served ends with the day
+                if (counter.get("ticket") or {}).get("id") in ended:
+                    counter.update(state="idle", ticket=None)
         elif kind == "hall.notice":
             self.notice = data.get("text", "")
         if kind in ("ticket.called", "ticket.recalled") and data.get("call"):

@@ -9,7 +9,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dispatcher.core import DomainError
-from dispatcher.service import NotLeader
+from dispatcher.service import CommitFailed, NotLeader
 
 
 class ApiError(Exception):
@@ -58,6 +58,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotLeader)
     async def _standby(_: Request, exc: NotLeader) -> JSONResponse:
         return error_response(503, "standby", STANDBY_MESSAGE, {"Retry-After": "1"})
+
+    @app.exception_handler(CommitFailed)
+    async def _batch(_: Request, exc: CommitFailed) -> JSONResponse:
+        return error_response(503, "commit_failed", str(exc), {"Retry-After": "1"})
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)

@@ -38,6 +38,14 @@ def ticket_to_row(hall_id: str, t: Ticket) -> TicketRow:
     return row
 
 
+def ticket_values(hall_id: str, t: Ticket) -> dict[str, Any]:
+    """A ticket's columns, for a bulk write."""
+    values: dict[str, Any] = {f: getattr(t, f) for f in TICKET_FIELDS}
+    values.update({f: getattr(t, f) for f in TICKET_TIMES})
+    values.update(hall_id=hall_id, state=str(t.state))
+    return values
+
+
 def row_to_ticket(row: TicketRow) -> Ticket:
     values = {f: getattr(row, f) for f in TICKET_FIELDS}
     values.update({f: utc(getattr(row, f)) for f in TICKET_TIMES})

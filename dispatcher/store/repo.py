@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
@@ -30,6 +32,16 @@ from .tables import (
     SettingRow,
     TicketRow,
 )
+
+
+@dataclass
+class Write:
+    """One command's share of a transaction: its changes, the audit events before them, extra rows, configuration."""
+
+    changes: Changes
+    extra: list[CoreEvent] = field(default_factory=list)
+    rows: list[Any] = field(default_factory=list)
+    config: ConfigWrite | None = None
 
 
 @dataclass
@@ -207,42 +219,70 @@ class Store:
         rows: Iterable[Any] = (),
         config: ConfigWrite | None = None,
     ) -> list[Event]:
-        """Write one command's changes and events in one transaction; return the events with their seq.
+        """Write one command's changes and events in one transaction; return the events with their seq."""
+        return self.write_batch([Write(changes, list(extra or []), list(rows), config)])[0]
+
+    def write_batch(self, writes: list[Write]) -> list[list[Event]]:
+        """Write several commands' changes in one transaction (one fsync), in order; each one's events with seq.
 
         If another writer (the admin CLI) appended events meanwhile, re-chain after them and retry.
         """
-        rows = list(rows)
-        events = [*(extra or []), *changes.events]  # an audit event (the cause) before the command's effects
         for attempt in range(3):
             try:
-                return self._write_once(changes, events, rows, config)
+                return self._write_once(writes)
             except IntegrityError:
                 if attempt == 2:
                     raise
                 self.refresh_tail()
         raise AssertionError("unreachable")
 
-    def _write_once(
-        self, changes: Changes, core_events: list[CoreEvent], rows: list[Any], config: ConfigWrite | None = None
-    ) -> list[Event]:
+    def _write_once(self, writes: list[Write]) -> list[list[Event]]:
+        tickets: dict[int, Ticket] = {}
+        counters: dict[int, Counter] = {}
+        day: Day | None = None
+        for w in writes:
+            tickets.update(w.changes.tickets)
+            counters.update(w.changes.counters)
+            day = w.changes.day or day
         with self.write_session() as s:
-            if config:
-                self._write_config(s, config)
-            for ticket in changes.tickets.values():
-                s.merge(codec.ticket_to_row(self.hall_id, ticket))
-            for counter in changes.counters.values():
+            for w in writes:
+                if w.config:
+                    self._write_config(s, w.config)
+            self._write_tickets(s, tickets.values())
+            for counter in counters.values():
                 self._write_counter_state(s, counter)
-            if changes.day:
-                s.merge(codec.day_to_row(self.hall_id, changes.day, self.sealer))
-            for draw in changes.draws:
-                s.merge(codec.draw_to_row(self.hall_id, draw))
-            for row in rows:
-                s.merge(row)
-            events, event_rows, last_seq, last_hash = self._chain(core_events)
+            if day:
+                s.merge(codec.day_to_row(self.hall_id, day, self.sealer))
+            for w in writes:
+                for draw in w.changes.draws:
+                    s.merge(codec.draw_to_row(self.hall_id, draw))
+                for row in w.rows:
+                    s.merge(row)
+            seq, prev = self.last_seq, self.last_hash
+            events: list[list[Event]] = []
+            event_rows: list[EventRow] = []
+            for w in writes:  # an audit event (the cause) before the command's effects
+                mine, rows, seq, prev = self._chain([*w.extra, *w.changes.events], seq, prev)
+                events.append(mine)
+                event_rows += rows
             s.add_all(event_rows)
             s.commit()
-        self.last_seq, self.last_hash = last_seq, last_hash
+        self.last_seq, self.last_hash = seq, prev
         return events
+
+    def _write_tickets(self, s: Session, tickets: Iterable[Ticket]) -> None:
+        """All changed tickets in one statement (an upsert): closing a big day writes thousands at once."""
+        values = [codec.ticket_values(self.hall_id, t) for t in tickets]
+        if not values:
+            return
+        table = TicketRow.__table__
+        insert = sqlite_insert if self.engine.dialect.name == "sqlite" else pg_insert
+        stmt = insert(table)
+        keys = {c.name for c in table.primary_key.columns}
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(keys), set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
+        )
+        s.execute(stmt, values)
 
     def _write_config(self, s: Session, config: ConfigWrite) -> None:
         """Configuration columns only: a counter's live state (officer, ticket) is the dispatcher's."""
@@ -286,8 +326,7 @@ class Store:
         row.since = counter.since
         s.add(row)
 
-    def _chain(self, core_events: list[CoreEvent]) -> tuple[list[Event], list[EventRow], int, str]:
-        seq, prev = self.last_seq, self.last_hash
+    def _chain(self, core_events: list[CoreEvent], seq: int, prev: str) -> tuple[list[Event], list[EventRow], int, str]:
         events, rows = [], []
         for e in core_events:
             seq += 1

@@ -22,7 +22,7 @@ DEVICE_NAMES = ("kiosk-1", "kiosk-2", "pc-1", "pc-2", "screen-1", "sup-1", "boss
 # the data keys each event kind may keep. Kinds mapped to an empty set carry no data at all.
 PUBLIC = {
     "day.opened": {"day", "commitment", "hall"},
-    "day.closed": {"day", "commitment", "seed"},
+    "day.closed": {"day", "commitment", "seed", "expired"},
     "hall.notice": {"text"},
     "ticket.issued": {"ticket"},
     "ticket.reprinted": {"ticket"},
