@@ -60,6 +60,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+_OURS = "_fairq_handler"  # marks the handlers configure_logging added, so others (a test's capture) stay
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -80,10 +81,11 @@ def configure_logging(
             logging.handlers.RotatingFileHandler(file, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
         )
     root = logging.getLogger()
-    for old in list(root.handlers):
+    for old in [h for h in root.handlers if getattr(h, _OURS, False)]:  # a second call replaces only ours
         root.removeHandler(old)
         old.close()
     for handler in handlers:
+        setattr(handler, _OURS, True)
         handler.addFilter(RedactFilter())
         handler.setFormatter(formatter)
         root.addHandler(handler)

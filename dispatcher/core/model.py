@@ -109,7 +109,7 @@ class Day:
     """A business day: its seed (secret until close), commitment and counters for numbering."""
 
     day: str
-    seed: bytes
+    seed: bytes = field(repr=False)  # secret until close: never in a log line or a traceback
     commitment: str
     is_open: bool = True
     draws: int = 0

@@ -4,6 +4,7 @@ import pytest
 
 ROLES = ["none", "kiosk", "counter", "display", "supervisor", "admin", "officer", "officer_elsewhere"]
 EVERYONE = set(ROLES) - {"none"}
+DT = "220120260000012346"  # an export declaration: category B requires one
 
 # (method, path, json body, roles that may call it)
 ENDPOINTS = [
@@ -19,8 +20,9 @@ ENDPOINTS = [
     *[("POST", f"/counters/1/{a}", None, {"officer"}) for a in ("next", "recall", "start", "no-show", "pause")],
     ("POST", "/counters/1/resume", None, {"officer"}),
     ("POST", "/counters/1/complete", {"outcome": "ok"}, {"officer"}),
-    ("POST", "/counters/1/transfer", {"category": "B", "reason": "x"}, {"officer"}),
+    ("POST", "/counters/1/transfer", {"category": "B", "reason": "x", "declaration_no": DT}, {"officer"}),
     ("POST", "/counters/1/arrived-late", {"ticket_id": 1}, {"officer"}),
+    ("POST", "/counters/1/pin", {"pin": "123456", "new_pin": "246802"}, {"officer"}),
     ("POST", "/counters/1/rate", {"ticket_id": 1, "rating": "satisfied"}, {"officer", "counter"}),
     ("GET", "/counters/1/stats", None, {"officer", "supervisor", "admin"}),
     ("POST", "/counters/1/logout", None, {"officer", "admin"}),

@@ -141,3 +141,17 @@ def test_a_redact_filter_on_a_handler_catches_what_other_loggers_send(tmp_path):
         logger.removeHandler(handler)
         handler.close()
     assert (tmp_path / "h.log").read_text(encoding="utf-8").strip() == "GET /x?token=[redacted]"
+
+
+def test_configuring_twice_replaces_only_our_own_handlers(tmp_path, caplog):
+    """An in-process serve (tests, the demo) must not take away handlers someone else put on the root."""
+    configure_logging(file=tmp_path / "a.log")
+    try:
+        configure_logging(file=tmp_path / "b.log")
+        ours = [h for h in logging.getLogger().handlers if getattr(h, "_fairq_handler", False)]
+        assert len(ours) == 2  # stderr and b.log: the first call's pair is gone
+        assert caplog.handler in logging.getLogger().handlers
+        logging.getLogger("fairq.test").warning("still captured")
+        assert "still captured" in caplog.text
+    finally:
+        configure_logging()

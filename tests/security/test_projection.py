@@ -14,6 +14,9 @@ import pytest
 from websockets.sync.client import connect
 
 D1, D2, D3 = "220120241000012345", "220120241000054321", "220120261000012345"
+D4 = "220120251000067890"  # no-show, re-ticketed, no-show again, arrived late, served at counter 1
+CONSOLE_PASSWORD = "correct horse battery"
+DT = "220120260000012346"  # the export declaration counter 2's transfer to B gives
 E1, E2, E3 = "3101000001", "3301960001", "4403960ABC"
 PRIVATE_TICKET = ("declaration_no", "enterprise_code", "kiosk", "outcome", "rating")
 DEVICE_NAMES = ("kiosk-1", "kiosk-2", "pc-1", "pc-2", "screen-1", "sup-1", "boss")
@@ -106,11 +109,24 @@ def day(tmp_path_factory):
     ok(pc1.post("/counters/1/rate", json={"ticket_id": first["id"], "rating": "unsatisfied"}))
     second = ok(officer2.post("/counters/2/next"))["ticket"]
     assert second["declaration_no"] == D2
-    transfer = {"category": "B", "reason": "出口单据 wrong desk", "declaration_no": "220120260000012346"}
+    transfer = {"category": "B", "reason": "出口单据 wrong desk", "declaration_no": DT}
     ok(officer2.post("/counters/2/transfer", json=transfer))  # B needs an export declaration
     ok(kiosk2.post(f"/tickets/{c_ticket['id']}/cancel", json={"reason": "printer jam"}))
     ok(boss.put("/admin/notice", json={"text": "欢迎"}))
     ok(boss.post("/admin/devices", json={"name": "spare-screen", "role": "display"}))
+    late = {"category": "A", "declaration_no": D4, "enterprise_code": E1}
+    ok(kiosk1.post("/tickets", json=late))
+    assert ok(officer1.post("/counters/1/next"))["ticket"]["declaration_no"] == D4
+    ok(officer1.post("/counters/1/no-show"))
+    again = ok(kiosk1.post("/tickets", json=late))  # a re-ticket: linked to the no-show in the log
+    assert ok(officer1.post("/counters/1/next"))["ticket"]["id"] == again["id"]
+    ok(officer1.post("/counters/1/no-show"))
+    ok(officer1.post("/counters/1/arrived-late", json={"ticket_id": again["id"]}))
+    assert ok(officer1.post("/counters/1/next"))["ticket"]["id"] == again["id"]
+    ok(officer1.post("/counters/1/start"))
+    ok(officer1.post("/counters/1/complete", json={"outcome": "放行 released"}))
+    assert officer1.post("/counters/1/pin", json={"pin": "123456", "new_pin": "246802"}).status_code == 204
+    _console_visits(live)
     ok(kiosk1.post("/tickets", json={"category": "A", "declaration_no": D3, "enterprise_code": E1}))
     ok(officer1.post("/counters/1/next"))  # D3 is called to counter 1 and stays there
     t["officer"] = officer1.headers["Authorization"].split()[1]
@@ -119,24 +135,71 @@ def day(tmp_path_factory):
     live.stop()
 
 
+def _console_visits(live) -> None:
+    """A supervisor's console: a password set, a failed and a good login, a report read, a logout."""
+    import re
+
+    import httpx
+
+    from dispatcher.console import accounts
+
+    live.add_officer("S900", "李主管", "123456", role="supervisor")
+    accounts.set_password(live.svc, "S900", CONSOLE_PASSWORD, by="test")
+    with httpx.Client(base_url=live.url, timeout=30) as web:
+
+        def csrf(path: str) -> str:
+            return re.search(r'name="csrf" value="([^"]+)"', web.get(path).text).group(1)
+
+        def log_in(password: str) -> httpx.Response:
+            form = {"csrf": csrf("/console/login"), "staff_id": "S900", "password": password, "next": "/console/hall"}
+            return web.post("/console/login", data=form)
+
+        assert log_in("not the password").status_code != 303
+        assert log_in(CONSOLE_PASSWORD).status_code == 303
+        assert web.get(f"/console/reports/{live.svc.hall.day.day}/report.json").status_code == 200
+        assert web.post("/console/logout", data={"csrf": csrf("/console/hall")}).status_code == 303
+
+
 # What each role must never see anywhere in what it reads (strings), beyond the field rules.
 HIDDEN = {
     "display": [
         D1,
         D2,
         D3,
+        D4,
+        DT,
         E1,
         E2,
         E3,
+        "S900",
+        "李主管",
         *(n for n in DEVICE_NAMES if n != "screen-1"),
         "wrong desk",
         "printer jam",
         "released",
         "roll low",
     ],
-    "kiosk": [D1, D2, D3, E1, E2, E3, "kiosk-1", "pc-1", "pc-2", "sup-1", "boss", "wrong desk", "released"],
-    "counter": [D1, D3, E1, E3, "pc-1", "sup-1", "boss", "released", "roll low", "printer jam"],
-    "officer": [D2, E2, E3, "kiosk-2", "pc-2", "sup-1", "boss", "wrong desk", "printer jam", "roll low"],
+    "kiosk": [
+        D1,
+        D2,
+        D3,
+        D4,
+        DT,
+        E1,
+        E2,
+        E3,
+        "S900",
+        "李主管",
+        "kiosk-1",
+        "pc-1",
+        "pc-2",
+        "sup-1",
+        "boss",
+        "wrong desk",
+        "released",
+    ],
+    "counter": [D1, D3, D4, E1, E3, "S900", "pc-1", "sup-1", "boss", "released", "roll low", "printer jam"],
+    "officer": [D2, DT, E2, E3, "S900", "kiosk-2", "pc-2", "sup-1", "boss", "wrong desk", "printer jam", "roll low"],
 }
 OWN_COUNTER = {"counter": 2, "officer": 1}
 
@@ -210,7 +273,7 @@ def _counter_of_event(root: Any, path: str) -> int | None:
 def test_staff_read_everything(day):
     for role in ("supervisor", "admin"):
         text = json.dumps(reads(day, role), ensure_ascii=False)
-        for secret in (D1, D2, D3, E1, E2, E3, "kiosk-1", "wrong desk", "roll low"):
+        for secret in (D1, D2, D3, D4, DT, E1, E2, E3, "S900", "kiosk-1", "wrong desk", "roll low"):
             assert secret in text, (role, secret)
 
 
@@ -223,6 +286,10 @@ def test_role_by_event_kind_by_field(day, role):
     kinds = {e["kind"] for e in full}
     assert kinds <= set(PUBLIC), f"event kinds without a rule in this test: {kinds - set(PUBLIC)}"
     assert {"admin.officer", "officer.login_failed", "device.printer", "ticket.declaration_conflict"} <= kinds
+    console = {"console.login", "console.login_failed", "console.logout", "console.report_viewed"}
+    assert console | {"officer.pin_changed", "admin.officer_password"} <= kinds
+    assert any(e["kind"] == "ticket.issued" and e["data"].get("reticket_of") for e in full)
+    assert any(e["kind"] == "ticket.returned" and e["data"].get("why") == "arrived_late" for e in full)
     own = OWN_COUNTER.get(role)
     for mine, theirs in zip(cut, full, strict=True):
         assert (mine["kind"], mine["at"]) == (theirs["kind"], theirs["at"])
