@@ -121,6 +121,35 @@ def day_to_row(hall_id: str, d: Day, sealer: SeedSealer) -> DayRow:
     )
 
 
+def day_values(hall_id: str, d: Day, seed: str) -> dict[str, Any]:
+    """A day's columns for a bulk write, with its stored seed (sealed while open) already made."""
+    return {
+        "hall_id": hall_id,
+        "day": d.day,
+        "seed": seed,
+        "commitment": d.commitment,
+        "is_open": d.is_open,
+        "draws": d.draws,
+        "label_seq": json.dumps(d.label_seq, sort_keys=True),
+        "opened_at": d.opened_at,
+        "closed_at": d.closed_at,
+    }
+
+
+def draw_values(hall_id: str, d: Draw) -> dict[str, Any]:
+    """A draw's columns for a bulk write."""
+    return {
+        "hall_id": hall_id,
+        "day": d.day,
+        "draw_no": d.draw_no,
+        "at": d.at,
+        "ticket_candidates": json.dumps(list(d.ticket_candidates)),
+        "counter_candidates": json.dumps(list(d.counter_candidates)),
+        "ticket_id": d.ticket_id,
+        "counter": d.counter,
+    }
+
+
 def draw_to_row(hall_id: str, d: Draw) -> DrawRow:
     return DrawRow(
         hall_id=hall_id,
