@@ -10,7 +10,10 @@ import time
 import httpx
 import websockets
 
-from .common import Dispatcher, emit, percentile
+from dispatcher.stats import percentile
+from protocol.events import EventKind
+
+from .common import Dispatcher, emit
 
 
 async def display(url: str, token: str, seen: dict[int, list[float]], ready: asyncio.Event, expected: int) -> None:
@@ -19,7 +22,7 @@ async def display(url: str, token: str, seen: dict[int, list[float]], ready: asy
         got = 0
         while got < expected:
             message = json.loads(await ws.recv())
-            if message.get("type") == "event" and message["event"]["kind"] == "ticket.called":
+            if message.get("type") == "event" and message["event"]["kind"] == EventKind.TICKET_CALLED:
                 seen.setdefault(message["event"]["data"]["ticket"]["id"], []).append(time.perf_counter())
                 got += 1
 

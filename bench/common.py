@@ -95,11 +95,3 @@ class Dispatcher:
             body = {"staff_id": staff, "name": f"关员{counter}", "pin": "123456"}
             c.post("/admin/officers", json=body).raise_for_status()
         return login(self.process, self.device("counter", f"bench-pc-{counter}", counter=counter), counter, staff)
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return ordered[index]

@@ -9,7 +9,9 @@ import time
 
 import httpx
 
-from .common import Dispatcher, emit, percentile
+from dispatcher.stats import percentile
+
+from .common import Dispatcher, emit
 
 
 def run(kiosks: int, per_kiosk: int, database_url: str | None) -> dict:

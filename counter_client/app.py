@@ -13,10 +13,8 @@ from PySide6.QtWidgets import QApplication
 
 from qtclient import DISCOVER, DeviceConfig, DispatcherLink
 from qtclient.appargs import AppParser, add_common_options, load_app_config
-from qtclient.discovery import browser_for
-from qtclient.enrol import EnrolmentView
+from qtclient.bootstrap import enrolment_view, link_for, qt_application
 from qtclient.i18n import Translator
-from qtclient.theme import apply_theme
 
 from .controller import CounterController
 from .devices import CounterDevices, DeviceLine
@@ -78,9 +76,7 @@ class CounterApp:
     def stop(self) -> None:
         """Stop the link and the devices, and take this app's catalogs out of the QApplication."""
         self.controller.stop()
-        qapp = QApplication.instance()
-        for catalog in getattr(self.translator, "_installed", []):  # Translator has no public uninstall
-            qapp.removeTranslator(catalog)
+        self.translator.uninstall()
 
 
 def device_line(config: DeviceConfig) -> DeviceLine | None:
@@ -107,11 +103,7 @@ def build(
     """Make the counter client from its configuration (a QApplication must exist); `.start()` runs it."""
     translator = Translator(["qtclient", "counter_client"])
     window = CounterWindow()
-    discovery = None
-    url = None if config.discover else config.url
-    if url is None:
-        discovery = browser_for(config, interfaces=interfaces)
-    link = DispatcherLink(url, config.token, discovery=discovery, tls_pin=config.get("tls_pin"), **(link_options or {}))
+    link = link_for(config, interfaces=interfaces, **(link_options or {}))
     session = CounterSession(link, parent=link)
     devices = None
     line = device_line(config)
@@ -122,36 +114,27 @@ def build(
     controller = CounterController(session=session, window=window, translator=translator, devices=devices)
     app = CounterApp(config, window, link, session, controller, translator, devices)
     if not config.enrolled:
-        enrol = EnrolmentView(url=config.url, role="counter", tls_pin=config.get("tls_pin"))
-        if discovery is not None:
-            discovery.found.connect(lambda found: setattr(enrol, "discovered_url", found))
-            discovery.start()
 
-        def enrolled(new_url: str, token: str, device: dict[str, Any]) -> None:
-            config.update(url=new_url, token=token, **enrol.pinning())
-            config.save()
-            link.set_tls_pin(enrol.tls_pin)
-            if new_url != DISCOVER:
-                link.set_url(new_url)
-            link.set_token(token)
+        def enrolled(done: DeviceConfig) -> None:
+            link.set_tls_pin(done.get("tls_pin"))  # the pin the enrolment screen checked, from the first request on
+            if done.url != DISCOVER:
+                link.set_url(done.url)
+            link.set_token(done.token)
             window.show_login()
             controller.start()
 
-        enrol.enrolled.connect(enrolled)
-        window.set_enrolment(enrol)
+        window.set_enrolment(enrolment_view(config, role="counter", enrolled=enrolled, discovery=link.discovery))
     return app
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the counter client until its window is closed."""
     args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
     config = load_config(args)
     scale = scale_for(str(config.get("size", "1080p")))
     if scale != 1 and not QApplication.instance():  # a smaller screen shows the same layout, smaller
         os.environ.setdefault("QT_SCALE_FACTOR", f"{scale:.4f}")
-    qapp = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_theme(qapp)
+    qapp = qt_application(args.verbose)
     app = build(config)
     width, height = LAYOUT_SIZE
     if args.windowed:

@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from protocol.events import EventKind
 from qtclient import ApiResult, DispatcherLink
 
 from .model import ENDPOINTS, allowed, newer_ticket, parse_time, pause_or_resume, seconds_between
@@ -18,16 +19,16 @@ log = logging.getLogger("fairq.counter")
 
 # Events about this counter after which its view is fetched again (another client, an admin or the day did it).
 _RESYNC_KINDS = {
-    "ticket.completed",
-    "ticket.no_show",
-    "ticket.transferred",
-    "ticket.returned",
-    "ticket.cancelled",
-    "ticket.expired",
-    "counter.logout",
-    "counter.lost",
-    "day.opened",
-    "day.closed",
+    EventKind.TICKET_COMPLETED,
+    EventKind.TICKET_NO_SHOW,
+    EventKind.TICKET_TRANSFERRED,
+    EventKind.TICKET_RETURNED,
+    EventKind.TICKET_CANCELLED,
+    EventKind.TICKET_EXPIRED,
+    EventKind.COUNTER_LOGOUT,
+    EventKind.COUNTER_LOST,
+    EventKind.DAY_OPENED,
+    EventKind.DAY_CLOSED,
 }
 
 
@@ -356,8 +357,9 @@ class CounterSession(QObject):
         kind = event.get("kind", "")
         if not (ours or kind.startswith("day.")) or self.pending is not None:
             return  # not ours, or an action in flight whose reply will say
-        if kind == "ticket.called" or (
-            kind in ("ticket.recalled", "ticket.started") and (self.ticket or {}).get("id") == ticket.get("id")
+        if kind == EventKind.TICKET_CALLED or (
+            kind in (EventKind.TICKET_RECALLED, EventKind.TICKET_STARTED)
+            and (self.ticket or {}).get("id") == ticket.get("id")
         ):
             # the draw assigned a ticket (or someone else acted on it): take it now, no round trip
             self.ticket = newer_ticket(self.ticket, ticket)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qtclient.i18n import pick
+from qtclient.i18n import LanguageAware, pick
 from qtclient.theme import COLORS, font
 
 from .model import ACTIONS, OUTCOMES, SHORTCUTS, fmt_duration, pause_or_resume
@@ -46,19 +46,7 @@ def _label(pixel_size: int, *, bold: bool = False, color: str | None = None, ali
     return label
 
 
-class Translated(QWidget):
-    """A widget that re-sets its texts when the language changes."""
-
-    def retranslate(self) -> None:  # pragma: no cover - overridden
-        pass
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-
-class LoginView(Translated):
+class LoginView(LanguageAware):
     """Staff id and PIN; the counter number comes from the device's enrolment."""
 
     loginRequested = Signal(str, str)
@@ -133,7 +121,7 @@ class LoginView(Translated):
         (self.pin_edit if self.staff_edit.text() else self.staff_edit).setFocus()
 
 
-class TicketCard(Translated):
+class TicketCard(LanguageAware):
     """The current ticket, large: label, category, declaration number, enterprise code, wait and timer."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -241,7 +229,7 @@ class TicketCard(Translated):
         self.recalls.setVisible(bool(recalls))
 
 
-class SidePanel(Translated):
+class SidePanel(LanguageAware):
     """Waiting counts of this counter's categories, and the officer's own figures for today."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -316,7 +304,7 @@ class SidePanel(Translated):
             value.setText(values[key])
 
 
-class TransferPanel(Translated):
+class TransferPanel(LanguageAware):
     """Where to send the ticket and why; the reason is required (checked before anything is sent)."""
 
     confirmed = Signal(str, str)  # category, reason
@@ -381,7 +369,7 @@ class TransferPanel(Translated):
         self.reason.setFocus()
 
 
-class PinPanel(Translated):
+class PinPanel(LanguageAware):
     """Shown after a login with a PIN under 6 digits: the current PIN and a new one, twice."""
 
     confirmed = Signal(str, str, str)  # current, new, repeated
@@ -443,7 +431,7 @@ class PinPanel(Translated):
         self.confirmed.emit(*(edit.text() for edit in self.edits))
 
 
-class ServiceView(Translated):
+class ServiceView(LanguageAware):
     """The officer's working screen: ticket, queue counts, own figures, outcome, transfer and the actions."""
 
     actionTriggered = Signal(str)  # one of model.ACTIONS (button or F-key)
@@ -537,7 +525,7 @@ class ServiceView(Translated):
         self.message.setText(text)
 
 
-class StatusBar(Translated):
+class StatusBar(LanguageAware):
     """Counter, officer, state, device lamps, clock and the language switch, across the top."""
 
     languageToggled = Signal()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
+from qtclient.i18n import LanguageAware
 from qtclient.theme import COLORS
 
 from .views import Banner, LoginView, ServiceView, StatusBar
@@ -19,7 +20,7 @@ def scale_for(size: str) -> float:
     return SIZES.get(size, LAYOUT_SIZE)[1] / LAYOUT_SIZE[1]
 
 
-class CounterWindow(QWidget):
+class CounterWindow(LanguageAware):
     """One top-level window; what it shows is decided by `CounterController` (app.py)."""
 
     languageToggled = Signal()
@@ -50,11 +51,6 @@ class CounterWindow(QWidget):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("fairq counter"))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def set_enrolment(self, view: QWidget) -> None:
         """Show the one-time enrolment screen first."""

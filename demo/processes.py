@@ -28,7 +28,7 @@ class Processes:
         self.children: dict[str, subprocess.Popen] = {}
 
     def start(self, name: str, cmd: list[str], env: dict | None = None) -> subprocess.Popen:
-        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 (kept open for the child's life)
+        log = open(self.log_dir / f"{name}.log", "ab")  # kept open for the child's life
         proc = subprocess.Popen(
             cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}, start_new_session=True
         )

@@ -13,6 +13,22 @@ from dispatcher.settings import HallConfig
 from dispatcher.store import ConfigWrite, codec
 from dispatcher.store.tables import CategoryRow, CounterRow, DeviceRow, OfficerRow, SettingRow
 from protocol import OfficerRole, Role, enterprise_problem, normalise_enterprise
+from protocol.events import (
+    AdminCategory,
+    AdminCategoryRemoved,
+    AdminConfig,
+    AdminCounter,
+    AdminCounterRemoved,
+    AdminDayClose,
+    AdminDayOpen,
+    AdminDevice,
+    AdminDeviceRevoked,
+    AdminOfficer,
+    AdminOfficerRemoved,
+    AdminSetting,
+    HallNotice,
+    Payload,
+)
 from protocol.models import (
     CategoryConfig,
     CounterConfig,
@@ -40,7 +56,7 @@ def put_category(svc: HallService, code: str, body: CategoryConfig, *, by: str) 
     row = CategoryRow(hall_id=svc.store.hall_id, **body.model_dump())
     svc.run(
         lambda hall: hall.set_category(codec.category_from_row(row)),
-        audit=[("admin.category", {"by": by, "category": body.model_dump()})],
+        audit=[AdminCategory(by=by, category=body)],
         rows=[row],
     )
     _note_revision(svc)
@@ -80,7 +96,7 @@ def put_counter(svc: HallService, number: int, body: CounterConfig, *, by: str) 
     )
     svc.run(
         lambda hall: hall.set_counter(codec.spec_from_row(row)),
-        audit=[("admin.counter", {"by": by, "counter": body.model_dump()})],
+        audit=[AdminCounter(by=by, counter=body)],
         rows=[row],
     )
     _note_revision(svc)
@@ -120,7 +136,7 @@ def add_officer(svc: HallService, body: OfficerCreate, *, by: str) -> OfficerPub
     public = _officer_public(row)
     svc.run(
         lambda hall: hall.set_officer(codec.officer_from_row(row)),
-        audit=[("admin.officer", {"by": by, "officer": public.model_dump(mode="json")})],
+        audit=[AdminOfficer(by=by, officer=public)],
         rows=[row],
     )
     return public
@@ -133,25 +149,14 @@ def remove_officer(svc: HallService, staff_id: str, *, by: str) -> OfficerPublic
     row.active = False
     svc.run(
         lambda hall: hall.remove_officer(staff_id),
-        audit=[("admin.officer_removed", {"by": by, "staff_id": staff_id})],
+        audit=[AdminOfficerRemoved(by=by, staff_id=staff_id)],
         rows=[row],
     )
     return _officer_public(row)
 
 
-def _device_public(row: DeviceRow) -> DevicePublic:
-    return DevicePublic(
-        id=row.id or 0,
-        name=row.name,
-        role=Role(row.role),
-        counter=row.counter,
-        revoked=row.revoked,
-        printer_state=row.printer_state,
-    )
-
-
 def list_devices(svc: HallService) -> list[DevicePublic]:
-    return [_device_public(r) for r in svc.store.devices()]
+    return [codec.device_public(r) for r in svc.store.devices()]
 
 
 def add_device(svc: HallService, body: DeviceCreate, *, by: str) -> DeviceToken:
@@ -172,8 +177,8 @@ def add_device(svc: HallService, body: DeviceCreate, *, by: str) -> DeviceToken:
             created_at=svc.clock(),
         )
     )
-    public = _device_public(row)
-    svc.run(lambda hall: None, audit=[("admin.device", {"by": by, "device": public.model_dump(mode="json")})])
+    public = codec.device_public(row)
+    svc.record(AdminDevice(by=by, device=public))
     return DeviceToken(device=public, token=token)
 
 
@@ -182,36 +187,33 @@ def revoke_device(svc: HallService, device_id: int, *, by: str) -> DevicePublic:
     if row is None:
         raise NotFound("device_not_found", f"No device {device_id}.")
     row.revoked = True
-    audit = [("admin.device_revoked", {"by": by, "device_id": device_id})]
+    audit = [AdminDeviceRevoked(by=by, device_id=device_id)]
     with svc.lock:  # a counter PC's officer sessions end with it, and their streams close
         sessions = svc.store.open_sessions(row.counter) if row.role == str(Role.COUNTER) and row.counter else []
         svc.sessions.end(sessions, "device_revoked", audit=audit, extra_rows=[row])
-    return _device_public(row)
+    return codec.device_public(row)
 
 
 def _day_view(svc: HallService) -> DayView:
-    day = svc.hall.day
-    return DayView(
-        day=day.day,
-        is_open=day.is_open,
-        commitment=day.commitment,
-        seed=None if day.is_open else day.seed.hex(),
-    )
+    view = svc.day_view()
+    if view is None:
+        raise Invalid("no_day", "No business day has been opened yet.")
+    return view
 
 
 def open_day(svc: HallService, *, by: str) -> DayView:
-    svc.run(lambda hall: hall.open_day(), audit=[("admin.day_open", {"by": by})])
+    svc.run(lambda hall: hall.open_day(), audit=[AdminDayOpen(by=by)])
     return _day_view(svc)
 
 
 def close_day(svc: HallService, *, by: str) -> DayView:
-    svc.close_day(audit=[("admin.day_close", {"by": by})])
+    svc.close_day(audit=[AdminDayClose(by=by)])
     return _day_view(svc)
 
 
 def set_notice(svc: HallService, text: str, *, by: str) -> NoticeUpdate:
     row = SettingRow(hall_id=svc.store.hall_id, key="notice", value=text)
-    svc.run(lambda hall: None, audit=[("hall.notice", {"by": by, "text": text})], rows=[row])
+    svc.record(HallNotice(by=by, text=text), rows=[row])
     return NoticeUpdate(text=text)
 
 
@@ -270,17 +272,14 @@ def apply_config(svc: HallService, wanted: HallConfig, *, by: str, source: str =
             svc.config_revision, svc.config_refused = p.after, [r.describe() for r in p.refused]
             return p
         write = ConfigWrite(settings={"config_revision": p.after, "config_refused": _refused_json(p)})
-        audit: list[tuple[str, dict[str, Any]]] = [
-            (
-                "admin.config",
-                {
-                    "by": by,
-                    "source": source,
-                    "revision": p.after,
-                    "previous": p.before,
-                    "changes": [c.describe() for c in p.changes],
-                    "refused": [r.describe() for r in p.refused],
-                },
+        audit: list[Payload] = [
+            AdminConfig(
+                by=by,
+                source=source,
+                revision=p.after,
+                previous=p.before,
+                changes=[c.describe() for c in p.changes],
+                refused=[r.describe() for r in p.refused],
             )
         ]
         steps = []
@@ -327,22 +326,20 @@ def _step(change: Change, by: str, write: ConfigWrite, settings: dict[str, Any])
     verb = {"add": "added", "change": "changed", "remove": "removed"}[change.action]
     if change.what == "setting":
         settings[change.key] = change.after
-        return ("admin.setting", {"by": by, "key": change.key, "before": change.before, "after": change.after}), None
+        return AdminSetting(by=by, key=change.key, before=change.before, after=change.after), None
     if change.what == "category":
         if change.action == "remove":
             write.removed_categories.append(change.key)
-            return ("admin.category_removed", {"by": by, "code": change.key}), lambda h: h.remove_category(change.key)
+            return AdminCategoryRemoved(by=by, code=change.key), lambda h: h.remove_category(change.key)
         body = CategoryConfig(**change.after)
         write.categories.append(body)
         category = Category(**body.model_dump())
-        return ("admin.category", {"by": by, "change": verb, "category": body.model_dump()}), (
-            lambda h: h.set_category(category)
-        )
+        return AdminCategory(by=by, change=verb, category=body), (lambda h: h.set_category(category))
     number = int(change.key)
     if change.action == "remove":
         write.removed_counters.append(number)
-        return ("admin.counter_removed", {"by": by, "number": number}), lambda h: h.remove_counter(number)
+        return AdminCounterRemoved(by=by, number=number), lambda h: h.remove_counter(number)
     body = CounterConfig(**change.after)
     write.counters.append(body)
     spec = CounterSpec(number=number, categories=frozenset(body.categories), name=body.name)
-    return ("admin.counter", {"by": by, "change": verb, "counter": body.model_dump()}), lambda h: h.set_counter(spec)
+    return AdminCounter(by=by, change=verb, counter=body), lambda h: h.set_counter(spec)

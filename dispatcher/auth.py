@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from dispatcher.core import DomainError
 from protocol import Role
+from protocol.events import OfficerLoginAlert
 
 _hasher = PasswordHasher()
 # A hash to verify against when the staff id is unknown, so timing does not reveal which ids exist.
@@ -91,13 +92,10 @@ class LoginAlert:
     devices: list[str] = field(default_factory=list)
     window_s: int = 0
 
-    def as_event(self) -> dict:
-        return {
-            "staff_id": self.staff_id,
-            "failures": self.failures,
-            "devices": self.devices,
-            "window_s": self.window_s,
-        }
+    def as_event(self) -> OfficerLoginAlert:
+        return OfficerLoginAlert(
+            staff_id=self.staff_id, failures=self.failures, devices=self.devices, window_s=self.window_s
+        )
 
 
 class LoginGuard:

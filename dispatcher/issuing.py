@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from dispatcher.auth import Throttled
 from dispatcher.core import Conflict, Invalid
 from protocol import enterprise_problem, normalise_enterprise
+from protocol.events import TicketDeclarationConflict
 from protocol.models import TicketCreate, TicketPublic
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 class DeclarationInUse(Conflict):
     """Another kiosk holds an open ticket for this declaration under another enterprise code."""
 
-    def __init__(self, record: dict):
+    def __init__(self, record: TicketDeclarationConflict):
         super().__init__(
             "declaration_in_use",
             "This declaration number already has a ticket under another enterprise code. Please ask at the help desk.",
@@ -68,15 +69,15 @@ def issue(svc: HallService, body: TicketCreate, *, kiosk: str, idempotency_key: 
             held = _squatter(hall, body, kiosk)
             if held is not None:
                 raise DeclarationInUse(
-                    {
-                        "ticket_id": held.id,
-                        "label": held.label,
-                        "declaration_no": held.declaration_no,
-                        "held_by": held.kiosk,
-                        "held_enterprise": held.enterprise_code,
-                        "kiosk": kiosk,
-                        "enterprise_code": _enterprise(body.enterprise_code),
-                    }
+                    TicketDeclarationConflict(
+                        ticket_id=held.id,
+                        label=held.label,
+                        declaration_no=held.declaration_no,
+                        held_by=held.kiosk,
+                        held_enterprise=held.enterprise_code,
+                        kiosk=kiosk,
+                        enterprise_code=_enterprise(body.enterprise_code),
+                    )
                 )
         ticket, reprint = hall.issue_ticket(
             category=body.category,
@@ -90,5 +91,5 @@ def issue(svc: HallService, body: TicketCreate, *, kiosk: str, idempotency_key: 
     try:
         return svc.run(command)
     except DeclarationInUse as refused:
-        svc.run(lambda hall: None, audit=[("ticket.declaration_conflict", refused.record)])
+        svc.record(refused.record)
         raise

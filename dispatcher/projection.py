@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from protocol import Role
+from protocol.events import EventKind
 from protocol.models import ActionResult, CounterView, Event, Snapshot, TicketPublic
 
 STAFF, COUNTER, PUBLIC = "staff", "counter", "public"
@@ -23,32 +24,32 @@ PRIVATE_TICKET_FIELDS = ("declaration_no", "enterprise_code", "kiosk", "outcome"
 _COUNTER = frozenset({"counter", "staff_id"})
 # Per event kind, the top-level data keys the public view keeps ("ticket" is cut to its public fields).
 PUBLIC_EVENT_KEYS: dict[str, frozenset[str]] = {
-    "day.opened": frozenset({"day", "commitment", "hall"}),
-    "day.closed": frozenset({"day", "commitment", "seed", "expired"}),
-    "hall.notice": frozenset({"text"}),
-    "ticket.issued": frozenset({"ticket"}),
-    "ticket.reprinted": frozenset({"ticket"}),
-    "ticket.called": frozenset({"ticket", "counter", "staff_id", "draw", "call"}),
-    "ticket.recalled": frozenset({"ticket", "counter", "call"}),
-    "ticket.started": frozenset({"ticket", "counter"}),
-    "ticket.completed": frozenset({"ticket", "counter", "staff_id"}),
-    "ticket.no_show": frozenset({"ticket", "counter"}),
-    "ticket.transferred": frozenset({"ticket", "counter", "staff_id", "from_category"}),
-    "ticket.cancelled": frozenset({"ticket", "after_call"}),
-    "ticket.returned": frozenset({"ticket", "counter", "why"}),
-    "ticket.expired": frozenset({"ticket"}),
-    "ticket.rated": frozenset({"ticket", "counter"}),
-    "counter.login": frozenset({"counter", "staff_id", "resumed"}),
-    "counter.logout": _COUNTER,
-    "counter.lost": _COUNTER,
-    "counter.ready": _COUNTER,
-    "counter.paused": _COUNTER,
-    "counter.resumed": _COUNTER,
-    "officer.session_ended": frozenset({"counter"}),
-    "admin.category": frozenset({"category"}),
-    "admin.counter": frozenset({"counter"}),
-    "admin.category_removed": frozenset({"code"}),
-    "admin.counter_removed": frozenset({"number"}),
+    EventKind.DAY_OPENED: frozenset({"day", "commitment", "hall"}),
+    EventKind.DAY_CLOSED: frozenset({"day", "commitment", "seed", "expired"}),
+    EventKind.HALL_NOTICE: frozenset({"text"}),
+    EventKind.TICKET_ISSUED: frozenset({"ticket"}),
+    EventKind.TICKET_REPRINTED: frozenset({"ticket"}),
+    EventKind.TICKET_CALLED: frozenset({"ticket", "counter", "staff_id", "draw", "call"}),
+    EventKind.TICKET_RECALLED: frozenset({"ticket", "counter", "call"}),
+    EventKind.TICKET_STARTED: frozenset({"ticket", "counter"}),
+    EventKind.TICKET_COMPLETED: frozenset({"ticket", "counter", "staff_id"}),
+    EventKind.TICKET_NO_SHOW: frozenset({"ticket", "counter"}),
+    EventKind.TICKET_TRANSFERRED: frozenset({"ticket", "counter", "staff_id", "from_category"}),
+    EventKind.TICKET_CANCELLED: frozenset({"ticket", "after_call"}),
+    EventKind.TICKET_RETURNED: frozenset({"ticket", "counter", "why"}),
+    EventKind.TICKET_EXPIRED: frozenset({"ticket"}),
+    EventKind.TICKET_RATED: frozenset({"ticket", "counter"}),
+    EventKind.COUNTER_LOGIN: frozenset({"counter", "staff_id", "resumed"}),
+    EventKind.COUNTER_LOGOUT: _COUNTER,
+    EventKind.COUNTER_LOST: _COUNTER,
+    EventKind.COUNTER_READY: _COUNTER,
+    EventKind.COUNTER_PAUSED: _COUNTER,
+    EventKind.COUNTER_RESUMED: _COUNTER,
+    EventKind.OFFICER_SESSION_ENDED: frozenset({"counter"}),
+    EventKind.ADMIN_CATEGORY: frozenset({"category"}),
+    EventKind.ADMIN_COUNTER: frozenset({"counter"}),
+    EventKind.ADMIN_CATEGORY_REMOVED: frozenset({"code"}),
+    EventKind.ADMIN_COUNTER_REMOVED: frozenset({"number"}),
 }
 # Keys of the day's opening record (day.opened "hall") that the public view keeps: not the officers' recusals.
 PUBLIC_OPENING_KEYS = frozenset({"k", "categories", "counters"})

@@ -14,30 +14,38 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from dispatcher.core import CoreEvent, Counter, DomainError, Hall, Ticket
-from protocol import CounterState, TicketState
+from protocol import CounterState, PrinterState, Role, TicketState
+from protocol.events import AdminForceLogout, DevicePrinter, Payload, event_data
 from protocol.models import (
+    ActionResult,
     CallView,
     CategoryConfig,
     CategoryView,
     CounterConfig,
     CounterView,
     DayView,
+    DevicePublic,
     Event,
+    Health,
     LoginResponse,
     Snapshot,
     TicketPublic,
 )
 
-from .auth import RateLimit
+from .auth import Principal, RateLimit, token_hash
 from .hub import EventHub
 from .sessions import Limits, Sessions
 from .settings import HallConfig
 from .store import ConfigWrite, Store, codec
+from .store.errors import STORAGE_ERRORS
 from .store.repo import Write
+from .version import VERSION
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
 log = logging.getLogger("fairq.service")
+
+__all__ = ["ACTIVE", "STANDBY", "STORAGE_ERRORS", "HallService", "NotLeader", "utc_now"]
 
 ACTIVE = "active"
 STANDBY = "standby"
@@ -196,7 +204,7 @@ class HallService:
         self,
         command: Callable[[Hall], T],
         *,
-        audit: Iterable[tuple[str, dict[str, Any]]] = (),
+        audit: Iterable[Payload] = (),
         rows: Iterable[Any] = (),
         config: ConfigWrite | None = None,
     ) -> T:
@@ -259,7 +267,7 @@ class HallService:
                     continue
                 changes = self.hall.take_changes()
                 now = self.clock()
-                extra = [CoreEvent(kind=kind, at=now, data=data) for kind, data in item.audit]
+                extra = [CoreEvent(kind=kind, at=now, data=data) for kind, data in map(event_data, item.audit)]
                 applied.append(item)
                 if changes or extra or item.rows or item.config:
                     writes.append(Write(changes, extra, item.rows, item.config))
@@ -277,6 +285,10 @@ class HallService:
     def _fail(items: list[Pending], error: Callable[[], BaseException]) -> None:
         for item in items:
             item.result, item.error, item.done = None, error(), True
+
+    def record(self, *acts: Payload, rows: Iterable[Any] = ()) -> None:
+        """Log acts that move no ticket or counter (an admin change, a failed login, a printer report)."""
+        self.run(lambda hall: None, audit=acts, rows=rows)
 
     def read(self, query: Callable[[Hall], T]) -> T:
         """Look at the hall under the lock, without changing it."""
@@ -315,7 +327,7 @@ class HallService:
             if self.within_hours() and (day is None or day.day != today):
                 self.run(lambda h: h.open_day())
 
-    def close_day(self, *, audit: Iterable[tuple[str, dict[str, Any]]] = ()) -> None:
+    def close_day(self, *, audit: Iterable[Payload] = ()) -> None:
         """Close the day: open tickets expire, every officer session ends and its counter closes."""
         with self.lock:
             self.sessions.end(self.store.open_sessions(), "day_closed", audit=audit, command=lambda h: h.close_day())
@@ -427,24 +439,25 @@ class HallService:
                         estimated_wait_s=hall.estimated_wait_s(cat.code, len(queue)),
                     )
                 )
-            day = hall.day
             return Snapshot(
                 seq=self.seq,
                 hall_id=self.config.hall_id,
                 hall_name=self.config.name,
-                day=DayView(
-                    day=day.day,
-                    is_open=day.is_open,
-                    commitment=day.commitment,
-                    seed=None if day.is_open else day.seed.hex(),
-                )
-                if day
-                else None,
+                day=self.day_view(),
                 categories=categories,
                 counters=[self.counter_view(c) for c in sorted(hall.counters.values(), key=lambda c: c.number)],
                 recent_calls=[CallView(**c) for c in hall.recent_calls],
                 notice=self.store.setting("notice"),
             )
+
+    def day_view(self) -> DayView | None:
+        """Today's business day: its commitment, and its seed once closed."""
+        day = self.hall.day
+        if day is None:
+            return None
+        return DayView(
+            day=day.day, is_open=day.is_open, commitment=day.commitment, seed=None if day.is_open else day.seed.hex()
+        )
 
     def events_since(self, since: int, until: int | None = None, limit: int = 1000) -> list[Event]:
         return self.store.events_since(since, until, limit)
@@ -472,6 +485,100 @@ class HallService:
     def counters_in_state(self, state: CounterState) -> list[int]:
         with self.lock:
             return [c.number for c in self.hall.counters.values() if c.state == state]
+
+    # ---- what the routes need -----------------------------------------------------------
+
+    def health(self) -> Health:
+        """Liveness, role and the last sequence number."""
+        day = self.hall.day
+        return Health(
+            status="ok",
+            hall_id=self.config.hall_id,
+            seq=self.seq,
+            day_open=bool(day and day.is_open),
+            version=VERSION,
+            role=self.role,
+            config_revision=self.config_revision,
+            config_refused=self.config_refused,
+        )
+
+    def principal(self, token: str | None) -> Principal | None:
+        """Who holds this bearer token: an enrolled device or an officer's session; None if unknown or revoked."""
+        if not token:
+            return None
+        digest = token_hash(token)
+        device = self.store.device_by_token(digest)
+        if device is not None:
+            if device.revoked:
+                return None
+            return Principal(
+                role=Role(device.role), name=device.name, device_id=device.id, counter=device.counter, token_hash=digest
+            )
+        session = self.store.session_by_token(digest)
+        if session is not None and self.sessions.alive(session):  # not revoked, not idle too long
+            return Principal(
+                role=Role.OFFICER,
+                name=session.staff_id,
+                counter=session.counter,
+                staff_id=session.staff_id,
+                token_hash=digest,
+            )
+        return None
+
+    def counter_views(self) -> list[CounterView]:
+        with self.lock:
+            return [self.counter_view(c) for c in sorted(self.hall.counters.values(), key=lambda c: c.number)]
+
+    def counter_result(self, number: int) -> ActionResult:
+        """The counter after an action, with its ticket."""
+        view = self.counter_view(self.hall.counter(number))
+        return ActionResult(counter=view, ticket=view.ticket)
+
+    def counter_action(self, number: int, action: Callable[[Hall], object]) -> ActionResult:
+        """An officer's button on the serialised path; the counter as it is afterwards."""
+
+        def command(hall: Hall) -> ActionResult:
+            action(hall)
+            return self.counter_result(number)
+
+        return self.run(command)
+
+    def logout(self, number: int, *, forced_by: str | None = None) -> ActionResult:
+        """Close the counter and end its sessions; `forced_by` names the admin who forced it (audited)."""
+        audit = [AdminForceLogout(counter=number, by=forced_by)] if forced_by else []
+
+        def command(hall: Hall) -> ActionResult:
+            hall.logout(number)
+            return self.counter_result(number)
+
+        return self.run(command, audit=audit, rows=self.store.revoke_sessions(number))
+
+    def officer_at(self, number: int) -> str | None:
+        return self.read(lambda hall: hall.counter(number).staff_id)
+
+    def device(self, device_id: int) -> DevicePublic | None:
+        row = self.store.device(device_id)
+        return codec.device_public(row) if row else None
+
+    def report_printer(self, device_id: int, state: PrinterState, detail: str | None) -> DevicePublic | None:
+        """A kiosk's printer state; a change is logged, so supervisors see it. None if the device is unknown."""
+        row = self.store.device(device_id)
+        if row is None:
+            return None
+        if row.printer_state != str(state) or row.printer_detail != detail:
+            row.printer_state, row.printer_detail = str(state), detail
+            act = DevicePrinter(device=row.name, device_id=device_id, state=str(state), detail=detail)
+            self.record(act, rows=[row])
+        return codec.device_public(row)
+
+    def day_is_open(self, day: str) -> bool | None:
+        """Whether this business day is still open; None if the hall never had it."""
+        row = self.store.day_row(day)
+        return None if row is None else row.is_open
+
+    def close(self) -> None:
+        """Let go of the database (the app's shutdown)."""
+        self.store.engine.dispose()
 
 
 def _each(error: Exception) -> Callable[[], BaseException]:

@@ -17,6 +17,7 @@ from dispatcher.core import Conflict, DomainError, Invalid
 from dispatcher.store.codec import officer_from_row, utc
 from dispatcher.store.tables import SessionRow
 from protocol import TicketState
+from protocol.events import OfficerLoginFailed, OfficerPinChanged, OfficerSessionEnded, Payload
 from protocol.models import LoginResponse
 
 if TYPE_CHECKING:
@@ -74,11 +75,10 @@ class Sessions:
             self.guard.succeeded(staff_id, device)
             return row
         alert = self.guard.failed(staff_id, device)
-        failure = {"counter": counter, "staff_id": staff_id, "device": device, "purpose": purpose}
-        audit = [("officer.login_failed", failure)]
+        audit: list[Payload] = [OfficerLoginFailed(counter=counter, staff_id=staff_id, device=device, purpose=purpose)]
         if alert:
-            audit.append(("officer.login_alert", alert.as_event()))
-        self.svc.run(lambda hall: None, audit=audit)
+            audit.append(alert.as_event())
+        self.svc.record(*audit)
         return None
 
     def login(self, *, counter: int, staff_id: str, pin: str, device: str) -> LoginResponse:
@@ -124,8 +124,7 @@ class Sessions:
         if row is None:
             raise WrongPin("wrong_pin", "The current PIN is wrong.")
         row.pin_hash = hash_pin(new_pin)
-        changed = {"staff_id": staff_id, "counter": counter}
-        self.svc.run(lambda hall: None, audit=[("officer.pin_changed", changed)], rows=[row])
+        self.svc.record(OfficerPinChanged(staff_id=staff_id, counter=counter), rows=[row])
 
     # ---- living and ending --------------------------------------------------------------
 
@@ -184,5 +183,5 @@ class Sessions:
         hall.logout(number)
 
 
-def _ended(rows: Iterable[SessionRow], why: str) -> list[tuple[str, dict]]:
-    return [("officer.session_ended", {"counter": r.counter, "staff_id": r.staff_id, "why": why}) for r in rows]
+def _ended(rows: Iterable[SessionRow], why: str) -> list[OfficerSessionEnded]:
+    return [OfficerSessionEnded(counter=r.counter, staff_id=r.staff_id, why=why) for r in rows]

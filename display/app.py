@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QApplication
-
 from qtclient import DISCOVER, DeviceConfig, DispatcherLink
 from qtclient.appargs import AppParser, add_common_options, load_app_config
-from qtclient.discovery import browser_for
-from qtclient.enrol import EnrolmentView
-from qtclient.i18n import Translator
-from qtclient.theme import apply_theme
+from qtclient.bootstrap import link_for, qt_application, run_until_closed
 
 from .announcer import Announcer, AudioSink
 from .audio import make_sink
@@ -125,13 +119,7 @@ def build(
     window = DisplayWindow(
         mode=config.get("mode", "list"), lang=config.get("language", "zh"), flash_s=float(config.get("flash_s", 6))
     )
-    discovery = None
-    url = None if config.discover else config.url
-    if url is None:
-        discovery = browser_for(config, interfaces=interfaces)
-    link = DispatcherLink(
-        url, config.token, discovery=discovery, parent=window, tls_pin=config.get("tls_pin"), **(link_kw or {})
-    )
+    link = link_for(config, interfaces=interfaces, parent=window, **(link_kw or {}))
     if sink is None:
         sink = make_sink(
             config.get("voice", "pack"),
@@ -158,39 +146,16 @@ def show(widget, size: tuple[int, int] | None, windowed: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the hall screen until its window is closed."""
     args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_theme(app)
+    app = qt_application(args.verbose)
     config = load_config(args)
-    holder: dict[str, Any] = {}
 
-    def run(display_config: DeviceConfig) -> None:
+    def start(display_config: DeviceConfig) -> Display:
         display = build(display_config)
-        holder["display"] = display
         show(display.window, args.size, args.windowed)
         display.start()
+        return display
 
-    if config.enrolled:
-        run(config)
-    else:
-        translator = Translator(["qtclient"])
-        translator.set_language(config.get("language", "zh"))
-        holder["translator"] = translator
-        enrol = EnrolmentView(url=config.url, role="display", tls_pin=config.get("tls_pin"))
-        holder["enrol"] = enrol
-
-        def enrolled(url: str, token: str, device: dict) -> None:
-            config.update(url=url, token=token, **enrol.pinning())
-            config.save()
-            enrol.close()
-            run(config)
-
-        enrol.enrolled.connect(enrolled)
-        show(enrol, args.size, args.windowed)
-    code = app.exec()
-    if "display" in holder:
-        holder["display"].stop()
-    return code
+    return run_until_closed(app, config, role="display", start=start, show=lambda w: show(w, args.size, args.windowed))
 
 
 if __name__ == "__main__":

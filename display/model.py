@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from protocol.events import EventKind
 from qtclient.hallstate import HallState
 
 from .zones import Zone
@@ -64,15 +65,15 @@ def short_commitment(commitment: str | None, length: int = 12) -> str:
 
 # Ticket event kind -> what the screen says about that ticket afterwards.
 _STATUS = {
-    "ticket.called": "called",
-    "ticket.recalled": "called",
-    "ticket.started": "serving",
-    "ticket.completed": "done",
-    "ticket.no_show": "no_show",
-    "ticket.transferred": "transferred",
-    "ticket.returned": "returned",
-    "ticket.cancelled": "cancelled",
-    "ticket.expired": "done",
+    EventKind.TICKET_CALLED: "called",
+    EventKind.TICKET_RECALLED: "called",
+    EventKind.TICKET_STARTED: "serving",
+    EventKind.TICKET_COMPLETED: "done",
+    EventKind.TICKET_NO_SHOW: "no_show",
+    EventKind.TICKET_TRANSFERRED: "transferred",
+    EventKind.TICKET_RETURNED: "returned",
+    EventKind.TICKET_CANCELLED: "cancelled",
+    EventKind.TICKET_EXPIRED: "done",
 }
 
 
@@ -136,7 +137,7 @@ class ScreenModel:
         ticket = (event.get("data") or {}).get("ticket") or {}
         if status and isinstance(ticket.get("id"), int):
             self.statuses[ticket["id"]] = status
-        if event.get("kind") == "day.opened":
+        if event.get("kind") == EventKind.DAY_OPENED:
             self.statuses.clear()
 
     def refresh(self, state: HallState) -> None:

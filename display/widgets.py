@@ -98,7 +98,7 @@ class Panel(QWidget):
     def names(self, zh: str, en: str) -> tuple[str, str]:
         return (zh, en) if self.lang == "zh" else (en, zh)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt)
+    def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)

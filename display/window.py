@@ -95,11 +95,11 @@ class DisplayWindow(QWidget):
         self.calls.setVisible(self.mode == "list")
         self.grid.setVisible(self.mode == "grid")
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt)
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._place()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         """G switches list/grid; Esc leaves full screen (for set-up; a hall screen has no keyboard)."""
         if event.key() == Qt.Key.Key_G:
             self.set_mode("grid" if self.mode == "list" else "list")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Self
 
 from .ptyport import PtyPort
+from .worker import Worker
 
 
 class PtySimulator:
@@ -15,8 +15,8 @@ class PtySimulator:
 
     def __init__(self, link=None) -> None:
         self.port = PtyPort(link)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker(self._run, name=self.thread_name)
+        self._stop = self._worker.stopping  # set when the simulator stops; `_run` loops until then
 
     @property
     def path(self) -> str:
@@ -25,15 +25,12 @@ class PtySimulator:
 
     def start(self) -> Self:
         """Run the simulator in a daemon thread."""
-        self._thread = threading.Thread(target=self._run, daemon=True, name=self.thread_name)
-        self._thread.start()
+        self._worker.start()
         return self
 
     def stop(self) -> None:
         """Stop the thread and close the terminal."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
+        self._worker.stop()
         self.port.close()
 
     def __enter__(self) -> Self:

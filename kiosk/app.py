@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,10 +12,8 @@ from PySide6.QtWidgets import QApplication
 
 from qtclient import DISCOVER, DeviceConfig, DispatcherLink
 from qtclient.appargs import AppParser, add_common_options, load_app_config
-from qtclient.discovery import browser_for
-from qtclient.enrol import EnrolmentView
+from qtclient.bootstrap import link_for, qt_application, run_until_closed
 from qtclient.i18n import Translator
-from qtclient.theme import apply_theme
 
 from .controller import KioskController
 from .pending import PendingWork
@@ -96,11 +93,7 @@ def build(config: DeviceConfig, *, interfaces: list[str] | None = None) -> Kiosk
     orientation = config.get("orientation", "portrait")
     translator = Translator(["qtclient", "kiosk"])
     window = KioskWindow(orientation=orientation)
-    discovery = None
-    url = None if config.discover else config.url
-    if url is None:
-        discovery = browser_for(config, interfaces=interfaces)
-    link = DispatcherLink(url, config.token, discovery=discovery, tls_pin=config.get("tls_pin"))
+    link = link_for(config, interfaces=interfaces)
     printer = PrinterService(config.get("printer"), poll_ms=int(config.get("printer_poll_ms", 3000)))
     controller = KioskController(
         link=link,
@@ -137,45 +130,17 @@ def show(widget, orientation: str, windowed: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the kiosk until its window is closed."""
     args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, force=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_theme(app)
+    app = qt_application(args.verbose)
     config = load_config(args)
-    holder: dict[str, Any] = {}
+    orientation = config.get("orientation", "portrait")
 
-    def run(kiosk_config: DeviceConfig) -> None:
+    def start(kiosk_config: DeviceConfig) -> Kiosk:
         kiosk = build(kiosk_config)
-        holder["kiosk"] = kiosk
         show(kiosk.window, kiosk_config.get("orientation", "portrait"), args.windowed)
         kiosk.controller.start()
+        return kiosk
 
-    if config.enrolled:
-        run(config)
-    else:
-        translator = Translator(["qtclient"])
-        translator.set_language(config.get("language", "zh"))
-        enrol = EnrolmentView(url=config.url, role="kiosk", tls_pin=config.get("tls_pin"))
-        holder["enrol"] = enrol
-        if config.discover:  # offer the dispatcher found on the LAN
-            browser = browser_for(config, parent=enrol)
-            browser.found.connect(lambda url: setattr(enrol, "discovered_url", url))
-            browser.start()
-            holder["browser"] = browser
-
-        def enrolled(url: str, token: str, device: dict) -> None:
-            config.update(url=url, token=token, **enrol.pinning())
-            config.save()
-            if "browser" in holder:
-                holder["browser"].stop()
-            enrol.close()
-            run(config)
-
-        enrol.enrolled.connect(enrolled)
-        show(enrol, config.get("orientation", "portrait"), args.windowed)
-    code = app.exec()
-    if "kiosk" in holder:
-        holder["kiosk"].stop()
-    return code
+    return run_until_closed(app, config, role="kiosk", start=start, show=lambda w: show(w, orientation, args.windowed))
 
 
 if __name__ == "__main__":

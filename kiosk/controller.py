@@ -360,7 +360,7 @@ class KioskController(QObject):
             log.info("idle: back to the start")
             self.home()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in INPUT_EVENTS and self.idle.isActive():
             self.idle.start()
         return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qtclient.i18n import pick
+from qtclient.i18n import LanguageAware, pick
 from qtclient.theme import COLORS, font
 
 QWIDGETSIZE_MAX = (1 << 24) - 1
@@ -50,18 +50,10 @@ def minutes(seconds: int | None) -> int | None:
     return max(1, -(-int(seconds) // 60))
 
 
-class Screen(QWidget):
+class Screen(LanguageAware):
     """Base of the screens: re-set texts on a language change."""
 
     language = "zh"
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def retranslate(self) -> None:
-        pass
 
 
 class Header(QWidget):
@@ -242,7 +234,7 @@ class Field(QWidget):
         )
         self.problem.setStyleSheet(f"color: {COLORS['error'] if error else COLORS['muted']}; background: transparent;")
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def mousePressEvent(self, event) -> None:
         self.clicked.emit()
         super().mousePressEvent(event)
 

@@ -203,7 +203,7 @@ class KioskWindow(QWidget):
 
     # ---- keyboard-wedge scanner -------------------------------------------------------
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             code, self._wedge = self._wedge, ""

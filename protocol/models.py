@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -186,11 +186,12 @@ class Event(Wire):
 
 
 class StreamHello(Wire):
-    """First message on the stream: either a snapshot, or that missed events follow."""
+    """First message on the stream: a snapshot follows (`snapshot`), or the events after `since` do (`replay`)."""
 
-    kind: str  # "snapshot" or "replay"
-    snapshot: Snapshot | None = None
-    since: int | None = None
+    type: Literal["hello"] = "hello"
+    mode: Literal["snapshot", "replay"]
+    since: int | None = None  # what the client asked for
+    seq: int  # the last event's sequence number when the stream opened
 
 
 class Health(Wire):

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from protocol.enrolment import is_enrolment_code, parse_enrolment_code
 
 from .config import DISCOVER
+from .i18n import LanguageAware
 from .link import ApiResult, DispatcherLink
 from .pinning import normalize_pin
 from .theme import COLORS, font
 
 
-class EnrolmentView(QWidget):
+class EnrolmentView(LanguageAware):
     """Asks for the URL (or ``discover``) and token, checks them with GET /devices/me, then ``enrolled``.
 
     ``enrolled(url, token, device)`` carries the device as the dispatcher knows it; the app saves the
@@ -88,11 +89,6 @@ class EnrolmentView(QWidget):
         self.token_edit.setPlaceholderText(self.tr("Enrolment code or token"))
         self.pin_edit.setPlaceholderText(self.tr("Certificate pin (64 hex digits; empty for plain http)"))
         self.connect_button.setText(self.tr("Connect"))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     @property
     def discovered_url(self) -> str | None:

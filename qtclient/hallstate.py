@@ -7,11 +7,13 @@ from collections import deque
 from datetime import datetime
 from typing import Any
 
+from protocol.events import EventKind
+
 RECENT_CALLS = 20
 EVENT_MEMORY = 500
 
 # What a ticket event does to its category's waiting count.
-_WAITING_DELTA = {"ticket.issued": 1, "ticket.called": -1, "ticket.returned": 1}
+_WAITING_DELTA = {EventKind.TICKET_ISSUED: 1, EventKind.TICKET_CALLED: -1, EventKind.TICKET_RETURNED: 1}
 
 
 def oldest_first(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -70,16 +72,16 @@ class HallState:
         ticket = data.get("ticket") or {}
         if kind in _WAITING_DELTA:
             self._add_waiting(ticket.get("category"), _WAITING_DELTA[kind])
-        elif kind == "ticket.transferred":
+        elif kind == EventKind.TICKET_TRANSFERRED:
             self._add_waiting(ticket.get("category"), 1)
-        elif kind == "ticket.cancelled" and not data.get("after_call"):
+        elif kind == EventKind.TICKET_CANCELLED and not data.get("after_call"):
             self._add_waiting(ticket.get("category"), -1)
-        elif kind == "day.opened":
+        elif kind == EventKind.DAY_OPENED:
             self.day = {"day": data.get("day"), "is_open": True, "commitment": data.get("commitment"), "seed": None}
             self.recent_calls = []
             for cat in self.categories.values():
                 cat.update(waiting=0, oldest_wait_s=None)
-        elif kind == "day.closed":
+        elif kind == EventKind.DAY_CLOSED:
             self.day = {
                 "day": data.get("day"),
                 "is_open": False,
@@ -92,9 +94,9 @@ class HallState:
             for counter in self.counters.values():  # a ticket called but not yet served ends with the day
                 if (counter.get("ticket") or {}).get("id") in ended:
                     counter.update(state="idle", ticket=None)
-        elif kind == "hall.notice":
+        elif kind == EventKind.HALL_NOTICE:
             self.notice = data.get("text", "")
-        if kind in ("ticket.called", "ticket.recalled") and data.get("call"):
+        if kind in (EventKind.TICKET_CALLED, EventKind.TICKET_RECALLED) and data.get("call"):
             self.recent_calls = (self.recent_calls + [dict(data["call"])])[-RECENT_CALLS:]
         self._apply_counter(kind, data, ticket)
         return True
@@ -109,34 +111,40 @@ class HallState:
         counter = self.counters.get(number) if isinstance(number, int) else None
         if counter is None:
             return
-        states = {
-            "counter.login": "idle",
-            "counter.logout": "closed",
-            "counter.ready": "ready",
-            "counter.paused": "paused",
-            "counter.resumed": "idle",
-            "ticket.called": "busy",
-            "ticket.completed": "idle",
-            "ticket.no_show": "idle",
-            "ticket.transferred": "idle",
+        states: dict[str, str] = {
+            EventKind.COUNTER_LOGIN: "idle",
+            EventKind.COUNTER_LOGOUT: "closed",
+            EventKind.COUNTER_READY: "ready",
+            EventKind.COUNTER_PAUSED: "paused",
+            EventKind.COUNTER_RESUMED: "idle",
+            EventKind.TICKET_CALLED: "busy",
+            EventKind.TICKET_COMPLETED: "idle",
+            EventKind.TICKET_NO_SHOW: "idle",
+            EventKind.TICKET_TRANSFERRED: "idle",
         }
-        if kind == "counter.login" and data.get("resumed"):
+        if kind == EventKind.COUNTER_LOGIN and data.get("resumed"):
             return
         if kind in states:
             counter["state"] = states[kind]
-        if kind in ("ticket.called", "ticket.recalled", "ticket.started"):
+        if kind in (EventKind.TICKET_CALLED, EventKind.TICKET_RECALLED, EventKind.TICKET_STARTED):
             counter["ticket"] = dict(ticket)
-        elif kind in ("counter.logout", "counter.ready", "ticket.completed", "ticket.no_show", "ticket.transferred"):
+        elif kind in (
+            EventKind.COUNTER_LOGOUT,
+            EventKind.COUNTER_READY,
+            EventKind.TICKET_COMPLETED,
+            EventKind.TICKET_NO_SHOW,
+            EventKind.TICKET_TRANSFERRED,
+        ):
             counter["ticket"] = None
-        elif kind == "ticket.returned":
+        elif kind == EventKind.TICKET_RETURNED:
             counter["ticket"] = None
             if counter.get("state") == "busy":
                 counter["state"] = "idle"
-        elif kind == "ticket.cancelled" and (counter.get("ticket") or {}).get("id") == ticket.get("id"):
+        elif kind == EventKind.TICKET_CANCELLED and (counter.get("ticket") or {}).get("id") == ticket.get("id"):
             counter.update(ticket=None, state="ready")
-        if kind == "counter.login":
+        if kind == EventKind.COUNTER_LOGIN:
             counter["staff_id"] = data.get("staff_id")
-        elif kind == "counter.logout":
+        elif kind == EventKind.COUNTER_LOGOUT:
             counter.update(staff_id=None, officer_name=None)
 
     # ---- views ------------------------------------------------------------------------

@@ -18,7 +18,8 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTranslator, Signal
+from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger("fairq.qtclient.i18n")
 
@@ -81,6 +82,18 @@ class Translator(QObject):
         """Chinese <-> English; returns the new language."""
         self.set_language("en" if self.language == "zh" else "zh")
         return self.language
+
+
+class LanguageAware(QWidget):
+    """A widget that re-sets its texts (`retranslate`) whenever the application's language changes."""
+
+    def retranslate(self) -> None:
+        """Set every text of the widget with ``self.tr``; subclasses override it."""
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
 
 def pick(language: str, zh: str, en: str) -> str:

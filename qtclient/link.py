@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from pydantic import ValidationError
 from PySide6.QtCore import QByteArray, QElapsedTimer, QObject, QTimer, QUrl, Signal
 from PySide6.QtNetwork import QNetworkAccessManager, QNetworkProxy, QNetworkReply, QNetworkRequest, QSslError
 from PySide6.QtWebSockets import QWebSocket
 
 from protocol import API_PREFIX
+from protocol.events import EventKind, check_event
+from protocol.models import StreamHello
 
 from .backoff import Backoff
 from .hallstate import HallState
@@ -23,27 +26,27 @@ log = logging.getLogger("fairq.qtclient")
 
 #: Event kind -> name of the convenience signal emitted for it (each carries the whole event dict).
 EVENT_SIGNALS: dict[str, str] = {
-    "day.opened": "dayOpened",
-    "day.closed": "dayClosed",
-    "ticket.issued": "ticketIssued",
-    "ticket.called": "ticketCalled",
-    "ticket.recalled": "ticketRecalled",
-    "ticket.started": "ticketStarted",
-    "ticket.completed": "ticketCompleted",
-    "ticket.no_show": "ticketNoShow",
-    "ticket.transferred": "ticketTransferred",
-    "ticket.cancelled": "ticketCancelled",
-    "ticket.returned": "ticketReturned",
-    "ticket.expired": "ticketExpired",
-    "ticket.reprinted": "ticketReprinted",
-    "ticket.rated": "ticketRated",
-    "counter.login": "counterLogin",
-    "counter.logout": "counterLogout",
-    "counter.ready": "counterReady",
-    "counter.paused": "counterPaused",
-    "counter.resumed": "counterResumed",
-    "device.printer": "devicePrinter",
-    "hall.notice": "hallNotice",
+    EventKind.DAY_OPENED: "dayOpened",
+    EventKind.DAY_CLOSED: "dayClosed",
+    EventKind.TICKET_ISSUED: "ticketIssued",
+    EventKind.TICKET_CALLED: "ticketCalled",
+    EventKind.TICKET_RECALLED: "ticketRecalled",
+    EventKind.TICKET_STARTED: "ticketStarted",
+    EventKind.TICKET_COMPLETED: "ticketCompleted",
+    EventKind.TICKET_NO_SHOW: "ticketNoShow",
+    EventKind.TICKET_TRANSFERRED: "ticketTransferred",
+    EventKind.TICKET_CANCELLED: "ticketCancelled",
+    EventKind.TICKET_RETURNED: "ticketReturned",
+    EventKind.TICKET_EXPIRED: "ticketExpired",
+    EventKind.TICKET_REPRINTED: "ticketReprinted",
+    EventKind.TICKET_RATED: "ticketRated",
+    EventKind.COUNTER_LOGIN: "counterLogin",
+    EventKind.COUNTER_LOGOUT: "counterLogout",
+    EventKind.COUNTER_READY: "counterReady",
+    EventKind.COUNTER_PAUSED: "counterPaused",
+    EventKind.COUNTER_RESUMED: "counterResumed",
+    EventKind.DEVICE_PRINTER: "devicePrinter",
+    EventKind.HALL_NOTICE: "hallNotice",
 }
 
 # Events after which queue lengths and estimates change: a fresh snapshot is fetched (debounced).
@@ -607,13 +610,16 @@ class DispatcherLink(QObject):
             log.warning("garbage on the stream: %.80r", text)
             return
         if kind == "hello":
-            log.info(
-                "stream open: mode %s, head %s, last_seq %s", message.get("mode"), message.get("seq"), self.last_seq
-            )
+            try:
+                hello = StreamHello.model_validate(message)
+            except ValidationError as err:
+                log.warning("a hello that is not the stream's: %s", err)
+                return
+            log.info("stream open: mode %s, head %s, last_seq %s", hello.mode, hello.seq, self.last_seq)
             self.last_hello = message
             self._ping.start()
             self.backoff.reset()
-            if message.get("mode") == "replay":
+            if hello.mode == "replay":
                 self._set_up()
         elif kind == "snapshot":
             snapshot = message["snapshot"]
@@ -637,6 +643,12 @@ class DispatcherLink(QObject):
             self._resync()
             return
         self.last_seq = seq
+        try:
+            check_event(event, cut=True)  # the contract, checked on this side too (our role's cut of it)
+        except ValidationError as err:
+            log.error("event %d (%s) does not match the event contract; skipped: %s", seq, event.get("kind"), err)
+            self._refresh.start()  # the next snapshot puts the state right
+            return
         self.state.apply_event(event)
         self.eventReceived.emit(event)
         kind = event["kind"]
@@ -644,7 +656,7 @@ class DispatcherLink(QObject):
         if name:
             getattr(self, name).emit(event)
         self.stateChanged.emit()
-        if kind.startswith(_REFRESH_PREFIXES) and kind != "device.printer":
+        if kind.startswith(_REFRESH_PREFIXES) and kind != EventKind.DEVICE_PRINTER:
             self._refresh.start()
 
     def _resync(self) -> None:

@@ -12,8 +12,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # own test of the limit turn it on again and check it.
 os.environ.setdefault("FAIRQ_ISSUE_PER_MINUTE", "0")
 
-from devtools.live import LiveDispatcher as QtLiveDispatcher  # noqa: E402
-from tests.support.live import LiveDispatcher  # noqa: E402
+from devtools.live import LiveDispatcher as QtLiveDispatcher
+from tests.support.live import LiveDispatcher
 
 
 @pytest.fixture

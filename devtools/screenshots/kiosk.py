@@ -13,15 +13,15 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QEventLoop  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtWidgets import QApplication
 
-from devtools.live import LiveDispatcher  # noqa: E402
-from devtools.wait import wait_until  # noqa: E402
-from kiosk.app import DEFAULTS, build  # noqa: E402
-from kiosk.window import SIZES  # noqa: E402
-from qtclient import Backoff, DeviceConfig  # noqa: E402
-from qtclient.theme import apply_theme  # noqa: E402
+from devtools.live import LiveDispatcher
+from devtools.wait import wait_until
+from kiosk.app import DEFAULTS, build
+from kiosk.window import SIZES
+from qtclient import Backoff, DeviceConfig
+from qtclient.theme import apply_theme
 
 IMPORT_NO = "220120241000012345"
 

@@ -17,6 +17,7 @@ from dispatcher.console import install as install_console
 from dispatcher.leader import Leadership
 from dispatcher.service import ACTIVE, HallService, utc_now
 from dispatcher.settings import Settings
+from dispatcher.version import VERSION
 from dispatcher.wiring import SERVE, build_service
 from protocol import API_PREFIX
 
@@ -60,11 +61,11 @@ def create_app(
                         await task
         if leadership:
             leadership.release()
-        svc.store.engine.dispose()
+        svc.close()
 
     app = FastAPI(
         title="fairq dispatcher",
-        version=routes_read.VERSION,
+        version=VERSION,
         description="Pooled, random, verifiable dispatch of a customs declaration hall.",
         lifespan=lifespan,
     )

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
-from dispatcher.auth import Principal, token_hash
+from dispatcher.auth import Principal
 from dispatcher.service import HallService
 from protocol import Role
 
@@ -26,42 +26,19 @@ def service(request: Request) -> HallService:
 
 def resolve_token(svc: HallService, token: str | None) -> Principal | None:
     """The principal behind a bearer token, or None if it is unknown or revoked."""
-    if not token:
-        return None
-    digest = token_hash(token)
-    device = svc.store.device_by_token(digest)
-    if device is not None:
-        if device.revoked:
-            return None
-        return Principal(
-            role=Role(device.role),
-            name=device.name,
-            device_id=device.id,
-            counter=device.counter,
-            token_hash=digest,
-        )
-    session = svc.store.session_by_token(digest)
-    if session is not None and svc.sessions.alive(session):
-        return Principal(
-            role=Role.OFFICER,
-            name=session.staff_id,
-            counter=session.counter,
-            staff_id=session.staff_id,
-            token_hash=digest,
-        )
-    return None
+    return svc.principal(token)
 
 
-def bearer_of(header: str) -> str | None:
-    """The token of an `Authorization: Bearer …` header (tokens never travel in URLs)."""
-    scheme, _, token = header.partition(" ")
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer …` header, or None."""
+    scheme, _, token = (authorization or "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 def principal(request: Request) -> Principal:
     """The caller; 401 without a valid token. A counter's request also says it is still there."""
     svc = service(request)
-    found = resolve_token(svc, bearer_of(request.headers.get("authorization", "")))
+    found = resolve_token(svc, bearer_token(request.headers.get("authorization")))
     if found is None:
         raise ApiError(401, "unauthorized", "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"})
     svc.seen(found.counter)

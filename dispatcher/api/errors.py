@@ -5,11 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dispatcher.core import DomainError
-from dispatcher.service import CommitFailed, NotLeader
+from dispatcher.service import STORAGE_ERRORS, CommitFailed, NotLeader
 
 
 class ApiError(Exception):
@@ -63,11 +62,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _batch(_: Request, exc: CommitFailed) -> JSONResponse:
         return error_response(503, "commit_failed", str(exc), {"Retry-After": "1"})
 
-    @app.exception_handler(OperationalError)
-    @app.exception_handler(InterfaceError)
     async def _storage(_: Request, exc: Exception) -> JSONResponse:
         code, message = storage_problem(exc)
         return error_response(503, code, message, {"Retry-After": "5"})
+
+    for storage_error in STORAGE_ERRORS:
+        app.add_exception_handler(storage_error, _storage)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -17,6 +17,7 @@ from dispatcher import admin
 from dispatcher.service import HallService
 from dispatcher.settings import Settings
 from protocol import PrinterState, Role
+from protocol.events import EventKind
 
 from .errors import ApiError
 
@@ -78,13 +79,13 @@ class Metrics:
     def count(self, kind: str, data: dict) -> None:
         """One committed event into the counters it feeds."""
         category = (data.get("ticket") or {}).get("category", "")
-        if kind == "ticket.issued":
+        if kind == EventKind.TICKET_ISSUED:
             self.issued.labels(category).inc()
-        elif kind == "ticket.called":
+        elif kind == EventKind.TICKET_CALLED:
             self.calls.labels(category).inc()
             if data.get("draw"):
                 self.draws.inc()
-        elif kind == "ticket.recalled":
+        elif kind == EventKind.TICKET_RECALLED:
             self.recalls.inc()
         elif kind.endswith("login_failed"):
             self.login_failures.inc()

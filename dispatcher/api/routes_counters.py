@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Depends
 
 from dispatcher import projection
 from dispatcher.auth import Principal, hash_pin
+from dispatcher.core import Hall
 from dispatcher.service import HallService
 from protocol import Role
 from protocol.models import (
@@ -29,18 +32,11 @@ router = APIRouter(tags=["counters"])
 __all__ = ["router", "hash_pin"]
 
 
-def _result(svc: HallService, number: int) -> ActionResult:
-    counter = svc.hall.counter(number)
-    view = svc.counter_view(counter)
-    return ActionResult(counter=view, ticket=view.ticket)
-
-
 @router.get("/counters", response_model=list[CounterView])
 def list_counters(who: Principal = Depends(allow(*READERS)), svc: HallService = Depends(service)) -> list[CounterView]:
     """Every counter with its state, officer and current ticket (cut to the caller's view)."""
     aud = projection.of(who)
-    views = svc.read(lambda hall: [svc.counter_view(c) for c in sorted(hall.counters.values(), key=lambda c: c.number)])
-    return [projection.counter(aud, v) for v in views]
+    return [projection.counter(aud, v) for v in svc.counter_views()]
 
 
 @router.post("/counters/{number}/login", response_model=LoginResponse)
@@ -66,14 +62,9 @@ def change_pin(
     svc.change_pin(staff_id=who.staff_id or "", counter=number, pin=body.pin, new_pin=body.new_pin)
 
 
-def _act(svc: HallService, who: Principal, number: int, action) -> ActionResult:
+def _act(svc: HallService, who: Principal, number: int, action: Callable[[Hall], object]) -> ActionResult:
     at_own_counter(who, number, Role.OFFICER)
-
-    def command(hall):
-        action(hall)
-        return _result(svc, number)
-
-    return projection.action(projection.of(who), svc.run(command))
+    return projection.action(projection.of(who), svc.counter_action(number, action))
 
 
 @router.post("/counters/{number}/next", response_model=ActionResult)
@@ -161,13 +152,7 @@ def resume(number: Id, who: Principal = Depends(principal), svc: HallService = D
 def logout(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """Close the counter; a called ticket returns to the head of its queue. Admin may force it (audited)."""
     at_own_counter(who, number, Role.OFFICER, Role.ADMIN)
-    audit = [("admin.force_logout", {"counter": number, "by": who.name})] if who.role == Role.ADMIN else []
-
-    def command(hall):
-        hall.logout(number)
-        return _result(svc, number)
-
-    result = svc.run(command, audit=audit, rows=svc.store.revoke_sessions(number))
+    result = svc.logout(number, forced_by=who.name if who.role == Role.ADMIN else None)
     return projection.action(projection.of(who), result)
 
 
@@ -177,19 +162,15 @@ def rate(
 ) -> ActionResult:
     """The trader's rating from the evaluator, for a ticket this counter finished."""
     at_own_counter(who, number, Role.OFFICER, Role.COUNTER)
-
-    def command(hall):
-        hall.rate(number, body.ticket_id, str(body.rating))
-        return _result(svc, number)
-
-    return projection.action(projection.of(who), svc.run(command))
+    result = svc.counter_action(number, lambda hall: hall.rate(number, body.ticket_id, str(body.rating)))
+    return projection.action(projection.of(who), result)
 
 
 @router.get("/counters/{number}/stats", response_model=OfficerStats)
 def stats(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> OfficerStats:
     """Today's figures for the officer at this counter."""
     at_own_counter(who, number, Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
-    staff_id = who.staff_id or svc.read(lambda hall: hall.counter(number).staff_id)
+    staff_id = who.staff_id or svc.officer_at(number)
     if staff_id is None:
         raise ApiError(409, "counter_closed", f"Nobody is logged in at counter {number}.")
     return OfficerStats(**svc.officer_stats(staff_id))

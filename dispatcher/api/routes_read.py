@@ -14,23 +14,12 @@ from .deps import MAX_ID, READERS, allow, service
 from .errors import ApiError
 
 router = APIRouter(tags=["read"])
-VERSION = "0.1.0"
 
 
 @router.get("/health", response_model=Health)
 def health(svc: HallService = Depends(service)) -> Health:
     """Liveness, role (active or standby) and the last event's sequence number (no token needed)."""
-    day = svc.hall.day
-    return Health(
-        status="ok",
-        hall_id=svc.config.hall_id,
-        seq=svc.seq,
-        day_open=bool(day and day.is_open),
-        version=VERSION,
-        role=svc.role,
-        config_revision=svc.config_revision,
-        config_refused=svc.config_refused,
-    )
+    return svc.health()
 
 
 @router.get("/snapshot", response_model=Snapshot)
@@ -53,13 +42,8 @@ def events(
 @router.get("/devices/me", response_model=DevicePublic)
 def me(who: Principal = Depends(allow(*READERS)), svc: HallService = Depends(service)) -> DevicePublic:
     """The calling device as enrolled (a counter PC learns its counter number here)."""
-    if who.device_id is None:
-        return DevicePublic(id=0, name=who.name, role=who.role, counter=who.counter)
-    row = svc.store.device(who.device_id)
-    return DevicePublic(
-        id=row.id, name=row.name, role=Role(row.role), counter=row.counter, revoked=row.revoked,
-        printer_state=row.printer_state,
-    )  # fmt: skip
+    device = svc.device(who.device_id) if who.device_id is not None else None
+    return device or DevicePublic(id=0, name=who.name, role=who.role, counter=who.counter)
 
 
 @router.post("/devices/me/printer", response_model=DevicePublic)
@@ -67,14 +51,7 @@ def report_printer(
     body: PrinterReport, who: Principal = Depends(allow(Role.KIOSK)), svc: HallService = Depends(service)
 ) -> DevicePublic:
     """A kiosk reports its printer (paper near end, out, cover open…); supervisors see it."""
-    row = svc.store.device(who.device_id)
-    if row is None:
+    device = svc.report_printer(who.device_id, body.state, body.detail) if who.device_id is not None else None
+    if device is None:
         raise ApiError(404, "device_not_found", "This device is not enrolled.")
-    changed = row.printer_state != str(body.state) or row.printer_detail != body.detail
-    row.printer_state, row.printer_detail = str(body.state), body.detail
-    if changed:
-        event = {"device": row.name, "device_id": row.id, "state": str(body.state), "detail": body.detail}
-        svc.run(lambda hall: None, audit=[("device.printer", event)], rows=[row])
-    return DevicePublic(
-        id=row.id, name=row.name, role=Role(row.role), counter=row.counter, printer_state=row.printer_state
-    )
+    return device

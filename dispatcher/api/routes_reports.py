@@ -26,13 +26,13 @@ REPORT_POLICY = content_security_policy([CSS])
 def _report(request: Request, svc: HallService, day: str) -> dict:
     if not DAY.match(day):
         raise ApiError(422, "bad_day", f"{day!r} is not a day (YYYY-MM-DD).")
-    row = svc.store.day_row(day)
-    if row is None:
+    day_open = svc.day_is_open(day)
+    if day_open is None:
         raise ApiError(404, "day_not_found", f"No business day {day}.")
     path = request.app.state.settings.data_dir / "integrity.toml"
     stamp = path.stat().st_mtime_ns if path.exists() else None
     return request.app.state.reports.get(
-        (day, stamp), lambda: day_report(svc, day, load_thresholds(path)), final=not row.is_open
+        (day, stamp), lambda: day_report(svc, day, load_thresholds(path)), final=not day_open
     )
 
 

@@ -17,8 +17,10 @@ from dispatcher.console.security import SESSION_COOKIE
 from dispatcher.hub import stream_message
 from dispatcher.service import HallService
 from protocol import Role
+from protocol.events import EventKind
+from protocol.models import StreamHello
 
-from .deps import MAX_ID, bearer_of, resolve_token
+from .deps import MAX_ID, bearer_token, resolve_token
 
 router = APIRouter(tags=["stream"])
 
@@ -30,14 +32,14 @@ AUTH_TIMEOUT_S = 5.0
 
 def may_end(kind: str, data: dict, who: Principal, *, console: bool) -> bool:
     """Whether this event may have ended the stream's own token or console session: then it checks."""
-    if kind == "console.logout":
+    if kind == EventKind.CONSOLE_LOGOUT:
         return console
-    if kind == "admin.device_revoked":
+    if kind == EventKind.ADMIN_DEVICE_REVOKED:
         return who.device_id is not None and data.get("device_id") == who.device_id
     if who.role != Role.OFFICER:
         return False
-    return kind == "day.closed" or (
-        kind in ("counter.logout", "officer.session_ended") and data.get("counter") == who.counter
+    return kind == EventKind.DAY_CLOSED or (
+        kind in (EventKind.COUNTER_LOGOUT, EventKind.OFFICER_SESSION_ENDED) and data.get("counter") == who.counter
     )
 
 
@@ -50,7 +52,7 @@ async def stream(ws: WebSocket, since: int | None = Query(None, ge=0, le=MAX_ID)
     Every event is cut to what the caller's role may read (see dispatcher.projection).
     """
     svc: HallService = ws.app.state.service
-    token = bearer_of(ws.headers.get("authorization", ""))
+    token = bearer_token(ws.headers.get("authorization"))
     if token is None and "token" in ws.query_params:
         await ws.close(code=4400, reason="send the token in the Authorization header, never in the URL")
         return
@@ -141,7 +143,7 @@ async def _catch_up(ws: WebSocket, svc: HallService, since: int | None, aud, max
     """
     head = svc.seq
     if since is not None and 0 <= since <= head and head - since <= max_replay:
-        await ws.send_text(json.dumps({"type": "hello", "mode": "replay", "since": since, "seq": head}))
+        await ws.send_text(StreamHello(mode="replay", since=since, seq=head).model_dump_json())
         last = since
         while last < head:
             page = await run_in_threadpool(svc.events_since, last, head, PAGE)
@@ -152,7 +154,7 @@ async def _catch_up(ws: WebSocket, svc: HallService, since: int | None, aud, max
             last = page[-1].seq
         return last
     snapshot = projection.snapshot(aud, await run_in_threadpool(svc.snapshot))
-    await ws.send_text(json.dumps({"type": "hello", "mode": "snapshot", "since": since, "seq": snapshot.seq}))
+    await ws.send_text(StreamHello(mode="snapshot", since=since, seq=snapshot.seq).model_dump_json())
     await ws.send_text(json.dumps({"type": "snapshot", "snapshot": snapshot.model_dump(mode="json")}))
     return snapshot.seq
 

@@ -27,6 +27,16 @@ from dispatcher.store import codec
 from dispatcher.store.console import ConsoleStore
 from dispatcher.store.tables import ConsoleSessionRow, OfficerRow
 from protocol import OfficerRole, Role, enterprise_problem, normalise_enterprise
+from protocol.events import (
+    AdminOfficer,
+    AdminOfficerPassword,
+    AdminOfficerPin,
+    ConsoleLogin,
+    ConsoleLoginFailed,
+    ConsoleLogout,
+    ConsoleReportViewed,
+    Payload,
+)
 from protocol.models import OfficerPublic
 
 CONSOLE_ROLES = frozenset({OfficerRole.SUPERVISOR.value, OfficerRole.ADMIN.value})
@@ -82,11 +92,7 @@ def set_password(svc: HallService, staff_id: str, password: str, *, by: str) -> 
     check_password(password)
     row = _officer(svc, staff_id)
     row.password_hash = hash_pin(password)
-    svc.run(
-        lambda hall: None,
-        audit=[("admin.officer_password", {"by": by, "staff_id": staff_id})],
-        rows=[row, *_end_sessions(svc, staff_id)],
-    )
+    svc.record(AdminOfficerPassword(by=by, staff_id=staff_id), rows=[row, *_end_sessions(svc, staff_id)])
 
 
 def set_pin(svc: HallService, staff_id: str, pin: str, *, by: str) -> None:
@@ -95,7 +101,7 @@ def set_pin(svc: HallService, staff_id: str, pin: str, *, by: str) -> None:
         raise Invalid("bad_pin", f"A PIN has {PIN_MIN_DIGITS} to {PIN_MAX_DIGITS} digits.")
     row = _officer(svc, staff_id)
     row.pin_hash = hash_pin(pin)
-    svc.run(lambda hall: None, audit=[("admin.officer_pin", {"by": by, "staff_id": staff_id})], rows=[row])
+    svc.record(AdminOfficerPin(by=by, staff_id=staff_id), rows=[row])
 
 
 def update_officer(
@@ -115,11 +121,7 @@ def update_officer(
     public = OfficerPublic(staff_id=row.staff_id, name=row.name, role=role, recusals=codes, active=row.active)
     ended = [] if row.role in CONSOLE_ROLES else _end_sessions(svc, staff_id)
     command = (lambda hall: hall.set_officer(codec.officer_from_row(row))) if row.active else (lambda hall: None)
-    svc.run(
-        command,
-        audit=[("admin.officer", {"by": by, "officer": public.model_dump(mode="json")})],
-        rows=[row, *ended],
-    )
+    svc.run(command, audit=[AdminOfficer(by=by, officer=public)], rows=[row, *ended])
     return public
 
 
@@ -152,10 +154,10 @@ def login(svc: HallService, staff_id: str, password: str, *, source: str) -> New
     ok = verify_pin(row.password_hash if row else None, password)
     if not ok or row is None or not row.active or row.role not in CONSOLE_ROLES:
         alert = guard.failed(staff_id, device)
-        audit = [("console.login_failed", {"staff_id": staff_id, "from": source})]
+        audit: list[Payload] = [ConsoleLoginFailed(staff_id=staff_id, source=source)]
         if alert:
-            audit.append(("officer.login_alert", alert.as_event()))
-        svc.run(lambda hall: None, audit=audit)
+            audit.append(alert.as_event())
+        svc.record(*audit)
         raise LoginRefused("bad_login")
     guard.succeeded(staff_id, device)
     token, csrf, now = new_token(), secrets.token_urlsafe(24), svc.clock()
@@ -163,11 +165,7 @@ def login(svc: HallService, staff_id: str, password: str, *, source: str) -> New
         token_hash=token_hash(token), hall_id=svc.store.hall_id, staff_id=staff_id, csrf=csrf,
         created_at=now, seen_at=now,
     )  # fmt: skip
-    svc.run(
-        lambda hall: None,
-        audit=[("console.login", {"staff_id": staff_id, "role": row.role, "from": source})],
-        rows=[session],
-    )
+    svc.record(ConsoleLogin(staff_id=staff_id, role=row.role, source=source), rows=[session])
     return NewSession(token=token, csrf=csrf)
 
 
@@ -197,7 +195,7 @@ def logout(svc: HallService, viewer: Viewer) -> None:
     if session is None:
         return
     session.revoked = True
-    svc.run(lambda hall: None, audit=[("console.logout", {"staff_id": viewer.staff_id})], rows=[session])
+    svc.record(ConsoleLogout(staff_id=viewer.staff_id), rows=[session])
 
 
 def principal_for(svc: HallService, token: str | None, *, idle_s: int) -> Principal | None:
@@ -212,4 +210,4 @@ def principal_for(svc: HallService, token: str | None, *, idle_s: int) -> Princi
 
 def report_viewed(svc: HallService, viewer: Viewer, day: str, what: str) -> None:
     """Who looked at which day's report, and in what form."""
-    svc.run(lambda hall: None, audit=[("console.report_viewed", {"by": viewer.staff_id, "day": day, "format": what})])
+    svc.record(ConsoleReportViewed(by=viewer.staff_id, day=day, format=what))

@@ -10,6 +10,7 @@ from typing import Any
 from dispatcher.service import HallService
 from dispatcher.store.console import ConsoleStore
 from protocol import CounterState, PrinterState, Rating, Role, TicketState
+from protocol.events import EventKind
 
 from .i18n import both
 
@@ -22,7 +23,7 @@ PRINTER_BAD = {
     PrinterState.ERROR: "bad",
     PrinterState.PAPER_NEAR_END: "warn",
 }
-FAILED_LOGINS = ("officer.login_failed", "console.login_failed")
+FAILED_LOGINS = (EventKind.OFFICER_LOGIN_FAILED, EventKind.CONSOLE_LOGIN_FAILED)
 
 
 def _secs(delta: timedelta) -> int:

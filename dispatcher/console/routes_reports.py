@@ -32,7 +32,7 @@ class NoDay(Exception):
 
 
 def _check_day(svc: HallService, day: str) -> str:
-    if not DAY.match(day) or svc.store.day_row(day) is None:
+    if not DAY.match(day) or svc.day_is_open(day) is None:
         raise NoDay(day)
     return day
 

@@ -15,6 +15,38 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from protocol import CounterState, TicketState, declaration_problem, enterprise_problem
+from protocol.events import (
+    CallData,
+    CounterLogin,
+    CounterLogout,
+    CounterLost,
+    CounterPaused,
+    CounterReady,
+    CounterResumed,
+    DayClosed,
+    DayOpened,
+    DayOpening,
+    DrawData,
+    ExpiredAtClose,
+    OpeningCategory,
+    OpeningCounter,
+    OpeningOfficer,
+    Payload,
+    TicketCalled,
+    TicketCancelled,
+    TicketCompleted,
+    TicketData,
+    TicketExpired,
+    TicketIssued,
+    TicketNoShow,
+    TicketRated,
+    TicketRecalled,
+    TicketReprinted,
+    TicketReturned,
+    TicketStarted,
+    TicketTransferred,
+    event_data,
+)
 from protocol.validation import normalise_enterprise
 
 from .draws import BY_CATEGORY, MIXED, RULES, Pool, commitment, draw_index, ticket_pool
@@ -187,7 +219,7 @@ class Hall:
         self._idempotency = {}
         self.recent_calls.clear()
         self._changes.day = self.day
-        self._emit("day.opened", {"day": today, "commitment": self.day.commitment, "hall": self._opening()})
+        self._emit(DayOpened(day=today, commitment=self.day.commitment, hall=self._opening()))
         return self.day
 
     def keep_day_inputs(self, opening: dict[str, Any]) -> None:
@@ -195,27 +227,24 @@ class Hall:
         its proof re-runs; the code's rule starts with the next day (k and ageing change by logged settings)."""
         self.rule = opening.get("rule", MIXED)  # a day opened before the rule was recorded used the mixed rule
 
-    def _opening(self) -> dict[str, Any]:
+    def _opening(self) -> DayOpening:
         """The dispatch inputs at the day's start, so the day's draws can be re-checked from its log alone."""
-        return {
-            "k": self.k,
-            "rule": self.rule,
-            "ageing_s": None if self.ageing is None else self.ageing.total_seconds(),
-            "categories": [{"code": c.code, "priority": c.priority} for c in self.categories.values()],
-            "counters": [
-                {
-                    "number": c.number,
-                    "categories": sorted(c.spec.categories),
-                    "state": str(c.state),
-                    "staff_id": c.staff_id,
-                }
+        return DayOpening(
+            k=self.k,
+            rule=self.rule,
+            ageing_s=None if self.ageing is None else self.ageing.total_seconds(),
+            categories=[OpeningCategory(code=c.code, priority=c.priority) for c in self.categories.values()],
+            counters=[
+                OpeningCounter(
+                    number=c.number, categories=sorted(c.spec.categories), state=c.state, staff_id=c.staff_id
+                )
                 for c in sorted(self.counters.values(), key=lambda c: c.number)
             ],
-            "officers": [
-                {"staff_id": o.staff_id, "recusals": sorted(o.recusals)}
+            officers=[
+                OpeningOfficer(staff_id=o.staff_id, recusals=sorted(o.recusals))
                 for o in sorted(self.officers.values(), key=lambda o: o.staff_id)
             ],
-        }
+        )
 
     def close_day(self) -> Day:
         """End the business day: waiting and called tickets expire, services under way may still be completed."""
@@ -232,8 +261,9 @@ class Hall:
         day.closed_at = now
         self._changes.day = day
         # one event for the whole close, however many tickets it ends (they expire at its time, no counter holds them)
-        closed = {"day": day.day, "commitment": day.commitment, "seed": day.seed.hex(), "expired": expired}
-        self._emit("day.closed", closed)
+        self._emit(
+            DayClosed(day=day.day, commitment=day.commitment, seed=day.seed.hex(), expired=ExpiredAtClose(**expired))
+        )
         return day
 
     # ---- tickets ------------------------------------------------------------------------
@@ -273,7 +303,7 @@ class Hall:
                 if existing.declaration_no == declaration_no:
                     if idempotency_key:
                         self._idempotency[idempotency_key] = existing.id
-                    self._emit("ticket.reprinted", {"ticket": existing.as_dict(), "kiosk": kiosk})
+                    self._emit(TicketReprinted(ticket=_ticket(existing), kiosk=kiosk))
                     return existing, True
         reticket_of = self._reticket_of(declaration_no) if declaration_no else None
         seq = day.label_seq.get(cat.code, 0) + 1
@@ -300,10 +330,7 @@ class Hall:
         if idempotency_key:
             self._idempotency[idempotency_key] = ticket.id
         self._touch(ticket)
-        issued: dict[str, Any] = {"ticket": ticket.as_dict()}
-        if reticket_of is not None:
-            issued["reticket_of"] = reticket_of  # the earlier ticket of this declaration that ended unserved
-        self._emit("ticket.issued", issued)
+        self._emit(TicketIssued(ticket=_ticket(ticket), reticket_of=reticket_of))
         self._dispatch()
         return ticket, False
 
@@ -345,10 +372,7 @@ class Hall:
         counter = self.counters.get(ticket.counter) if ticket.counter else None
         self._finish(ticket, TicketState.CANCELLED, self.clock())
         ticket.outcome = reason
-        self._emit(
-            "ticket.cancelled",
-            {"ticket": ticket.as_dict(), "reason": reason, "by": by, "after_call": was_called},
-        )
+        self._emit(TicketCancelled(ticket=_ticket(ticket), reason=reason, by=by, after_call=was_called))
         if was_called and counter is not None and counter.ticket_id == ticket.id:
             self._set_counter(counter, CounterState.READY, ticket=None)
             self._dispatch()
@@ -362,7 +386,7 @@ class Hall:
             raise Conflict("not_no_show", f"Ticket {ticket.label} is {ticket.state}; only a no-show can arrive late.")
         ticket.finished_at = None
         self._requeue(ticket)
-        self._emit("ticket.returned", {"ticket": ticket.as_dict(), "counter": None, "why": "arrived_late", "by": by})
+        self._emit(TicketReturned(ticket=_ticket(ticket), counter=None, why="arrived_late", by=by))
         self._dispatch()
         return ticket
 
@@ -413,13 +437,13 @@ class Hall:
             if other.staff_id == staff_id and other.number != counter_no:
                 raise Conflict("officer_elsewhere", f"Officer {staff_id} is logged in at counter {other.number}.")
         if counter.staff_id == staff_id:
-            self._emit("counter.login", {"counter": counter.number, "staff_id": staff_id, "resumed": True})
+            self._emit(CounterLogin(counter=counter.number, staff_id=staff_id, resumed=True))
             return counter
         if counter.state != CounterState.CLOSED:
             raise Conflict("counter_in_use", f"Counter {counter_no} is in use by {counter.staff_id}.")
         counter.staff_id = staff_id
         self._set_counter(counter, CounterState.IDLE)
-        self._emit("counter.login", {"counter": counter.number, "staff_id": staff_id, "resumed": False})
+        self._emit(CounterLogin(counter=counter.number, staff_id=staff_id, resumed=False))
         return counter
 
     def logout(self, counter_no: int) -> Counter:
@@ -436,7 +460,7 @@ class Hall:
         staff_id = counter.staff_id
         counter.staff_id = None
         self._set_counter(counter, CounterState.CLOSED, ticket=None)
-        self._emit("counter.logout", {"counter": counter.number, "staff_id": staff_id})
+        self._emit(CounterLogout(counter=counter.number, staff_id=staff_id))
         self._dispatch()
         return counter
 
@@ -449,7 +473,7 @@ class Hall:
             self._set_counter(counter, CounterState.IDLE, ticket=None)
         elif counter.state == CounterState.READY:
             self._set_counter(counter, CounterState.IDLE)
-        self._emit("counter.lost", {"counter": counter.number, "staff_id": counter.staff_id})
+        self._emit(CounterLost(counter=counter.number, staff_id=counter.staff_id))
         self._dispatch()
         return counter
 
@@ -460,9 +484,9 @@ class Hall:
         if ticket:
             self._complete(counter, ticket, outcome=None)
         if counter.state == CounterState.PAUSED:
-            self._emit("counter.resumed", {"counter": counter.number, "staff_id": counter.staff_id})
+            self._emit(CounterResumed(counter=counter.number, staff_id=counter.staff_id))
         self._set_counter(counter, CounterState.READY, ticket=None)
-        self._emit("counter.ready", {"counter": counter.number, "staff_id": counter.staff_id})
+        self._emit(CounterReady(counter=counter.number, staff_id=counter.staff_id))
         self._dispatch()
         return self._current(counter)
 
@@ -473,7 +497,7 @@ class Hall:
         ticket.recalls += 1
         self._touch(ticket)
         call = self._call_record(ticket, counter.number, recall=True)
-        self._emit("ticket.recalled", {"ticket": ticket.as_dict(), "counter": counter.number, "call": call})
+        self._emit(TicketRecalled(ticket=_ticket(ticket), counter=counter.number, call=call))
         return ticket
 
     def start(self, counter_no: int) -> Ticket:
@@ -483,7 +507,7 @@ class Hall:
         self._set_state(ticket, TicketState.SERVING)
         ticket.started_at = self.clock()
         self._touch(ticket)
-        self._emit("ticket.started", {"ticket": ticket.as_dict(), "counter": counter.number})
+        self._emit(TicketStarted(ticket=_ticket(ticket), counter=counter.number))
         return ticket
 
     def complete(self, counter_no: int, *, outcome: str | None = None) -> Ticket:
@@ -499,7 +523,7 @@ class Hall:
         counter = self._staffed(counter_no)
         ticket = self._require_current(counter, TicketState.CALLED)
         self._finish(ticket, TicketState.NO_SHOW, self.clock())
-        self._emit("ticket.no_show", {"ticket": ticket.as_dict(), "counter": counter.number})
+        self._emit(TicketNoShow(ticket=_ticket(ticket), counter=counter.number))
         self._set_counter(counter, CounterState.IDLE, ticket=None)
         return ticket
 
@@ -536,14 +560,13 @@ class Hall:
         ticket.transfers += 1
         self._requeue(ticket)
         self._emit(
-            "ticket.transferred",
-            {
-                "ticket": ticket.as_dict(),
-                "counter": counter.number,
-                "staff_id": counter.staff_id,
-                "from_category": from_category,
-                "reason": reason,
-            },
+            TicketTransferred(
+                ticket=_ticket(ticket),
+                counter=counter.number,
+                staff_id=counter.staff_id,
+                from_category=from_category,
+                reason=reason,
+            )
         )
         self._set_counter(counter, CounterState.IDLE, ticket=None)
         self._dispatch()
@@ -583,7 +606,7 @@ class Hall:
         if self._current(counter):
             raise Conflict("ticket_in_hand", "Finish the current ticket before pausing.")
         self._set_counter(counter, CounterState.PAUSED)
-        self._emit("counter.paused", {"counter": counter.number, "staff_id": counter.staff_id})
+        self._emit(CounterPaused(counter=counter.number, staff_id=counter.staff_id))
         return counter
 
     def resume(self, counter_no: int) -> Counter:
@@ -592,7 +615,7 @@ class Hall:
         if counter.state != CounterState.PAUSED:
             raise Conflict("not_paused", f"Counter {counter_no} is not paused.")
         self._set_counter(counter, CounterState.IDLE)
-        self._emit("counter.resumed", {"counter": counter.number, "staff_id": counter.staff_id})
+        self._emit(CounterResumed(counter=counter.number, staff_id=counter.staff_id))
         return counter
 
     def rate(self, counter_no: int, ticket_id: int, rating: str) -> Ticket:
@@ -614,15 +637,7 @@ class Hall:
             )
         ticket.rating = rating
         self._touch(ticket)
-        self._emit(
-            "ticket.rated",
-            {
-                "ticket": ticket.as_dict(),
-                "counter": counter_no,
-                "staff_id": ticket.staff_id,
-                "rating": rating,
-            },
-        )
+        self._emit(TicketRated(ticket=_ticket(ticket), counter=counter_no, staff_id=ticket.staff_id, rating=rating))
         return ticket
 
     def counter(self, counter_no: int) -> Counter:
@@ -741,14 +756,13 @@ class Hall:
         self._set_counter(counter, CounterState.BUSY, ticket=ticket.id)
         call = self._call_record(ticket, counter.number, recall=False)
         self._emit(
-            "ticket.called",
-            {
-                "ticket": ticket.as_dict(),
-                "counter": counter.number,
-                "staff_id": counter.staff_id,
-                "draw": draw.as_dict(),
-                "call": call,
-            },
+            TicketCalled(
+                ticket=_ticket(ticket),
+                counter=counter.number,
+                staff_id=counter.staff_id,
+                draw=DrawData.model_validate(draw.as_dict()),
+                call=call,
+            )
         )
 
     # ---- helpers ------------------------------------------------------------------------
@@ -784,10 +798,7 @@ class Hall:
         ticket.outcome = outcome
         counter.last_ticket_id = ticket.id
         self._note_service_time(ticket)
-        self._emit(
-            "ticket.completed",
-            {"ticket": ticket.as_dict(), "counter": counter.number, "staff_id": counter.staff_id},
-        )
+        self._emit(TicketCompleted(ticket=_ticket(ticket), counter=counter.number, staff_id=counter.staff_id))
 
     def _expire(self, ticket: Ticket, now: datetime, *, reason: str, announce: bool = True) -> None:
         """The day ended before this ticket did; its counter, if it held it, is free again."""
@@ -797,7 +808,7 @@ class Hall:
                 self._set_counter(counter, CounterState.IDLE, ticket=None)
         self._finish(ticket, TicketState.EXPIRED, now)
         if announce:
-            self._emit("ticket.expired", {"ticket": ticket.as_dict(), "reason": reason})
+            self._emit(TicketExpired(ticket=_ticket(ticket), reason=reason))
 
     def _finish(self, ticket: Ticket, state: TicketState, now: datetime) -> None:
         self._set_state(ticket, state)
@@ -815,7 +826,7 @@ class Hall:
     def _return_to_queue(self, ticket: Ticket, *, why: str) -> None:
         counter = ticket.counter
         self._requeue(ticket)
-        self._emit("ticket.returned", {"ticket": ticket.as_dict(), "counter": counter, "why": why})
+        self._emit(TicketReturned(ticket=_ticket(ticket), counter=counter, why=why))
 
     def _set_counter(self, counter: Counter, state: CounterState, **kw: int | None) -> None:
         if "ticket" in kw:
@@ -841,19 +852,20 @@ class Hall:
     def _touch(self, ticket: Ticket) -> None:
         self._changes.tickets[ticket.id] = ticket
 
-    def _emit(self, kind: str, data: dict[str, Any]) -> None:
+    def _emit(self, payload: Payload) -> None:
+        kind, data = event_data(payload)
         self._changes.events.append(CoreEvent(kind=kind, at=self.clock(), data=data))
 
-    def _call_record(self, ticket: Ticket, counter_no: int, *, recall: bool) -> dict[str, Any]:
-        call = {
-            "ticket_id": ticket.id,
-            "label": ticket.label,
-            "category": ticket.category,
-            "counter": counter_no,
-            "at": self.clock().isoformat(),
-            "recall": recall,
-        }
-        self.recent_calls.appendleft(call)
+    def _call_record(self, ticket: Ticket, counter_no: int, *, recall: bool) -> CallData:
+        call = CallData(
+            ticket_id=ticket.id,
+            label=ticket.label,
+            category=ticket.category,
+            counter=counter_no,
+            at=self.clock().isoformat(),
+            recall=recall,
+        )
+        self.recent_calls.appendleft(call.model_dump())
         return call
 
     def _note_service_time(self, ticket: Ticket) -> None:
@@ -886,3 +898,7 @@ class Hall:
 
     def _sorted(self, tickets: Iterable[Ticket]) -> list[Ticket]:
         return sorted(tickets, key=self._queue_key)
+
+
+def _ticket(ticket: Ticket) -> TicketData:
+    return TicketData.model_validate(ticket.as_dict())

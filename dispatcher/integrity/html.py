@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from .svg import bar_chart, line_chart
+from dispatcher.charts import bar_chart, line_chart
 
 RATING_ZH = {
     "very_satisfied": "非常满意",

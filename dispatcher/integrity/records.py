@@ -8,14 +8,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
-
 from dispatcher.core import CoreEvent, Draw
-from dispatcher.store import Store, archive
+from dispatcher.store import Store
 from dispatcher.store.codec import canonical_json, utc
 from dispatcher.store.hashchain import GENESIS
 from dispatcher.store.repo import iso
-from dispatcher.store.tables import ArchivedDayRow, DayRow, EventRow
+from dispatcher.store.tables import ArchivedDayRow, EventRow
+from protocol.events import EventKind
 
 BUNDLE_FORMAT = "fairq-day-bundle-v1"
 
@@ -139,23 +138,17 @@ def day_of_records(records: list[Record], tz: ZoneInfo) -> dict[int, str]:
     days: dict[int, str] = {}
     open_day: str | None = None
     for r in records:
-        if r.kind == "day.opened":
+        if r.kind == EventKind.DAY_OPENED:
             open_day = json.loads(r.data).get("day")
         days[r.seq] = open_day or datetime.fromisoformat(r.at).astimezone(tz).date().isoformat()
-        if r.kind == "day.closed":
+        if r.kind == EventKind.DAY_CLOSED:
             open_day = None
     return days
 
 
 def load_records(store: Store, since: datetime | None = None, until: datetime | None = None) -> list[Record]:
     """The hall's records in sequence order, optionally only those stamped in [since, until)."""
-    with store.session() as s:
-        q = select(EventRow).where(EventRow.hall_id == store.hall_id)
-        if since is not None:
-            q = q.where(col(EventRow.at) >= since)
-        if until is not None:
-            q = q.where(col(EventRow.at) < until)
-        return [Record.from_row(r) for r in s.exec(q.order_by(EventRow.seq))]
+    return [Record.from_row(r) for r in store.event_rows(since, until)]
 
 
 def load_day(store: Store, day: str, timezone: str) -> DayLog:
@@ -184,35 +177,27 @@ def load_day(store: Store, day: str, timezone: str) -> DayLog:
 
 def records_between(store: Store, after: int, before: int) -> list[Record]:
     """The records with after < seq < before, in order."""
-    with store.session() as s:
-        q = select(EventRow).where(EventRow.hall_id == store.hall_id, EventRow.seq > after, EventRow.seq < before)
-        return [Record.from_row(r) for r in s.exec(q.order_by(EventRow.seq))]
+    return [Record.from_row(r) for r in store.event_rows_between(after, before)]
 
 
 def _record(store: Store, seq: int) -> Record | None:
-    with store.session() as s:
-        row = s.get(EventRow, (store.hall_id, seq))
-        return Record.from_row(row) if row else None
+    row = store.event_row(seq)
+    return Record.from_row(row) if row else None
 
 
 def _checkpoint_hash(store: Store, seq: int) -> str:
     """The head of the archived day that ended at `seq` (its record is in the day's bundle now)."""
-    with store.session() as s:
-        for row in archive.checkpoints(s, store.hall_id):
-            if row.last_seq == seq:
-                return row.last_hash
+    for row in store.archived_days():
+        if row.last_seq == seq:
+            return row.last_hash
     return "(event missing)"
 
 
 def archived_days(store: Store) -> list[ArchivedDayRow]:
     """The days moved out to their bundles by `fairq admin archive`, oldest first."""
-    with store.session() as s:
-        return archive.checkpoints(s, store.hall_id)
+    return store.archived_days()
 
 
 def closed_days(store: Store) -> list[str]:
     """The days whose seed is revealed and whose records are still in the store, oldest first."""
-    gone = {r.day for r in archived_days(store)}
-    with store.session() as s:
-        q = select(DayRow).where(DayRow.hall_id == store.hall_id, DayRow.is_open == False)  # noqa: E712
-        return sorted(r.day for r in s.exec(q) if r.day not in gone)
+    return store.closed_days()

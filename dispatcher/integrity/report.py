@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from dispatcher.stats import mean, percentile
+from protocol.events import EventKind
+
 from .records import DayLog, load_day
 from .replay import Replay, replay
 from .rules import Thresholds, run_rules
-from .stats import mean, percentile
 from .verify import verify_day
 
 if TYPE_CHECKING:
@@ -22,12 +24,12 @@ if TYPE_CHECKING:
 
 QUEUE_STEP = timedelta(minutes=10)
 CONFIG_KINDS = (
-    "admin.config",
-    "admin.setting",
-    "admin.category",
-    "admin.category_removed",
-    "admin.counter",
-    "admin.counter_removed",
+    EventKind.ADMIN_CONFIG,
+    EventKind.ADMIN_SETTING,
+    EventKind.ADMIN_CATEGORY,
+    EventKind.ADMIN_CATEGORY_REMOVED,
+    EventKind.ADMIN_COUNTER,
+    EventKind.ADMIN_COUNTER_REMOVED,
 )
 RATINGS = ("very_satisfied", "satisfied", "basically_satisfied", "unsatisfied", "very_unsatisfied")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
@@ -108,21 +110,21 @@ def _configuration(log: DayLog, tz: ZoneInfo) -> list[dict[str, Any]]:
 def config_text(kind: str, data: dict[str, Any]) -> str:
     """One configuration event in words (Chinese, then English)."""
     verb = {"added": "新增 added", "changed": "修改 changed"}.get(data.get("change", ""), "设置 set")
-    if kind == "admin.config":
+    if kind == EventKind.ADMIN_CONFIG:
         refused = data.get("refused") or []
         n = len(data.get("changes", []))
         text = f"配置修订 revision {data.get('revision')}（{data.get('source') or '?'}）: {n} 项变更 changes"
         return text + (f"，拒绝 refused {len(refused)}: " + "; ".join(refused) if refused else "")
-    if kind == "admin.setting" and data.get("before") is None:
+    if kind == EventKind.ADMIN_SETTING and data.get("before") is None:
         return f"大厅设置 setting {data.get('key')} = {data.get('after')!r}"
-    if kind == "admin.setting":
+    if kind == EventKind.ADMIN_SETTING:
         return f"大厅设置 setting {data.get('key')}: {data.get('before')!r} → {data.get('after')!r}"
-    if kind == "admin.category":
+    if kind == EventKind.ADMIN_CATEGORY:
         c = data.get("category", {})
         return f"业务类型 category {c.get('code')} {verb}: {c.get('name_zh')} / {c.get('name_en')}"
-    if kind == "admin.category_removed":
+    if kind == EventKind.ADMIN_CATEGORY_REMOVED:
         return f"业务类型 category {data.get('code')} 删除 removed"
-    if kind == "admin.counter":
+    if kind == EventKind.ADMIN_COUNTER:
         c = data.get("counter", {})
         return f"窗口 counter {c.get('number')} {verb}: 办理 serves {', '.join(c.get('categories', []))}"
     return f"窗口 counter {data.get('number')} 删除 removed"
@@ -172,7 +174,7 @@ def _officers(hall: Replay, info: HallInfo, warnings) -> list[dict[str, Any]]:
         served = [t for t in hall.tickets.values() if t.staff_id == s and t.service_s is not None]
         services = [t.service_s for t in served]
         acts = [a for a in hall.acts if a.staff_id == s]
-        rated = [a.data.get("rating") for a in acts if a.kind == "ticket.rated"]
+        rated = [a.data.get("rating") for a in acts if a.kind == EventKind.TICKET_RATED]
         if not calls and not acts:
             continue
         rows.append(
@@ -183,9 +185,9 @@ def _officers(hall: Replay, info: HallInfo, warnings) -> list[dict[str, Any]]:
                 "served": len(served),
                 "mean_service_s": _round(mean(services)),
                 "p90_service_s": _round(percentile(services, 90)),
-                "no_shows": sum(1 for a in acts if a.kind == "ticket.no_show"),
-                "transfers": sum(1 for a in acts if a.kind == "ticket.transferred"),
-                "recalls": sum(1 for a in acts if a.kind == "ticket.recalled"),
+                "no_shows": sum(1 for a in acts if a.kind == EventKind.TICKET_NO_SHOW),
+                "transfers": sum(1 for a in acts if a.kind == EventKind.TICKET_TRANSFERRED),
+                "recalls": sum(1 for a in acts if a.kind == EventKind.TICKET_RECALLED),
                 "ratings": {r: rated.count(r) for r in RATINGS},
                 "warnings": sum(1 for w in warnings if w.staff_id == s),
             }

@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from dispatcher.charts import Panel, Point, Series, panel_chart
+
 from .metrics import Summary
 from .report import clock, policy_name
 from .scenario import HOUR, Scenario
-from .svg import Panel, Point, Series, render
 
 COLORS = {"pooled": "#1f6fb4", "fifo": "#2ca02c", "mixed": "#9467bd", "bound": "#d62728"}
 ERLANG_COLOR = "#555555"
@@ -39,7 +40,7 @@ def day_chart(scenario: Scenario, summaries: list[Summary]) -> str:
         ]
         panels.append(compare)
     ticks = [(t, clock(t)) for t in range(int(start), int(end) + 1, int(HOUR))]
-    return render(panels, title=f"{scenario.name}, {scenario.date}", x_range=(start, end), x_ticks=ticks)
+    return panel_chart(panels, title=f"{scenario.name}, {scenario.date}", x_range=(start, end), x_ticks=ticks)
 
 
 def write_chart(path: str | Path, scenario: Scenario, summaries: list[Summary]) -> None:

@@ -6,6 +6,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from dispatcher.stats import percentile
+
 from . import erlang
 from .engine import DayRun
 from .scenario import HOUR, Scenario
@@ -28,7 +30,7 @@ class WaitStats:
         values = sorted(waits)
         if not values:
             return cls(0, None, None, None, None)
-        p90 = values[math.ceil(0.9 * len(values)) - 1]  # nearest rank
+        p90 = percentile(values, 90)
         within = sum(1 for w in values if w <= WAIT_MARK_S) / len(values)
         return cls(len(values), sum(values) / len(values), p90, values[-1], within)
 

@@ -8,9 +8,10 @@ from typing import Any
 
 from dispatcher.core import Category, Counter, CounterSpec, Day, Draw, Officer, Ticket
 from dispatcher.seedkey import SeedSealer, is_sealed
-from protocol import CounterState, TicketState
+from protocol import CounterState, PrinterState, Role, TicketState
+from protocol.models import DevicePublic, Event
 
-from .tables import CategoryRow, CounterRow, DayRow, DrawRow, OfficerRow, TicketRow
+from .tables import CategoryRow, CounterRow, DayRow, DeviceRow, DrawRow, EventRow, OfficerRow, TicketRow
 
 TICKET_FIELDS = (
     "id", "day", "seq", "label", "category", "declaration_no", "enterprise_code", "kiosk",
@@ -177,3 +178,22 @@ def row_to_draw(row: DrawRow) -> Draw:
 
 def split(value: str) -> list[str]:
     return [v for v in value.split(",") if v]
+
+
+def device_public(row: DeviceRow) -> DevicePublic:
+    """An enrolled device as the API shows it (never its token)."""
+    return DevicePublic(
+        id=row.id or 0,
+        name=row.name,
+        role=Role(row.role),
+        counter=row.counter,
+        revoked=row.revoked,
+        printer_state=PrinterState(row.printer_state) if row.printer_state else None,
+    )
+
+
+def event_from_row(row: EventRow) -> Event:
+    """A logged event as the API and the stream carry it."""
+    at = utc(row.at)
+    assert at is not None  # the column is NOT NULL
+    return Event(seq=row.seq, kind=row.kind, at=at, data=json.loads(row.data))

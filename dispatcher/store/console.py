@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -59,7 +58,7 @@ class ConsoleStore:
                 .limit(limit)
             )
             rows = list(s.exec(q))
-        return [Event(seq=r.seq, kind=r.kind, at=codec.utc(r.at), data=json.loads(r.data)) for r in reversed(rows)]
+        return [codec.event_from_row(r) for r in reversed(rows)]
 
     def known_days(self) -> list[str]:
         """Every business day of the hall, newest first (for the report's day picker)."""

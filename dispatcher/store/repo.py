@@ -16,11 +16,13 @@ from sqlmodel import Session, col, delete, select
 
 from dispatcher.core import Category, Changes, CoreEvent, Counter, Day, Draw, Officer, Ticket
 from dispatcher.seedkey import SeedSealer, default_key_path, is_sealed, sealer_from_file
+from protocol.events import EventKind
 from protocol.models import CategoryConfig, CounterConfig, Event
 
 from . import archive, codec
 from .hashchain import GENESIS, event_hash
 from .tables import (
+    ArchivedDayRow,
     CategoryRow,
     CounterRow,
     DayRow,
@@ -176,7 +178,7 @@ class Store:
             recent, transfers_by = [], {}
             if day and day.opened_at:
                 q = select(EventRow.data).where(
-                    EventRow.hall_id == h, EventRow.kind == "ticket.transferred", EventRow.at >= day.opened_at
+                    EventRow.hall_id == h, EventRow.kind == EventKind.TICKET_TRANSFERRED, EventRow.at >= day.opened_at
                 )
                 for data in s.exec(q):
                     staff_id = json.loads(data).get("staff_id") or ""
@@ -184,7 +186,10 @@ class Store:
             if day:
                 q = (
                     select(EventRow)
-                    .where(EventRow.hall_id == h, col(EventRow.kind).in_(["ticket.called", "ticket.recalled"]))
+                    .where(
+                        EventRow.hall_id == h,
+                        col(EventRow.kind).in_([EventKind.TICKET_CALLED, EventKind.TICKET_RECALLED]),
+                    )
                     .order_by(col(EventRow.seq).desc())
                     .limit(20)
                 )
@@ -192,7 +197,7 @@ class Store:
                 recent = [c for c in recent if c["ticket_id"] in {t.id for t in tickets}]
             opening = None
             if day and day.is_open:
-                q = select(EventRow.data).where(EventRow.hall_id == h, EventRow.kind == "day.opened")
+                q = select(EventRow.data).where(EventRow.hall_id == h, EventRow.kind == EventKind.DAY_OPENED)
                 data = s.exec(q.order_by(col(EventRow.seq).desc())).first()
                 opening = json.loads(data).get("hall") if data else None
             state = LoadedState(
@@ -386,12 +391,39 @@ class Store:
             if until is not None:
                 q = q.where(EventRow.seq <= until)
             q = q.order_by(EventRow.seq).limit(limit)
-            return [Event(seq=r.seq, kind=r.kind, at=codec.utc(r.at), data=json.loads(r.data)) for r in s.exec(q)]
+            return [codec.event_from_row(r) for r in s.exec(q)]
 
-    def event_rows(self) -> list[EventRow]:
+    def event_rows(self, since: datetime | None = None, until: datetime | None = None) -> list[EventRow]:
+        """The log's rows in sequence order, optionally only those stamped in [since, until)."""
         with self.session() as s:
-            q = select(EventRow).where(EventRow.hall_id == self.hall_id).order_by(EventRow.seq)
-            return list(s.exec(q))
+            q = select(EventRow).where(EventRow.hall_id == self.hall_id)
+            if since is not None:
+                q = q.where(col(EventRow.at) >= since)
+            if until is not None:
+                q = q.where(col(EventRow.at) < until)
+            return list(s.exec(q.order_by(col(EventRow.seq))))
+
+    def event_row(self, seq: int) -> EventRow | None:
+        with self.session() as s:
+            return s.get(EventRow, (self.hall_id, seq))
+
+    def event_rows_between(self, after: int, before: int) -> list[EventRow]:
+        """The log's rows with after < seq < before, in order."""
+        with self.session() as s:
+            q = select(EventRow).where(EventRow.hall_id == self.hall_id, EventRow.seq > after, EventRow.seq < before)
+            return list(s.exec(q.order_by(col(EventRow.seq))))
+
+    def archived_days(self) -> list[ArchivedDayRow]:
+        """The days moved out to their bundles by `fairq admin archive`, oldest first."""
+        with self.session() as s:
+            return archive.checkpoints(s, self.hall_id)
+
+    def closed_days(self) -> list[str]:
+        """The days whose seed is revealed and whose records are still in the store, oldest first."""
+        gone = {r.day for r in self.archived_days()}
+        with self.session() as s:
+            q = select(DayRow).where(DayRow.hall_id == self.hall_id, col(DayRow.is_open).is_(False))
+            return sorted(r.day for r in s.exec(q) if r.day not in gone)
 
     def draws(self, day: str) -> list[Draw]:
         with self.session() as s:

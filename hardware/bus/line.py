@@ -16,6 +16,7 @@ from pymodbus.pdu.register_message import (
     WriteSingleRegisterRequest,
 )
 
+from ..serialport import ReopeningPort
 from .rtu import RtuFrameReader, build_frame
 
 log = logging.getLogger(__name__)
@@ -59,12 +60,16 @@ class SerialBus:
         self.timeout = timeout
         self.retries = retries
         self.parity = parity
-        self._port: serial.SerialBase | None = None
+        self._port = ReopeningPort(url, baudrate=baudrate, parity=parity, timeout=0.02)
         self._lock = threading.RLock()
         self._online: dict[int, bool] = {}
         self._listeners: list[Listener] = []
         self._reader = RtuFrameReader(server=False)
-        self.opens = 0
+
+    @property
+    def opens(self) -> int:
+        """How many times the port was opened (a reopen after an unplug counts)."""
+        return self._port.opens
 
     # -- registers -------------------------------------------------------------------
 
@@ -151,30 +156,18 @@ class SerialBus:
 
     def _open(self) -> serial.SerialBase:
         """The open port, opening (or reopening after an unplug) as needed."""
-        if self._port is None:
-            self._port = serial.serial_for_url(self.url, baudrate=self.baudrate, parity=self.parity, timeout=0.02)
-            self.opens += 1
-        return self._port
+        return self._port.get()
 
     def _lost_port(self, exc: Exception) -> None:
         """The adapter is gone: close it, and every device on it is offline until it answers."""
-        log.warning("serial line %s lost: %s", self.url, exc)
-        self._close_port()
+        self._port.lost(exc)
         for address in list(self._online):
             self._mark(address, False)
-
-    def _close_port(self) -> None:
-        if self._port is not None:
-            try:
-                self._port.close()
-            except Exception as exc:
-                log.debug("closing %s: %s", self.url, exc)
-            self._port = None
 
     def close(self) -> None:
         """Release the port."""
         with self._lock:
-            self._close_port()
+            self._port.close()
 
     def __enter__(self) -> SerialBus:
         return self

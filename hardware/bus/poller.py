@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
 
+from ..worker import Worker
 from .devices import Device, Keypad
 from .line import DeviceError
 from .registers import Key
@@ -31,20 +31,17 @@ class DevicePoller:
         self.on_key = on_key
         self.interval = interval
         self.check_every = check_every
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker(self._run, name="device-poller", join_s=5)  # a stop waits at most one bus timeout
+        self._stop = self._worker.stopping
 
     def start(self) -> DevicePoller:
         """Start polling in a daemon thread."""
-        self._thread = threading.Thread(target=self._run, daemon=True, name="device-poller")
-        self._thread.start()
+        self._worker.start()
         return self
 
     def stop(self) -> None:
         """Stop and wait for the thread (bounded by one bus timeout)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._worker.stop()
 
     def _run(self) -> None:
         last_check = 0.0

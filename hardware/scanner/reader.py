@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import serial
 
+from ..serialport import ReopeningPort
+from ..worker import Worker
 from .decoder import Debouncer, LineDecoder
 
 log = logging.getLogger(__name__)
@@ -23,17 +25,16 @@ class BarcodeScanner:
         self.baudrate = baudrate
         self.decoder = LineDecoder()
         self.debouncer = Debouncer(debounce)
-        self._port: serial.SerialBase | None = None
+        self._port = ReopeningPort(url, what="scanner", baudrate=baudrate, timeout=0)
         self._codes: deque[str] = deque()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker: Worker | None = None
         self._lock = threading.Lock()
         self._fill(0)  # open now: codes scanned from here on are kept
 
     @property
     def online(self) -> bool:
         """Whether the port is open."""
-        return self._port is not None
+        return self._port.is_open
 
     def read(self, timeout: float = 1.0) -> str | None:
         """The next new code, or None after ``timeout`` seconds."""
@@ -47,44 +48,35 @@ class BarcodeScanner:
         """Call ``on_code(code)`` from a reader thread for every new code."""
 
         def run() -> None:
-            while not self._stop.is_set():
+            while not worker.stopping.is_set():
                 if (code := self.read(0.2)) is not None:
                     try:
                         on_code(code)
                     except Exception:
                         log.exception("scan handler failed")
 
-        self._thread = threading.Thread(target=run, daemon=True, name="barcode-scanner")
-        self._thread.start()
+        worker = self._worker = Worker(run, name="barcode-scanner")
+        worker.start()
         return self
 
     def stop(self) -> None:
         """Stop the reader thread and close the port."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
+        if self._worker is not None:
+            self._worker.stop()
         self.close()
 
     def close(self) -> None:
         """Release the port."""
-        if self._port is not None:
-            try:
-                self._port.close()
-            except Exception as exc:
-                log.debug("closing %s: %s", self.url, exc)
-            self._port = None
+        self._port.close()
 
     def _fill(self, wait: float) -> None:
         """Read what is there into the queue of codes; reopen the port if it went away."""
         try:
-            if self._port is None:
-                self._port = serial.serial_for_url(self.url, baudrate=self.baudrate, timeout=wait)
-            self._port.timeout = wait
-            data = self._port.read(max(1, self._port.in_waiting))
+            port = self._port.get()
+            port.timeout = wait
+            data = port.read(max(1, port.in_waiting))
         except (serial.SerialException, OSError) as exc:
-            if self._port is not None:
-                log.warning("scanner %s lost: %s", self.url, exc)
-            self.close()
+            self._port.lost(exc)
             time.sleep(wait)
             return
         for code in self.decoder.data_received(data):

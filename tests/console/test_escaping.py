@@ -8,6 +8,7 @@ import io
 import pytest
 
 from dispatcher import admin
+from protocol.events import OfficerLoginFailed
 from protocol.models import CategoryConfig, CounterConfig, DeviceCreate, OfficerCreate
 
 from .hall import ADMIN
@@ -36,7 +37,7 @@ def hostile(app):
     svc.run(lambda h: h.issue_ticket(category="Z"))
     svc.run(lambda h: h.next(9))
     svc.run(lambda h: h.complete(9))
-    svc.run(lambda h: None, audit=[("officer.login_failed", {"staff_id": SCRIPT})])
+    svc.record(OfficerLoginFailed(staff_id=SCRIPT))
     return svc
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from dispatcher import admin
 from dispatcher.console.live import hall_view
+from protocol.events import OfficerLoginFailed
 from protocol.models import DeviceCreate
 
 from .hall import OFFICER, SUPERVISOR
@@ -35,7 +36,7 @@ def test_every_alert_of_the_live_hall(app, clock, as_supervisor):
     clock.now += timedelta(minutes=5)
     svc.run(lambda h: h.complete(8))
     svc.run(lambda h: h.rate(8, ticket.id, "unsatisfied"))
-    svc.run(lambda h: None, audit=[("officer.login_failed", {"staff_id": "O9", "counter": 3})] * 2)
+    svc.record(*[OfficerLoginFailed(staff_id="O9", counter=3)] * 2)
     kiosk = admin.add_device(svc, DeviceCreate(name="kiosk-east", role="kiosk"), by="test").device
     row = svc.store.device(kiosk.id)
     row.printer_state = "paper_near_end"

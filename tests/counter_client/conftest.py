@@ -6,10 +6,10 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from devtools.live import LiveDispatcher  # noqa: E402
-from hardware import EvaluatorSim, KeypadSim, LedSim, LineSimulator  # noqa: E402
+from devtools.live import LiveDispatcher
+from hardware import EvaluatorSim, KeypadSim, LedSim, LineSimulator
 
 
 @pytest.fixture

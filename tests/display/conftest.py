@@ -6,12 +6,12 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from devtools.halldriver import HallDriver  # noqa: E402
-from display.app import DEFAULTS, build  # noqa: E402
-from qtclient import Backoff, DeviceConfig  # noqa: E402
-from tests.support.fake_sink import FakeSink  # noqa: E402
+from devtools.halldriver import HallDriver
+from display.app import DEFAULTS, build
+from qtclient import Backoff, DeviceConfig
+from tests.support.fake_sink import FakeSink
 
 
 @pytest.fixture

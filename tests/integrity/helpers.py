@@ -17,6 +17,7 @@ from dispatcher.settings import Settings
 from dispatcher.store.codec import canonical_json
 from dispatcher.store.hashchain import event_hash
 from dispatcher.wiring import build_service
+from protocol.events import OfficerLoginFailed
 from protocol.models import OfficerCreate
 
 from .gen import HOURS, OPEN, FakeClock, make_hall
@@ -154,7 +155,7 @@ def service_day(tmp_path: Path, *, close: bool = True) -> tuple[HallService, Ste
     for i, counter in ((1, 7), (2, 8), (3, 3)):
         svc.run(lambda h, i=i, c=counter: h.login(c, f"100{i}"))
         svc.run(lambda h, c=counter: h.next(c))
-    svc.run(lambda h: None, audit=[("officer.login_failed", {"counter": 1, "staff_id": "1009"})])
+    svc.record(OfficerLoginFailed(counter=1, staff_id="1009"))
     for n in range(24):
         clock.advance(90)
         category = "CCA"[n % 3]

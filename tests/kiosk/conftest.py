@@ -6,11 +6,11 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from hardware.printer import printed_tickets  # noqa: E402
-from kiosk.app import DEFAULTS, build  # noqa: E402
-from qtclient import Backoff, DeviceConfig  # noqa: E402
+from hardware.printer import printed_tickets
+from kiosk.app import DEFAULTS, build
+from qtclient import Backoff, DeviceConfig
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from qtclient import Backoff, DispatcherLink  # noqa: E402
+from qtclient import Backoff, DispatcherLink
 
 
 @pytest.fixture

@@ -6,4 +6,4 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from tests.qtclient.conftest import make_link  # noqa: E402, F401  (a fixture)
+from tests.qtclient.conftest import make_link  # noqa: F401  (a fixture)

@@ -9,6 +9,7 @@ import time
 import pytest
 from websockets.sync.client import connect
 
+from protocol.events import HallNotice
 from tests.support.live import LiveDispatcher
 
 DECLARATION = "220120241000012345"
@@ -76,7 +77,7 @@ def hello(live, token: str, since: int) -> dict:
 
 def test_replay_is_bounded_and_a_far_behind_stream_gets_a_snapshot(limited):
     screen = limited.device("display", "screen-1")
-    limited.svc.run(lambda hall: None, audit=[("hall.notice", {"text": str(n)}) for n in range(120)])
+    limited.svc.record(*(HallNotice(by="test", text=str(n)) for n in range(120)))
     head = limited.svc.seq
     assert hello(limited, screen, 0)["mode"] == "snapshot"
     assert hello(limited, screen, head - 100)["mode"] == "replay"
@@ -88,7 +89,7 @@ def test_streams_from_zero_on_a_long_day_do_not_slow_a_kiosk(limited):
     live = limited
     screen = live.device("display", "screen-1")
     for _ in range(6):
-        live.svc.run(lambda hall: None, audit=[("hall.notice", {"text": "x" * 200})] * 500)
+        live.svc.record(*[HallNotice(by="test", text="x" * 200)] * 500)
     kiosk = live.client(live.device("kiosk", "kiosk-1"))
     received = []
 

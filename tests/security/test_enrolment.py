@@ -10,14 +10,14 @@ import tomllib
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import httpx  # noqa: E402
-import pytest  # noqa: E402
-from PIL import Image  # noqa: E402
+import httpx
+import pytest
+from PIL import Image
 
-from devtools.live import LiveDispatcher  # noqa: E402
-from dispatcher.enrolqr import _qr, qr_text  # noqa: E402
-from protocol.enrolment import Enrolment, enrolment_code, parse_enrolment_code  # noqa: E402
-from qtclient import Backoff, DeviceConfig  # noqa: E402
+from devtools.live import LiveDispatcher
+from dispatcher.enrolqr import _qr, qr_text
+from protocol.enrolment import Enrolment, enrolment_code, parse_enrolment_code
+from qtclient import Backoff, DeviceConfig
 
 # FAIRQ_SCREENSHOTS=docs/screenshots keeps the enrolment screen's picture for the docs
 SCREENSHOTS_ENV = "FAIRQ_SCREENSHOTS"

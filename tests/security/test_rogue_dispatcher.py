@@ -17,14 +17,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from devtools.live import LiveDispatcher, free_port  # noqa: E402
-from dispatcher.tls import ensure_certificate, fingerprint  # noqa: E402
-from kiosk.app import DEFAULTS as KIOSK_DEFAULTS  # noqa: E402
-from kiosk.app import build as build_kiosk  # noqa: E402
-from qtclient import Backoff, DeviceConfig  # noqa: E402
-from tests.qtclient.test_link import advertised_on_loopback, call  # noqa: E402
+from devtools.live import LiveDispatcher, free_port
+from dispatcher.tls import ensure_certificate, fingerprint
+from kiosk.app import DEFAULTS as KIOSK_DEFAULTS
+from kiosk.app import build as build_kiosk
+from qtclient import Backoff, DeviceConfig
+from tests.qtclient.test_link import advertised_on_loopback, call
 
 PIN = "246810"
 
@@ -55,7 +55,7 @@ class Rogue:
                 self.end_headers()
                 self.wfile.write(raw)
 
-            do_GET = do_POST = do_PUT = _answer  # noqa: N815
+            do_GET = do_POST = do_PUT = _answer
 
             def log_message(self, *args) -> None:
                 pass

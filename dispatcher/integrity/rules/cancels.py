@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from protocol.events import EventKind
+
 from .base import Day, RiskWarning, Thresholds
 
 
@@ -9,7 +11,7 @@ def check(day: Day, t: Thresholds) -> list[RiskWarning]:
     """One warning per officer with at least `cancel_after_call_min` cancels of tickets called to them."""
     found: dict[str, list] = {}
     for act in day.hall.acts:
-        if act.kind == "ticket.cancelled" and act.staff_id:
+        if act.kind == EventKind.TICKET_CANCELLED and act.staff_id:
             found.setdefault(act.staff_id, []).append(act)
     warnings = []
     for staff, acts in sorted(found.items()):

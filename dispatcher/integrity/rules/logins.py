@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from protocol.events import EventKind
+
 from .base import Day, RiskWarning, Thresholds
 
 
@@ -10,9 +12,9 @@ def check(day: Day, t: Thresholds) -> list[RiskWarning]:
     outside: dict[str, list] = {}
     failed: dict[str, list] = {}
     for act in day.hall.acts:
-        if act.kind == "counter.login" and not act.data.get("resumed") and not day.within_hours(act.at):
+        if act.kind == EventKind.COUNTER_LOGIN and not act.data.get("resumed") and not day.within_hours(act.at):
             outside.setdefault(act.staff_id or "?", []).append(act)
-        if act.kind == "officer.login_failed":
+        if act.kind == EventKind.OFFICER_LOGIN_FAILED:
             failed.setdefault(act.staff_id or "?", []).append(act)
     warnings = []
     hours = f"{day.opening[0]}–{day.opening[1]}"

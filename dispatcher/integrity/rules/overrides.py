@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from protocol.events import EventKind
+
 from .base import Day, RiskWarning, Thresholds
 
-OVERRIDES = {
-    "admin.force_logout": "强制签退",
-    "admin.counter": "修改窗口设置",
-    "admin.category": "修改业务类型",
-    "admin.category_removed": "删除业务类型",
-    "admin.counter_removed": "删除窗口",
-    "admin.officer": "修改关员（含回避名单）",
-    "admin.officer_removed": "停用关员",
-    "admin.day_open": "手动开始营业日",
-    "admin.day_close": "手动结束营业日",
+OVERRIDES: dict[str, str] = {
+    EventKind.ADMIN_FORCE_LOGOUT: "强制签退",
+    EventKind.ADMIN_COUNTER: "修改窗口设置",
+    EventKind.ADMIN_CATEGORY: "修改业务类型",
+    EventKind.ADMIN_CATEGORY_REMOVED: "删除业务类型",
+    EventKind.ADMIN_COUNTER_REMOVED: "删除窗口",
+    EventKind.ADMIN_OFFICER: "修改关员（含回避名单）",
+    EventKind.ADMIN_OFFICER_REMOVED: "停用关员",
+    EventKind.ADMIN_DAY_OPEN: "手动开始营业日",
+    EventKind.ADMIN_DAY_CLOSE: "手动结束营业日",
 }
 
 
@@ -23,7 +25,7 @@ def check(day: Day, t: Thresholds) -> list[RiskWarning]:
     for act in day.hall.acts:
         if act.kind not in OVERRIDES:
             continue
-        if not act.in_day and act.kind not in ("admin.day_open", "admin.day_close"):
+        if not act.in_day and act.kind not in (EventKind.ADMIN_DAY_OPEN, EventKind.ADMIN_DAY_CLOSE):
             continue
         by = act.data.get("by") or "?"
         target = f"，涉及关员 {act.staff_id}" if act.staff_id else ""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..stats import binomial_tail
+from dispatcher.stats import binomial_tail
+
 from .base import Day, RiskWarning, Thresholds
 
 

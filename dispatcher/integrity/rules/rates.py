@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..stats import binomial_tail
+from dispatcher.stats import binomial_tail
+from protocol.events import EventKind
+
 from .base import Day, RiskWarning, Thresholds
 
 LOW_RATINGS = frozenset({"unsatisfied", "very_unsatisfied"})  # the two low levels of 好差评 (and of old 3-level days)
 
 # rule -> (title, what is counted, act kind)
 RATES = {
-    "recalls": ("频繁重呼", "重呼", "ticket.recalled"),
-    "no_shows": ("过号率异常", "过号", "ticket.no_show"),
-    "transfers": ("转办率异常", "转办", "ticket.transferred"),
-    "low_ratings": ("多次不满意评价", "不满意评价", "ticket.rated"),
+    "recalls": ("频繁重呼", "重呼", EventKind.TICKET_RECALLED),
+    "no_shows": ("过号率异常", "过号", EventKind.TICKET_NO_SHOW),
+    "transfers": ("转办率异常", "转办", EventKind.TICKET_TRANSFERRED),
+    "low_ratings": ("多次不满意评价", "不满意评价", EventKind.TICKET_RATED),
 }
 
 
@@ -29,16 +31,16 @@ def check(day: Day, t: Thresholds) -> list[RiskWarning]:
         for act in day.hall.acts:
             if act.kind != kind or not act.staff_id or act.ticket_id is None:
                 continue
-            if kind == "ticket.rated" and act.data.get("rating") not in LOW_RATINGS:
+            if kind == EventKind.TICKET_RATED and act.data.get("rating") not in LOW_RATINGS:
                 continue
             hits.setdefault(act.staff_id, set()).add(act.ticket_id)
-        trials = _ratings(day) if kind == "ticket.rated" else calls
+        trials = _ratings(day) if kind == EventKind.TICKET_RATED else calls
         warnings += _far_above(day, t, rule, title, noun, hits, trials, minimum[rule])
     return warnings
 
 
 def _ratings(day: Day) -> dict[str, int]:
-    return dict(Counter(a.staff_id for a in day.hall.acts if a.kind == "ticket.rated" and a.staff_id))
+    return dict(Counter(a.staff_id for a in day.hall.acts if a.kind == EventKind.TICKET_RATED and a.staff_id))
 
 
 def _far_above(day, t, rule, title, noun, hits, trials, minimum) -> list[RiskWarning]:

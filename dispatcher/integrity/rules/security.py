@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from protocol.events import EventKind
+
 from .base import Day, RiskWarning, Thresholds
 
 
@@ -9,7 +11,7 @@ def check(day: Day, t: Thresholds) -> list[RiskWarning]:
     """One warning per `officer.login_alert` and per `ticket.declaration_conflict` of the day."""
     warnings = []
     for act in day.hall.acts:
-        if act.kind == "officer.login_alert":
+        if act.kind == EventKind.OFFICER_LOGIN_ALERT:
             devices = ", ".join(act.data.get("devices", []))
             warnings.append(
                 RiskWarning(
@@ -19,7 +21,7 @@ def check(day: Day, t: Thresholds) -> list[RiskWarning]:
                     {"failures": act.data.get("failures"), "devices": act.data.get("devices", [])},
                 )
             )  # fmt: skip
-        elif act.kind == "ticket.declaration_conflict":
+        elif act.kind == EventKind.TICKET_DECLARATION_CONFLICT:
             d = act.data
             warnings.append(
                 RiskWarning(

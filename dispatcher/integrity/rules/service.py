@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..stats import median
+from dispatcher.stats import median
+
 from .base import Day, RiskWarning, Thresholds
 
 

@@ -1,9 +1,9 @@
-"""Small statistics without numpy: binomial tails, medians and percentiles."""
+"""Small statistics without numpy: binomial tails, means, medians and percentiles."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 
 def binomial_tail(x: int, n: int, p: float) -> float:
@@ -23,15 +23,15 @@ def binomial_tail(x: int, n: int, p: float) -> float:
     return min(1.0, math.exp(top) * sum(math.exp(t - top) for t in terms))
 
 
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """The q-th percentile (0..100), linear between closest ranks; None for no values."""
-    if not values:
-        return None
+def percentile(values: Iterable[float], q: float) -> float | None:
+    """The q-th percentile (0..100) by nearest rank: the smallest value with at least q% at or below it.
+
+    fairq's one definition (reports, simulator, benchmarks); None for no values.
+    """
     ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    low = math.floor(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+    if not ordered:
+        return None
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
 def median(values: Sequence[float]) -> float | None:
