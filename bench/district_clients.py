@@ -21,9 +21,9 @@ if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QTimer  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QTimer
 
-from qtclient.link import DispatcherLink  # noqa: E402
+from qtclient.link import DispatcherLink
 
 SNAPSHOT_GETS: list[float] = []
 FAR = float("inf")
@@ -40,7 +40,7 @@ def count_snapshot_requests() -> None:
     """Every GET /snapshot any link sends is counted, whichever code path sends it."""
     original = DispatcherLink.request
 
-    def request(self, method, path, *args, **kw):  # noqa: ANN001, ANN202
+    def request(self, method, path, *args, **kw):
         if method.upper() == "GET" and path == "/snapshot":
             SNAPSHOT_GETS.append(time.monotonic())
         return original(self, method, path, *args, **kw)
