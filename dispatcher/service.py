@@ -133,6 +133,7 @@ class HallService:
         self.lock = HallLock()
         self._queue: deque[Pending] = deque()  # commands that arrived while a commit was under way
         self._queue_guard = threading.Lock()
+        self._figures: dict[str, tuple] = {}  # queue figures as the last event said them
         self.role = ACTIVE  # a standby (PostgreSQL pair) refuses writes until it holds the hall's lock
         self.last_seen: dict[int, datetime] = {}  # counter -> last request from its officer or PC
         self.streams: Tally[int] = Tally()  # counter -> open event streams of its officer or PC
@@ -184,6 +185,7 @@ class HallService:
                 self.config_refused = json.loads(self.store.setting("config_refused") or "[]")
                 log.info("configuration revision %s in force (applied by another process)", revision)
             self.hall = self._load()
+            self._figures = {}  # events published from now say every category's figures afresh
             self.stale = False
 
     def follow_config(self) -> None:
@@ -268,6 +270,9 @@ class HallService:
                 changes = self.hall.take_changes()
                 now = self.clock()
                 extra = [CoreEvent(kind=kind, at=now, data=data) for kind, data in map(event_data, item.audit)]
+                said = [*extra, *changes.events]
+                if said:
+                    self._add_queue_figures(said[-1])
                 applied.append(item)
                 if changes or extra or item.rows or item.config:
                     writes.append(Write(changes, extra, item.rows, item.config))
@@ -275,11 +280,26 @@ class HallService:
                 try:
                     events = self.store.write_batch(writes)
                 except Exception as e:
+                    self._figures = {}  # what was published is unknown now: the next event says all
                     self._reload_after_failure()
                     return self._fail(applied, _each(e))
                 self.hub.publish([e for mine in events for e in mine])
             for item in applied:
                 item.done = True
+
+    def _add_queue_figures(self, event: CoreEvent) -> None:
+        """Put the queue figures the command changed on its last event, so no client needs a snapshot after it."""
+        changed = []
+        for code, figures in self.hall.queue_figures().items():
+            if self._figures.get(code) != figures:
+                self._figures[code] = figures
+                waiting, oldest, estimate = figures
+                issued = oldest.isoformat() if oldest else None
+                changed.append(
+                    {"code": code, "waiting": waiting, "oldest_issued_at": issued, "estimated_wait_s": estimate}
+                )
+        if changed:
+            event.data["queues"] = changed
 
     @staticmethod
     def _fail(items: list[Pending], error: Callable[[], BaseException]) -> None:
@@ -437,6 +457,7 @@ class HallService:
                         waiting=len(queue),
                         oldest_wait_s=int((now - oldest).total_seconds()) if oldest else None,
                         estimated_wait_s=hall.estimated_wait_s(cat.code, len(queue)),
+                        oldest_issued_at=oldest,
                     )
                 )
             return Snapshot(

@@ -176,10 +176,23 @@ class DayOpening(Wire):
 # ---- one payload per kind -----------------------------------------------------------------
 
 
+class QueueFigures(Wire):
+    """A category's queue as it stands after the event: what the screens and the kiosk show."""
+
+    code: str
+    waiting: int
+    oldest_issued_at: str | None = None  # the oldest waiting ticket's issue time; a screen counts the wait itself
+    estimated_wait_s: int | None = None
+
+
 class Payload(Wire):
-    """Base of every event's data; `KIND` says which event it is."""
+    """Base of every event's data; `KIND` says which event it is.
+
+    `queues`: the categories whose figures the event's command changed (issue 17), on the last event of
+    that command, so that no client needs a snapshot after an event."""
 
     KIND: ClassVar[EventKind]
+    queues: list[QueueFigures] | None = omitted_when_none()
 
 
 class DayOpened(Payload):
@@ -295,6 +308,7 @@ class CounterLogin(Payload):
     counter: int
     staff_id: str
     resumed: bool
+    officer_name: str | None = omitted_when_none()  # what the screens show (absent before issue 17)
 
 
 class _CounterOfficer(Payload):

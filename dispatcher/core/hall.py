@@ -417,14 +417,29 @@ class Hall:
             found = [t for t in self._open.values() if t.declaration_no == declaration_no]
         return found
 
-    def estimated_wait_s(self, category: str, ahead: int) -> int:
+    def estimated_wait_s(self, category: str, ahead: int, serving: int | None = None) -> int:
         """A rough wait: people ahead plus one, times the recent service time, over serving counters."""
         times = self._service_times.get(category)
         mean = sum(times) / len(times) if times else DEFAULT_SERVICE_S
-        serving = sum(
-            1 for c in self.counters.values() if c.state != CounterState.CLOSED and category in c.spec.categories
-        )
+        if serving is None:
+            serving = sum(
+                1 for c in self.counters.values() if c.state != CounterState.CLOSED and category in c.spec.categories
+            )
         return int((ahead + 1) * mean / max(1, serving))
+
+    def queue_figures(self) -> dict[str, tuple[int, datetime | None, int]]:
+        """Every category's (waiting, oldest issue time, estimated wait): one pass over the counters."""
+        serving: dict[str, int] = {}
+        for c in self.counters.values():
+            if c.state != CounterState.CLOSED:
+                for code in c.spec.categories:
+                    serving[code] = serving.get(code, 0) + 1
+        figures = {}
+        for code in self.categories:
+            queue = self._waiting.get(code, ())
+            oldest = queue[0].issued_at if queue else None
+            figures[code] = (len(queue), oldest, self.estimated_wait_s(code, len(queue), serving.get(code, 0)))
+        return figures
 
     # ---- counters -----------------------------------------------------------------------
 
@@ -437,13 +452,21 @@ class Hall:
             if other.staff_id == staff_id and other.number != counter_no:
                 raise Conflict("officer_elsewhere", f"Officer {staff_id} is logged in at counter {other.number}.")
         if counter.staff_id == staff_id:
-            self._emit(CounterLogin(counter=counter.number, staff_id=staff_id, resumed=True))
+            self._emit(
+                CounterLogin(
+                    counter=counter.number, staff_id=staff_id, resumed=True, officer_name=self.officers[staff_id].name
+                )
+            )
             return counter
         if counter.state != CounterState.CLOSED:
             raise Conflict("counter_in_use", f"Counter {counter_no} is in use by {counter.staff_id}.")
         counter.staff_id = staff_id
         self._set_counter(counter, CounterState.IDLE)
-        self._emit(CounterLogin(counter=counter.number, staff_id=staff_id, resumed=False))
+        self._emit(
+            CounterLogin(
+                counter=counter.number, staff_id=staff_id, resumed=False, officer_name=self.officers[staff_id].name
+            )
+        )
         return counter
 
     def logout(self, counter_no: int) -> Counter:
