@@ -93,7 +93,7 @@ def fold(hall: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ticket_event(out: dict, counters: _Counters, kind: str, data: dict, ticket: dict) -> None:
-    number = data.get("counter")
+    number = data.get("counter", ticket.get("counter"))
     if kind in (EventKind.TICKET_CALLED, EventKind.TICKET_RECALLED, EventKind.TICKET_STARTED) and number is not None:
         counters.update(number, ticket=ticket_view(ticket), **_state(kind))
         if data.get("call"):
