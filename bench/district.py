@@ -26,7 +26,9 @@ from typing import Any
 import httpx
 import websockets
 
-from .common import HALL_TOML, ROOT, emit, percentile
+from dispatcher.stats import percentile as nearest_rank
+
+from .common import HALL_TOML, ROOT, emit
 
 CLIENTS = Path(__file__).with_name("district_clients.py")
 TICK = os.sysconf("SC_CLK_TCK")
@@ -166,6 +168,12 @@ def issue_parallel(server: Server, tokens: list[str], per_kiosk: int, tag: str) 
     with ProcessPoolExecutor(len(tokens)) as pool:
         jobs = [pool.submit(issue_many, server.url, t, per_kiosk, f"{tag}-{i}") for i, t in enumerate(tokens)]
         return [t for job in jobs for t in job.result()]
+
+
+def percentile(values: list[float], q: float) -> float:
+    """fairq's percentile, NaN for no values (the table then says nan rather than failing)."""
+    value = nearest_rank(values, q)
+    return float("nan") if value is None else value
 
 
 def ms(seconds: float) -> float:
