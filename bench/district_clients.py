@@ -124,9 +124,16 @@ def run_counters(args: argparse.Namespace, tokens: list[str], out: dict[str, Any
             delay = rng.expovariate(1 / args.pace) if now >= Schedule.start_at else 0.2
             QTimer.singleShot(max(1, int(delay * 1000)), press)
 
+        def login_failed(message: str, session=session, number=number) -> None:
+            failures.append(f"login: {message}")  # a busy dispatcher may time a login out: try again
+            QTimer.singleShot(
+                1000 + int(rng.random() * 1000), lambda: session.logged_in or session.login(f"B{number}", "123456")
+            )
+
         link.link.linkUp.connect(up)
         session.actionDone.connect(done)
         session.actionFailed.connect(failed)
+        session.loginFailed.connect(login_failed)
         QTimer.singleShot(int(rng.random() * 1000), press)
         links.append(link)
     return links

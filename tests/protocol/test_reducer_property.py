@@ -157,7 +157,7 @@ def test_folding_the_stream_gives_the_servers_snapshot():
     run_state_machine_as_test(
         FoldedHall,
         settings=settings(
-            max_examples=int(os.environ.get("FOLD_EXAMPLES", "25")),
+            max_examples=int(os.environ.get("FOLD_EXAMPLES", "40")),
             stateful_step_count=50,
             deadline=None,
             derandomize=True,
