@@ -1,4 +1,4 @@
-"""Dispatch fairness: each category's waits under the pooled draw, before (the mixed rule) and after (by category),
+"""Dispatch fairness: each category's waits under the pooled draw, before (the mixed rule) and after (category-v2),
 as ratios to strict FIFO on the same traders, and the timing attack's success, over many seeds."""
 
 from __future__ import annotations

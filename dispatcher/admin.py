@@ -7,7 +7,7 @@ from typing import Any
 
 from dispatcher.auth import hash_pin, new_token, token_hash
 from dispatcher.config_diff import HALL_FIELDS, Change, HallNow, HallShape, Plan, plan
-from dispatcher.core import Category, CounterSpec, Hall, NotFound
+from dispatcher.core import Category, Conflict, CounterSpec, Hall, NotFound
 from dispatcher.service import HallService, stored_hall_config
 from dispatcher.settings import HallConfig
 from dispatcher.store import ConfigWrite, codec
@@ -21,6 +21,7 @@ from protocol.events import (
     AdminCounterRemoved,
     AdminDayClose,
     AdminDayOpen,
+    AdminDayReopen,
     AdminDevice,
     AdminDeviceRevoked,
     AdminOfficer,
@@ -45,9 +46,7 @@ from .core import Invalid
 
 
 def list_categories(svc: HallService) -> list[CategoryConfig]:
-    return [
-        CategoryConfig(**{k: v for k, v in r.model_dump().items() if k != "hall_id"}) for r in svc.store.categories()
-    ]
+    return [codec.category_config(r) for r in svc.store.categories()]
 
 
 def put_category(svc: HallService, code: str, body: CategoryConfig, *, by: str) -> CategoryConfig:
@@ -63,19 +62,8 @@ def put_category(svc: HallService, code: str, body: CategoryConfig, *, by: str) 
     return body
 
 
-def _counter_config(row: CounterRow) -> CounterConfig:
-    return CounterConfig(
-        number=row.number,
-        name=row.name,
-        categories=codec.split(row.categories),
-        led_address=row.led_address,
-        keypad_address=row.keypad_address,
-        evaluator_address=row.evaluator_address,
-    )
-
-
 def list_counters(svc: HallService) -> list[CounterConfig]:
-    return [_counter_config(r) for r in svc.store.counter_rows()]
+    return [codec.counter_config(r) for r in svc.store.counter_rows()]
 
 
 def put_counter(svc: HallService, number: int, body: CounterConfig, *, by: str) -> CounterConfig:
@@ -208,6 +196,18 @@ def open_day(svc: HallService, *, by: str) -> DayView:
 
 def close_day(svc: HallService, *, by: str) -> DayView:
     svc.close_day(audit=[AdminDayClose(by=by)])
+    return _day_view(svc)
+
+
+def reopen_day(svc: HallService, *, day: str, reason: str, by: str) -> DayView:
+    """Reopen today's day closed by mistake: an override in the log; draws go on under a fresh committed seed."""
+    reason = reason.strip()
+    if not reason:
+        raise Invalid("reason_required", "Reopening a day needs a reason: it is an override in the day's log.")
+    if not svc.within_hours():
+        hours = f"{svc.config.open_at}–{svc.config.close_at}"
+        raise Conflict("reopen_outside_hours", f"It is outside business hours ({hours}): the day cannot be reopened.")
+    svc.run(lambda hall: hall.reopen_day(day), audit=[AdminDayReopen(by=by, day=day, reason=reason)])
     return _day_view(svc)
 
 

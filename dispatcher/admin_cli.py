@@ -9,12 +9,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from dispatcher import admin, maintenance_cli
+from dispatcher import admin, maintenance, maintenance_cli
 from dispatcher.cli_args import Parser, fail, open_service, settings_from, store_options_parent
 from dispatcher.console import cli as console_cli
 from dispatcher.core import DomainError, Invalid, NotFound
 from dispatcher.enrolqr import enrolment_for, qr_text, write_qr_png
 from dispatcher.filemodes import private_umask
+from dispatcher.maintenance import MaintenanceError
 from dispatcher.settings import ConfigError, load_hall_config, validation_message
 from dispatcher.wiring import ADMIN, APPLY
 from protocol import OfficerRole, Role
@@ -57,6 +58,17 @@ def _parser() -> argparse.ArgumentParser:
     remove.add_argument("staff_id")
     console_cli.add_commands(off, parents=[store])
 
+    day = what.add_parser("day", help="the business day, while no dispatcher serves the hall", parents=[store])
+    days = day.add_subparsers(dest="action", required=True)
+    reopen = days.add_parser(
+        "reopen",
+        help="reopen today's day closed by mistake: an override in the log, draws go on under a fresh seed "
+        "(while a dispatcher serves, use POST /admin/day/reopen)",
+        parents=[store],
+    )
+    reopen.add_argument("day", help="the closed day's date, YYYY-MM-DD: today's")
+    reopen.add_argument("--reason", required=True, help="why it is reopened (kept in the log and the report)")
+
     apply = what.add_parser(
         "apply", help="compare hall.toml with the store, print the difference, apply what is safe", parents=[store]
     )
@@ -80,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = settings_from(args, PROG)
     if args.what == "apply":
         return _apply(args)
+    if args.what == "day":
+        return _reopen(settings, args)
     body = _body(args)  # checked before the store is opened: a bad PIN changes nothing
     password = console_cli.password_before(args, PROG)  # so is a console password
     svc = open_service(settings, PROG, purpose=ADMIN)
@@ -99,6 +113,34 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         _print_human(args, result)
+    return 0
+
+
+def _reopen(settings, args) -> int:
+    """Reopen the day in the store, only while no dispatcher serves it (a serving one holds the day in memory)."""
+    if settings.is_postgres():
+        fail(f"{PROG} day reopen", "on PostgreSQL reopen the day through the active dispatcher: POST /admin/day/reopen")
+    try:
+        lock = maintenance.serving_lock(settings)
+    except MaintenanceError as err:
+        fail(f"{PROG} day reopen", f"{err}, or reopen through it: POST /admin/day/reopen")
+    try:
+        svc = open_service(settings, PROG, purpose=ADMIN)
+        try:
+            view = admin.reopen_day(svc, day=args.day, reason=args.reason, by=BY)
+        except DomainError as err:
+            print(f"{PROG}: {err.message} ({err.code})", file=sys.stderr)
+            return 2 if isinstance(err, Invalid | NotFound) else 1
+        finally:
+            svc.store.engine.dispose()
+    finally:
+        if lock is not None:
+            lock.release()
+    result = view.model_dump(mode="json")
+    if getattr(args, "json", False):
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(f"reopened business day {view.day}; new commitment {view.commitment}")
     return 0
 
 

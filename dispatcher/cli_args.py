@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+from protocol.cliparse import OneLineParser, fail
 
 from .filemodes import UnsafeFiles
 from .seedkey import SeedKeyError
@@ -17,23 +18,7 @@ from .settings import ConfigError, Settings, validation_message
 from .store import SchemaError
 from .wiring import build_service, where
 
-USAGE_ERROR = 2  # exit status for any mistake in a command line or a configuration file
-
-
-class Parser(argparse.ArgumentParser):
-    """An argument parser whose mistakes are one line on stderr and exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        hint = ""
-        if "expected one argument" in message and "--token" in message:
-            hint = " (a value that begins with '-' is given as --token=VALUE)"
-        fail(self.prog, f"{message}{hint}; see {self.prog} --help")
-
-
-def fail(prog: str, message: str) -> NoReturn:
-    """Say what is wrong in one line and exit 2."""
-    print(f"{prog}: {message}", file=sys.stderr)
-    raise SystemExit(USAGE_ERROR)
+Parser = OneLineParser  # every command's mistakes are one line on stderr and exit status 2
 
 
 def add_store_options(parser: argparse.ArgumentParser, *, config_help: str) -> None:

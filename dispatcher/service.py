@@ -19,9 +19,7 @@ from protocol.events import AdminForceLogout, DevicePrinter, Payload, event_data
 from protocol.models import (
     ActionResult,
     CallView,
-    CategoryConfig,
     CategoryView,
-    CounterConfig,
     CounterView,
     DayView,
     DevicePublic,
@@ -141,6 +139,7 @@ class HallService:
         self.config_revision = store.setting("config_revision") or None  # the hall.toml revision in force
         self.config_refused: list[str] = json.loads(store.setting("config_refused") or "[]")
         self.when_active: list[Callable[[], None]] = []  # run at the first tick as the active dispatcher
+        self.after_commit: list[Callable[[list[Event]], None]] = []  # observers of committed events (live warnings)
         self.hall = self._load()
         self.hear_all()
         limits = limits or Limits()
@@ -283,7 +282,10 @@ class HallService:
                     self._figures = {}  # what was published is unknown now: the next event says all
                     self._reload_after_failure()
                     return self._fail(applied, _each(e))
-                self.hub.publish([e for mine in events for e in mine])
+                published = [e for mine in events for e in mine]
+                self.hub.publish(published)
+                for observer in self.after_commit:
+                    observer(published)
             for item in applied:
                 item.done = True
 
@@ -623,22 +625,10 @@ def _batch_message(why: str) -> str:
 
 def stored_hall_config(store: Store) -> HallConfig | None:
     """The configuration the store holds for its hall (None if the hall has no categories yet)."""
-    categories = [
-        CategoryConfig(**{k: v for k, v in r.model_dump().items() if k != "hall_id"}) for r in store.categories()
-    ]
+    categories = [codec.category_config(r) for r in store.categories()]
     if not categories:
         return None
-    counters = [
-        CounterConfig(
-            number=r.number,
-            name=r.name,
-            categories=codec.split(r.categories),
-            led_address=r.led_address,
-            keypad_address=r.keypad_address,
-            evaluator_address=r.evaluator_address,
-        )
-        for r in store.counter_rows()
-    ]
+    counters = [codec.counter_config(r) for r in store.counter_rows()]
     settings = json.loads(store.setting("hall_config") or "{}")
     return HallConfig.model_validate(
         {**settings, "hall_id": store.hall_id, "categories": categories, "counters": counters}

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from dispatcher import admin
+from dispatcher import admin, dispositions
 from dispatcher.filemodes import secure_sqlite, secure_tree
 from dispatcher.hub import EventHub
 from dispatcher.seedkey import sealer_from_file
@@ -131,6 +131,7 @@ def build_service(
                 svc.when_active.append(lambda: _apply_file(svc, file, source))
             else:
                 _apply_file(svc, file, source)
+        dispositions.watch(svc, settings.data_dir)  # live warnings, and the day's warnings stored at its close
         log.info("hall %s, configuration revision %s in force", hall_id, svc.config_revision or "(none recorded)")
         return svc
     except Exception:

@@ -50,6 +50,7 @@ class OfficerRole(StrEnum):
     OFFICER = "officer"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    HEAD = "head"  # a department head (科长): sees and explains their own department's warnings only
 
 
 class Rating(StrEnum):

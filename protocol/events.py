@@ -73,7 +73,19 @@ class EventKind(StrEnum):
     ADMIN_DEVICE_REVOKED = "admin.device_revoked"
     ADMIN_DAY_OPEN = "admin.day_open"
     ADMIN_DAY_CLOSE = "admin.day_close"
+    ADMIN_DAY_REOPEN = "admin.day_reopen"
     ADMIN_FORCE_LOGOUT = "admin.force_logout"
+    ADMIN_DEPARTMENT = "admin.department"
+    ADMIN_DEPARTMENT_MEMBER = "admin.department_member"
+    WARNING_RAISED = "warning.raised"  # 预警处置 (issue 19): a warning stored as a case
+    WARNING_RUN = "warning.run"
+    WARNING_ASSIGNED = "warning.assigned"
+    WARNING_EXPLAINED = "warning.explained"
+    WARNING_CLOSED = "warning.closed"
+    WARNING_SENT_BACK = "warning.sent_back"
+    WARNING_SAMPLE_COMMITTED = "warning.sample_committed"
+    WARNING_SAMPLE_DRAWN = "warning.sample_drawn"
+    WARNING_REVIEWED = "warning.reviewed"
 
 
 # ---- what payloads hold -------------------------------------------------------------------
@@ -167,6 +179,7 @@ class DayOpening(Wire):
 
     k: int
     rule: str = "mixed"  # the dispatch rule of the day; a day opened before it was recorded used the mixed rule
+    window_s: float | None = None  # category-v2: tickets are drawn among block-mates issued this soon after the head
     ageing_s: float | None = None  # the priority ageing limit, if any
     categories: list[OpeningCategory]
     counters: list[OpeningCounter]
@@ -200,6 +213,7 @@ class DayOpened(Payload):
     day: str
     commitment: str
     hall: DayOpening
+    reopened: bool = False  # an admin reopened the day closed by mistake: a fresh seed, committed now
 
 
 class ExpiredAtClose(Wire):
@@ -511,6 +525,13 @@ class AdminDayClose(Payload):
     by: str
 
 
+class AdminDayReopen(Payload):
+    KIND = EventKind.ADMIN_DAY_REOPEN
+    by: str
+    day: str
+    reason: str
+
+
 class AdminForceLogout(Payload):
     KIND = EventKind.ADMIN_FORCE_LOGOUT
     counter: int
@@ -521,6 +542,114 @@ class AdminForceLogout(Payload):
 
 K = TypeVar("K")
 P = TypeVar("P", bound=Payload)
+
+
+# ---- 预警处置 (issue 19): warnings as cases, their disposition, spot checks ----------------------
+
+
+class AdminDepartment(Payload):
+    KIND = EventKind.ADMIN_DEPARTMENT
+    by: str
+    code: str
+    name: str
+    head: str | None = None
+
+
+class AdminDepartmentMember(Payload):
+    KIND = EventKind.ADMIN_DEPARTMENT_MEMBER
+    by: str
+    staff_id: str
+    department: str
+
+
+class WarningRaised(Payload):
+    """A warning stored as a case with its identity (hall, day, rule, subject), its evidence and its deadline."""
+
+    KIND = EventKind.WARNING_RAISED
+    case: str
+    hall: str
+    day: str
+    rule: str
+    subject: str
+    title: str
+    staff_id: str | None = None
+    tickets: list[str] = []
+    evidence: str
+    data: dict[str, Any] = {}
+    deadline: str
+    department: str | None = None
+    live: bool = False
+
+
+class WarningRun(Payload):
+    """The rules ran over a day for the records; `before` says which thresholds changed since the last run."""
+
+    KIND = EventKind.WARNING_RUN
+    day: str
+    digest: str
+    thresholds: dict[str, Any]
+    found: int
+    new: list[str] = []
+    before: dict[str, Any] | None = omitted_when_none()
+
+
+class WarningAssigned(Payload):
+    KIND = EventKind.WARNING_ASSIGNED
+    case: str
+    by: str
+    to: str  # department:CODE or staff:ID
+    department: str | None = None
+    note: str = ""
+
+
+class WarningExplained(Payload):
+    KIND = EventKind.WARNING_EXPLAINED
+    case: str
+    by: str
+    text: str
+    reference: str | None = None
+
+
+class WarningClosed(Payload):
+    KIND = EventKind.WARNING_CLOSED
+    case: str
+    by: str
+    note: str = ""
+
+
+class WarningSentBack(Payload):
+    KIND = EventKind.WARNING_SENT_BACK
+    case: str
+    by: str
+    note: str
+
+
+class WarningSampleCommitted(Payload):
+    """A spot check fixed before it is drawn: the closed cases it draws from and the seed's SHA-256."""
+
+    KIND = EventKind.WARNING_SAMPLE_COMMITTED
+    sample: str
+    commitment: str
+    population: list[str]
+    size: int
+    by: str
+
+
+class WarningSampleDrawn(Payload):
+    KIND = EventKind.WARNING_SAMPLE_DRAWN
+    sample: str
+    seed: str
+    chosen: list[str]
+    by: str
+
+
+class WarningReviewed(Payload):
+    KIND = EventKind.WARNING_REVIEWED
+    sample: str
+    case: str
+    outcome: str
+    note: str = ""
+    by: str
 
 
 class EventOf(Wire, Generic[K, P]):
@@ -578,7 +707,19 @@ TypedEvent = Annotated[
     | EventOf[Literal[EventKind.ADMIN_DEVICE_REVOKED], AdminDeviceRevoked]
     | EventOf[Literal[EventKind.ADMIN_DAY_OPEN], AdminDayOpen]
     | EventOf[Literal[EventKind.ADMIN_DAY_CLOSE], AdminDayClose]
-    | EventOf[Literal[EventKind.ADMIN_FORCE_LOGOUT], AdminForceLogout],
+    | EventOf[Literal[EventKind.ADMIN_DAY_REOPEN], AdminDayReopen]
+    | EventOf[Literal[EventKind.ADMIN_FORCE_LOGOUT], AdminForceLogout]
+    | EventOf[Literal[EventKind.ADMIN_DEPARTMENT], AdminDepartment]
+    | EventOf[Literal[EventKind.ADMIN_DEPARTMENT_MEMBER], AdminDepartmentMember]
+    | EventOf[Literal[EventKind.WARNING_RAISED], WarningRaised]
+    | EventOf[Literal[EventKind.WARNING_RUN], WarningRun]
+    | EventOf[Literal[EventKind.WARNING_ASSIGNED], WarningAssigned]
+    | EventOf[Literal[EventKind.WARNING_EXPLAINED], WarningExplained]
+    | EventOf[Literal[EventKind.WARNING_CLOSED], WarningClosed]
+    | EventOf[Literal[EventKind.WARNING_SENT_BACK], WarningSentBack]
+    | EventOf[Literal[EventKind.WARNING_SAMPLE_COMMITTED], WarningSampleCommitted]
+    | EventOf[Literal[EventKind.WARNING_SAMPLE_DRAWN], WarningSampleDrawn]
+    | EventOf[Literal[EventKind.WARNING_REVIEWED], WarningReviewed],
     Field(discriminator="kind"),
 ]
 

@@ -168,6 +168,13 @@ class DayView(Wire):
     seed: str | None = Field(None, description="The seed, hex, revealed once the day is closed.")
 
 
+class DayReopen(Wire):
+    """An admin's request to reopen today's day, closed by mistake: an override, so it names the day and why."""
+
+    day: str = Field(description="The date of the closed day (YYYY-MM-DD); it must be today's.")
+    reason: str = Field(min_length=1, max_length=500, description="Why the day is reopened; kept in the log.")
+
+
 class Snapshot(Wire):
     seq: int = Field(description="Sequence number of the last event included in this picture.")
     hall_id: str

@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import tomllib
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
+
+from protocol.cliparse import OneLineParser, fail
 
 from .config import DISCOVER, DeviceConfig, default_config_path
 from .pinning import normalize_pin
 
-
-class AppParser(argparse.ArgumentParser):
-    """An app's argument parser: a mistake is one line on stderr and exit status 2, never a usage dump."""
-
-    def error(self, message: str) -> NoReturn:
-        hint = ""
-        if "expected one argument" in message and "--token" in message:
-            hint = " (a token that begins with '-' is given as --token=TOKEN)"
-        fail(self.prog, f"{message}{hint}; see {self.prog} --help")
-
-
-def fail(prog: str, message: str) -> NoReturn:
-    """Say what is wrong in one line and exit 2."""
-    print(f"{prog}: {message}", file=sys.stderr)
-    raise SystemExit(2)
+AppParser = OneLineParser  # the apps parse as the dispatcher does: one-line mistakes, exit 2
 
 
 def _pin(text: str) -> str | None:

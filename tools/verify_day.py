@@ -5,15 +5,19 @@
 
 It checks, and names the first thing that fails:
   1. the hash chain: every record links to the one before and its hash matches its content;
-  2. the commitment: SHA-256(seed) is the commitment published when the day opened;
+  2. the commitment: SHA-256(seed) is the commitment published when the day opened; a day closed
+     by mistake and reopened has one seed per stretch: each day.opened (opening or reopening)
+     publishes a commitment, and the day.closed after it reveals the matching seed;
   3. every draw: the draw table agrees with the chained log, the chosen ticket and counter are
-     among the candidates, and HMAC-SHA256(seed, draw) chooses exactly them;
+     among the candidates, and HMAC-SHA256(seed of its stretch, draw) chooses exactly them;
   4. the candidates themselves: replaying the day's events, the head (the oldest eligible waiting
      ticket of the best priority class; a lower class counts as the top one once it waited past the
      ageing limit) decided the category; the category's tickets of the day, in issue order, form
      blocks of k, and the ticket candidates were the eligible waiting tickets of that class in the
-     head's block; the counter candidates exactly the ready counters allowed to serve the chosen
-     ticket; and the category, head, class and aged tickets the draw records are the ones this gives.
+     head's block (rule category-v2: issued at most window_s after the head); the counter candidates
+     exactly the ready counters allowed to serve the chosen ticket (category-v2: those of them that
+     serve the fewest categories); and the category, head, class and aged tickets the draw records
+     are the ones this gives.
 Exit status 0 when the day verifies, 1 when it does not, 2 when the file cannot be read.
 
 This file deliberately repeats the dispatcher's rules instead of importing them: an outsider can
@@ -30,7 +34,8 @@ from datetime import datetime, timedelta
 
 FORMAT = "fairq-day-bundle-v1"
 DRAW_VERSION = "fairq-draw-v1"
-RULES = ("category", "mixed")  # days that do not name their rule used "mixed": the k oldest of all categories
+RULES = ("category-v2", "category", "mixed")  # days that do not name their rule used "mixed"
+WINDOW_S = 300  # category-v2: the window after the head a ticket must be issued in to be drawn (when not logged)
 
 
 class Failed(Exception):
@@ -65,18 +70,43 @@ def check_chain(bundle: dict) -> None:
         raise Failed("bundle: the last record is not the published head of the day")
 
 
-def check_seed(bundle: dict) -> bytes:
+def sha256_hex(seed_hex: str) -> str:
+    return hashlib.sha256(bytes.fromhex(seed_hex)).hexdigest()
+
+
+def check_seeds(bundle: dict) -> list[bytes]:
+    """The seed of each stretch of the day, in order: one, or more when a day closed by mistake was reopened.
+
+    Every day.opened (the opening, or a reopening) publishes a commitment; the day.closed after it reveals
+    the seed, whose SHA-256 must be that commitment. The last stretch's are the bundle's seed and commitment.
+    """
     if not bundle.get("seed"):
         raise Failed("day: the seed is not revealed (the day is not closed yet)")
-    seed = bytes.fromhex(bundle["seed"])
-    if hashlib.sha256(seed).hexdigest() != bundle["commitment"]:
+    if sha256_hex(bundle["seed"]) != bundle["commitment"]:
         raise Failed("day: SHA-256(seed) is not the published commitment")
+    segments = []  # [commitment, revealed seed (hex) or None, seq of its day.opened, seq of its day.closed]
     for r in bundle["records"]:
-        if r["kind"] == "day.opened" and r["data"].get("commitment") != bundle["commitment"]:
-            raise Failed(f"event {r['seq']}: day.opened published a different commitment")
-        if r["kind"] == "day.closed" and r["data"].get("seed") != bundle["seed"]:
-            raise Failed(f"event {r['seq']}: day.closed revealed a different seed")
-    return seed
+        if r["kind"] == "day.opened":
+            if segments and segments[-1][1] is None:
+                raise Failed(f"event {r['seq']}: day.opened again while the day was open")
+            segments.append([r["data"].get("commitment"), None, r["seq"], None])
+        elif r["kind"] == "day.closed":
+            if not segments:
+                segments.append([r["data"].get("commitment"), None, None, None])
+            segment = segments[-1]
+            segment[1], segment[3] = r["data"].get("seed") or "", r["seq"]
+            if segment[0] is not None and sha256_hex(segment[1]) != segment[0]:
+                raise Failed(
+                    f"event {r['seq']}: day.closed revealed a seed that is not the commitment of event {segment[2]}"
+                )
+    if not segments:
+        return [bytes.fromhex(bundle["seed"])]
+    commitment, seed, opened, closed = segments[-1]
+    if commitment is not None and commitment != bundle["commitment"]:
+        raise Failed(f"event {opened}: day.opened published a different commitment")
+    if seed is not None and seed != bundle["seed"]:
+        raise Failed(f"event {closed}: day.closed revealed a different seed")
+    return [bytes.fromhex(s[1]) for s in segments[:-1]] + [bytes.fromhex(bundle["seed"])]
 
 
 class ShadowHall:
@@ -88,6 +118,7 @@ class ShadowHall:
         self.rule = "mixed"  # days logged before the rule was recorded used the mixed rule ...
         self.rule_known = False  # ... until a draw records its reasons (the dispatcher was upgraded mid-day)
         self.ageing = None  # timedelta, or None: no ageing
+        self.window = timedelta(seconds=WINDOW_S)
         self.priority = {}  # category -> priority (0 first)
         self.counters = {}  # number -> {"categories", "state", "staff_id", "ticket"}
         self.recusals = {}  # staff id -> enterprise codes
@@ -117,6 +148,7 @@ class ShadowHall:
             if self.rule not in RULES:
                 raise Failed(f"day.opened: unknown dispatch rule {self.rule!r}")
             self.ageing = None if hall.get("ageing_s") is None else timedelta(seconds=hall["ageing_s"])
+            self.window = timedelta(seconds=hall.get("window_s") or WINDOW_S)  # null under the other rules
             self.priority = {c["code"]: c["priority"] for c in hall["categories"]}
             self.recusals = {o["staff_id"]: set(o["recusals"]) for o in hall["officers"]}
             for c in hall["counters"]:
@@ -182,34 +214,42 @@ class ShadowHall:
         best = min(c for _, _, c in eligible)
         same = [e for e in eligible if e[2] == best]
         head_id, head, _ = same[0]  # the oldest eligible ticket of the best class: what FIFO would call
-        if self.rule == "category":
+        if self.rule in ("category", "category-v2"):
             code = head["category"]
             issued = [i for i, t in sorted(self.tickets.items(), key=lambda t: (t[1]["issued_at"], t[0]))
                       if t["category"] == code]  # fmt: skip
             position = {i: n for n, i in enumerate(issued)}
             block = position[head_id] // self.k  # its category's tickets today, in blocks of k by issue order
             chosen_ = [e for e in same if e[1]["category"] == code and position[e[0]] // self.k == block]
+            if self.rule == "category-v2":  # only block-mates issued within the window after the head
+                chosen_ = [e for e in chosen_ if e[1]["issued_at"] - head["issued_at"] <= self.window]
         else:
             chosen_ = same[: self.k]
         aged = sorted(i for i, t, c in chosen_ if c < self.priority.get(t["category"], 0))
         reasons = {
-            "category": code if self.rule == "category" else None,
+            "category": code if self.rule != "mixed" else None,
             "head": head_id,
             "head_class": best,
             "aged": aged,
         }
         number = {id(c): n for n, c in self.counters.items()}
         ticket = self.tickets.get(chosen)
-        counters = [number[id(c)] for c in ready if ticket and self.eligible(c, ticket)]
+        allowed = [c for c in ready if ticket and self.eligible(c, ticket)]
+        if self.rule == "category-v2" and allowed:  # only those serving the fewest categories
+            fewest = min(len(c["categories"]) for c in allowed)
+            allowed = [c for c in allowed if len(c["categories"]) == fewest]
+        counters = [number[id(c)] for c in allowed]
         return [i for i, _, _ in chosen_], counters, reasons
 
 
-def check_draws(bundle: dict, seed: bytes) -> int:
+def check_draws(bundle: dict, seeds: list[bytes]) -> int:
     table = {d["draw_no"]: d for d in bundle["draws"]}
-    hall, seen = ShadowHall(), set()
+    hall, seen, segment = ShadowHall(), set(), -1
     for r in bundle["records"]:  # an admin change is logged before the draws it causes
+        if r["kind"] == "day.opened":
+            segment += 1  # a reopened day's draws go on under the seed committed at the reopening
         if r["kind"] == "ticket.called":
-            check_draw(hall, seed, r, table)
+            check_draw(hall, seeds[max(segment, 0)], r, table)
             seen.add(r["data"]["draw"]["draw_no"])
         hall.apply(r["kind"], r["data"])
     for no in sorted(set(table) - seen):
@@ -242,7 +282,7 @@ def check_draw(hall: ShadowHall, seed: bytes, record: dict, table: dict) -> None
             raise Failed(f"{where}: ticket candidates {tickets}, but the k oldest eligible were {want_tickets}")
         if counters != want_counters:
             raise Failed(f"{where}: counter candidates {counters}, but the ready eligible were {want_counters}")
-        if reasons and (hall.rule == "category" or "head" in d):  # old mixed-rule days recorded no reasons
+        if reasons and (hall.rule != "mixed" or "head" in d):  # old mixed-rule days recorded no reasons
             for name, value in reasons.items():
                 if d.get(name) != value:
                     raise Failed(f"{where}: the draw records {name}={d.get(name)!r}, but the queues give {value!r}")
@@ -253,8 +293,8 @@ def verify(bundle: dict) -> str:
     if bundle.get("format") != FORMAT:
         raise Failed(f"bundle: not a {FORMAT} file")
     check_chain(bundle)
-    seed = check_seed(bundle)
-    draws = check_draws(bundle, seed)
+    seeds = check_seeds(bundle)
+    draws = check_draws(bundle, seeds)
     return f"{bundle['day']}: {len(bundle['records'])} records and {draws} draws verify (head {bundle['head'][:16]}…)"
 
 

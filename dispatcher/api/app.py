@@ -21,7 +21,7 @@ from dispatcher.version import VERSION
 from dispatcher.wiring import SERVE, build_service
 from protocol import API_PREFIX
 
-from . import routes_admin, routes_counters, routes_read, routes_reports, routes_tickets, stream
+from . import routes_admin, routes_counters, routes_read, routes_reports, routes_tickets, routes_warnings, stream
 from .errors import BodyLimit, install_error_handlers
 from .headers import SecurityHeaders
 from .metrics import install_metrics
@@ -74,7 +74,7 @@ def create_app(
     app.state.leadership = leadership
     app.state.reports = ReportCache()
     install_error_handlers(app)
-    for module in (routes_read, routes_tickets, routes_counters, routes_admin, routes_reports, stream):
+    for module in (routes_read, routes_tickets, routes_counters, routes_admin, routes_reports, routes_warnings, stream):
         app.include_router(module.router, prefix=API_PREFIX)
     install_console(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -19,6 +19,7 @@ from dispatcher.settings import Settings
 from protocol import PrinterState, Role
 from protocol.events import EventKind
 
+from .deps import bearer_token
 from .errors import ApiError
 
 PATH = "/metrics"
@@ -144,9 +145,7 @@ def _loopback(host: str | None) -> bool:
 
 def _allowed(request: Request, token: str | None) -> bool:
     """The metrics token, or no token at all from this machine; any other token (a display's) is refused."""
-    header = request.headers.get("authorization", "")
-    scheme, _, given = header.partition(" ")
-    given = given.strip() if scheme.lower() == "bearer" else ""
+    given = bearer_token(request.headers.get("authorization"))
     if given:
         return token is not None and hmac.compare_digest(given, token)
     return _loopback(request.client.host if request.client else None)

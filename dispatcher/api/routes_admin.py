@@ -11,6 +11,7 @@ from protocol import Role
 from protocol.models import (
     CategoryConfig,
     CounterConfig,
+    DayReopen,
     DayView,
     DeviceCreate,
     DevicePublic,
@@ -112,6 +113,12 @@ def open_day(who: Principal = Depends(admin_only), svc: HallService = Depends(se
 def close_day(who: Principal = Depends(admin_only), svc: HallService = Depends(service)) -> DayView:
     """Close the day now: open tickets expire and the seed is revealed."""
     return admin.close_day(svc, by=who.name)
+
+
+@router.post("/day/reopen", response_model=DayView)
+def reopen_day(body: DayReopen, who: Principal = Depends(admin_only), svc: HallService = Depends(service)) -> DayView:
+    """Reopen today's day closed by mistake (an override in the log); a fresh seed's commitment is published."""
+    return admin.reopen_day(svc, day=body.day, reason=body.reason, by=who.name)
 
 
 @router.put("/notice", response_model=NoticeUpdate)

@@ -7,6 +7,7 @@ import re
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from dispatcher import dispositions
 from dispatcher.auth import Principal
 from dispatcher.integrity import day_report, load_thresholds, render_html, report_csv
 from dispatcher.integrity.html import CSS
@@ -32,7 +33,9 @@ def _report(request: Request, svc: HallService, day: str) -> dict:
     path = request.app.state.settings.data_dir / "integrity.toml"
     stamp = path.stat().st_mtime_ns if path.exists() else None
     return request.app.state.reports.get(
-        (day, stamp), lambda: day_report(svc, day, load_thresholds(path)), final=not day_open
+        (day, stamp, dispositions.state_digest(svc, day)),
+        lambda: day_report(svc, day, load_thresholds(path)),
+        final=not day_open,
     )
 
 

@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from . import routes_admin, routes_hall, routes_reports, routes_session
+from . import routes_admin, routes_district, routes_hall, routes_reports, routes_session, routes_warnings
 from .i18n import translator
 from .pages import HERE, PREFIX, language, render
 from .security import HEADERS, SESSION_COOKIE, BadForm, NotLoggedIn, Refused, current_viewer
@@ -24,7 +24,7 @@ DATA_SUFFIXES = (".json", ".csv")
 
 def install(app: FastAPI) -> None:
     """Serve the console on this app (same port and TLS as the API)."""
-    for module in (routes_session, routes_hall, routes_reports, routes_admin):
+    for module in (routes_session, routes_hall, routes_reports, routes_warnings, routes_district, routes_admin):
         app.include_router(module.router, prefix=PREFIX)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="console-static")
 

@@ -39,7 +39,8 @@ from protocol.events import (
 )
 from protocol.models import OfficerPublic
 
-CONSOLE_ROLES = frozenset({OfficerRole.SUPERVISOR.value, OfficerRole.ADMIN.value})
+CONSOLE_ROLES = frozenset({OfficerRole.SUPERVISOR.value, OfficerRole.ADMIN.value, OfficerRole.HEAD.value})
+MANAGER_ROLES = frozenset({OfficerRole.SUPERVISOR.value, OfficerRole.ADMIN.value})  # a head sees warnings only
 PASSWORD_MIN, PASSWORD_MAX = 10, 128
 SESSION_MAX_AGE = timedelta(hours=12)  # even a busy session logs in again every day
 TOUCH_EVERY = timedelta(seconds=15)  # do not write the last-seen time on every request

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .i18n_warnings import WARNING_TEXT
+
 LANGS = ("zh", "en")
 LANG_COOKIE = "fairq_lang"
 
@@ -147,8 +149,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "al_failed": ("工号 {staff} 今日登录失败 {n} 次", "Staff id {staff}: {n} failed logins today"),
     "al_rating": (
-        "{label} 在 {counter} 号窗口（{staff}）获差评（不满意或非常不满意）",
-        "{label} at counter {counter} ({staff}) rated unsatisfied or very unsatisfied",
+        "{label} 在 {counter} 号窗口（{staff}）获差评（不满意或非常不满意），已生成回访件",
+        "{label} at counter {counter} ({staff}) rated unsatisfied or very unsatisfied; its follow-up case is open",
     ),
     "state_closed": ("关闭", "closed"),
     "state_idle": ("空闲", "idle"),
@@ -165,6 +167,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "printer_offline": ("离线", "offline"),
     "printer_error": ("故障", "error"),
 }
+
+
+TEXT.update(WARNING_TEXT)
 
 
 def translator(lang: str) -> Callable[..., str]:

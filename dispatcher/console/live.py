@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from statistics import mean
 from typing import Any
 
+from dispatcher import dispositions as dp
 from dispatcher.service import HallService
 from dispatcher.store.console import ConsoleStore
 from protocol import CounterState, PrinterState, Rating, Role, TicketState
@@ -70,8 +71,33 @@ def hall_view(svc: HallService) -> dict[str, Any]:
         "day": day_view,
         "categories": categories,
         "counters": counters,
+        "officers": _officers(svc, tickets, day.day if day else None),
         "alerts": alerts,
     }
+
+
+def _officers(svc: HallService, tickets: list, day: str | None) -> list[dict[str, Any]]:
+    """Today's five rating levels per officer as they arrive, and the officer's cases not closed yet."""
+    cases = Tally(c.staff_id for c in dp.cases_of(svc).cases(days=[day]) if c.state != "closed") if day else Tally()
+    rows = []
+    for staff_id in sorted({t.staff_id for t in tickets if t.staff_id and t.rating} | set(cases) - {None}):
+        ratings = Tally(t.rating for t in tickets if t.staff_id == staff_id and t.rating)
+        rated = sum(ratings.values())
+        good = sum(
+            ratings.get(r.value, 0) for r in (Rating.VERY_SATISFIED, Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
+        )
+        officer = svc.hall.officers.get(staff_id)
+        rows.append(
+            {
+                "staff_id": staff_id,
+                "name": officer.name if officer else "",
+                "ratings": [ratings.get(r.value, 0) for r in Rating],
+                "rated": rated,
+                "satisfied_pct": round(100 * good / rated) if rated else None,
+                "open_cases": cases.get(staff_id, 0),
+            }
+        )
+    return rows
 
 
 def _categories(svc: HallService, waiting: list, now: datetime) -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ class NavItem:
     path: str
     key: str
     admin: bool = False
+    heads: bool = False  # shown to department heads, who see only such pages
 
 
 # Later pages (the morning warnings page, the district view) add their entry here.
@@ -33,6 +34,8 @@ NAV: list[NavItem] = [
     NavItem("/hall", "hall"),
     NavItem("/actions", "actions"),
     NavItem("/reports", "reports"),
+    NavItem("/warnings", "warnings", heads=True),
+    NavItem("/district", "district"),
     NavItem("/admin/officers", "officers", admin=True),
     NavItem("/admin/devices", "devices", admin=True),
     NavItem("/admin/counters", "counters", admin=True),
@@ -44,6 +47,8 @@ NAV: list[NavItem] = [
 def nav_for(viewer: Viewer | None) -> list[NavItem]:
     if viewer is None:
         return []
+    if viewer.role == "head":
+        return [item for item in NAV if item.heads]
     return [item for item in NAV if viewer.is_admin or not item.admin]
 
 

@@ -9,7 +9,7 @@ from fastapi import Request
 
 from dispatcher.service import HallService
 
-from .accounts import Viewer, authenticate
+from .accounts import MANAGER_ROLES, Viewer, authenticate
 
 SESSION_COOKIE = "fairq_console"
 LOGIN_CSRF_COOKIE = "fairq_login_csrf"  # double-submit token of the login form, before there is a session
@@ -56,7 +56,15 @@ def current_viewer(request: Request, *, activity: bool = True) -> Viewer | None:
 
 
 def staff(request: Request) -> Viewer:
-    """A dependency: any supervisor or admin with a live session."""
+    """A dependency: any supervisor or admin with a live session (a department head sees the warnings pages only)."""
+    viewer = anyone(request)
+    if viewer.role not in MANAGER_ROLES:
+        raise Refused()
+    return viewer
+
+
+def anyone(request: Request) -> Viewer:
+    """A dependency: any console person with a live session, department heads included (their pages filter)."""
     viewer = current_viewer(request)
     if viewer is None:
         raise NotLoggedIn()
@@ -68,6 +76,8 @@ def staff_refresh(request: Request) -> Viewer:
     viewer = current_viewer(request, activity=False)
     if viewer is None:
         raise NotLoggedIn()
+    if viewer.role not in MANAGER_ROLES:
+        raise Refused()
     return viewer
 
 

@@ -15,9 +15,12 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 DRAW_VERSION = "fairq-draw-v1"
-BY_CATEGORY = "category"  # the queues decide the category, the seed the ticket within it
+SCARCITY = "category-v2"  # BY_CATEGORY with a window and a counter choice that spare scarce categories (default)
+BY_CATEGORY = "category"  # the queues decide the category, the seed the ticket within its block of k
 MIXED = "mixed"  # the k oldest of every category at once (the rule before issue 16; kept for comparison)
-RULES = (BY_CATEGORY, MIXED)
+RULES = (SCARCITY, BY_CATEGORY, MIXED)
+CATEGORY_RULES = (SCARCITY, BY_CATEGORY)
+WINDOW_S = 300.0  # under SCARCITY a ticket is drawn only among block-mates issued at most this long after the head
 
 
 class Queued(Protocol):
@@ -73,8 +76,9 @@ def ticket_pool(
     k: int,
     now: datetime,
     ageing: timedelta | None = None,
-    rule: str = BY_CATEGORY,
+    rule: str = SCARCITY,
     issued: Mapping[str, Sequence[Queued]] | None = None,
+    window: timedelta = timedelta(seconds=WINDOW_S),
 ) -> Pool | None:
     """The draw's ticket candidates among `eligible` (waiting tickets a ready counter may serve, oldest first).
 
@@ -82,6 +86,7 @@ def ticket_pool(
     By category: the head's category is served; its tickets today (`issued`, in issue order) form blocks
     of k, and the candidates are the head's block's eligible waiting tickets of that class, so that a
     ticket is passed over at most k - 1 times and a scarce category is never passed over for another.
+    Under SCARCITY (category-v2) only those issued at most `window` after the head.
     Mixed: the k oldest eligible tickets of the best class, whatever their category.
     """
     if not eligible:
@@ -93,13 +98,15 @@ def ticket_pool(
     if rule == MIXED:
         chosen = same[:k]
         category = None
-    elif rule == BY_CATEGORY:
+    elif rule in CATEGORY_RULES:
         if issued is None:
             raise ValueError("the category rule needs each category's tickets of the day")
         category = head.category
         order = issued[category]
         block = _position(order, head) // k
         chosen = [(t, c) for t, c in same if t.category == category and _position(order, t) // k == block]
+        if rule == SCARCITY:  # a sparse category's block-mates come minutes apart: a late one would cost the head
+            chosen = [(t, c) for t, c in chosen if t.issued_at - head.issued_at <= window]
     else:
         raise ValueError(f"unknown dispatch rule {rule!r}; choose from {', '.join(RULES)}")
     aged = sorted(t.id for t, c in chosen if c < priorities.get(t.category, 0))
@@ -110,6 +117,18 @@ def ticket_pool(
         head_class=best,
         aged=tuple(aged),
     )
+
+
+def counter_pool(ready: Sequence[tuple[int, frozenset[str]]], rule: str = SCARCITY) -> list[int]:
+    """The draw's counter candidates among the ready counters allowed to serve the chosen ticket (number, categories).
+
+    Under SCARCITY only those that serve the fewest categories: a counter that can also do rarer business is
+    kept free for it, instead of the draw handing it a ticket another ready counter could take.
+    """
+    if rule == SCARCITY and ready:
+        fewest = min(len(categories) for _, categories in ready)
+        ready = [(n, categories) for n, categories in ready if len(categories) == fewest]
+    return [n for n, _ in ready]
 
 
 def _position(issued: Sequence[Queued], ticket: Queued) -> int:

@@ -49,7 +49,18 @@ from protocol.events import (
 )
 from protocol.validation import normalise_enterprise
 
-from .draws import BY_CATEGORY, MIXED, RULES, Pool, commitment, draw_index, ticket_pool
+from .draws import (
+    CATEGORY_RULES,
+    MIXED,
+    RULES,
+    SCARCITY,
+    WINDOW_S,
+    Pool,
+    commitment,
+    counter_pool,
+    draw_index,
+    ticket_pool,
+)
 from .errors import Conflict, Invalid, NotFound
 from .model import Category, Changes, CoreEvent, Counter, CounterSpec, Day, Draw, Officer, Ticket
 
@@ -74,7 +85,7 @@ class Hall:
         entropy: Entropy,
         k: int = 3,
         timezone: tzinfo | str = "Asia/Shanghai",
-        rule: str = BY_CATEGORY,
+        rule: str = SCARCITY,
         ageing_s: float | None = None,
         rating_window_s: float = 300.0,
         reticket_limit: int = 1,
@@ -222,6 +233,23 @@ class Hall:
         self._emit(DayOpened(day=today, commitment=self.day.commitment, hall=self._opening()))
         return self.day
 
+    def reopen_day(self, day: str) -> Day:
+        """Reopen today's day closed by mistake: it goes on (labels, tickets, draw numbers) under a fresh seed,
+        whose commitment is published now, as at opening; the closed part's seed stays revealed in its log."""
+        today = self.local_date()
+        if day != today:
+            raise Conflict("reopen_not_today", f"Only today's business day ({today}) can be reopened, not {day}.")
+        if self.day is None or self.day.day != today:
+            raise Conflict("reopen_no_day", f"Business day {today} was never opened: open it instead of reopening.")
+        if self.day.is_open:
+            raise Conflict("reopen_day_open", f"Business day {today} is open: only a closed day can be reopened.")
+        seed = self.entropy(SEED_BYTES)
+        self.day.seed, self.day.commitment = seed, commitment(seed)
+        self.day.is_open, self.day.closed_at = True, None
+        self._changes.day = self.day
+        self._emit(DayOpened(day=today, commitment=self.day.commitment, hall=self._opening(), reopened=True))
+        return self.day
+
     def keep_day_inputs(self, opening: dict[str, Any]) -> None:
         """Restarted during a day by a newer fairq: draw by the rule the day opened with, as its log says and
         its proof re-runs; the code's rule starts with the next day (k and ageing change by logged settings)."""
@@ -232,6 +260,7 @@ class Hall:
         return DayOpening(
             k=self.k,
             rule=self.rule,
+            window_s=WINDOW_S if self.rule == SCARCITY else None,
             ageing_s=None if self.ageing is None else self.ageing.total_seconds(),
             categories=[OpeningCategory(code=c.code, priority=c.priority) for c in self.categories.values()],
             counters=[
@@ -689,9 +718,10 @@ class Hall:
                 return
             draw_no = day.draws + 1
             ticket = self.tickets[pool.tickets[draw_index(day.seed, draw_no, "ticket", pool.tickets)]]
-            candidates = [c for c in ready if self.eligible(c, ticket)]
-            counter_nos = [c.number for c in candidates]
-            counter = candidates[draw_index(day.seed, draw_no, "counter", counter_nos)]
+            counter_nos = counter_pool(
+                [(c.number, c.spec.categories) for c in ready if self.eligible(c, ticket)], self.rule
+            )
+            counter = self.counters[counter_nos[draw_index(day.seed, draw_no, "counter", counter_nos)]]
             day.draws = draw_no
             self._changes.day = day
             draw = Draw(
@@ -733,10 +763,11 @@ class Hall:
         """The eligible waiting tickets the rule can choose from, read off the index (a few per category).
 
         Within a category the queue order is also the order of classes (ageing only promotes older tickets),
-        so the first eligible ticket of each category decides the head; the category rule then draws in the
-        head's block of k, the mixed rule among the k oldest of the best class. Each category therefore gives
-        its first eligible ticket's block (by category) or its k first eligible tickets (mixed): `ticket_pool`
-        makes the same choice from these as from every eligible ticket (tests/dispatcher/test_draw_index.py).
+        so the first eligible ticket of each category decides the head; the category rules then draw in the
+        head's block of k (category-v2: those of it issued within the window after the head), the mixed rule
+        among the k oldest of the best class. So each category gives its first eligible ticket's block, or its
+        k first eligible tickets: `ticket_pool` makes the same choice from these as from every eligible ticket
+        (tests/dispatcher/test_draw_index.py).
         """
         for code, queue in self._waiting.items():
             if not queue:
@@ -744,8 +775,9 @@ class Hall:
             servers = [c for c in ready if code in c.spec.categories]
             if not servers:
                 continue
-            first = list(self._first_eligible(queue, servers, 1 if self.rule == BY_CATEGORY else self.k))
-            if not first or self.rule != BY_CATEGORY:
+            by_category = self.rule in CATEGORY_RULES
+            first = list(self._first_eligible(queue, servers, 1 if by_category else self.k))
+            if not first or not by_category:
                 yield from first
                 continue
             order = self._issued[code]

@@ -8,10 +8,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from dispatcher import dispositions, district
 from dispatcher.cli_args import Parser, fail, open_service, settings_from, store_options_parent
+from dispatcher.core import DomainError
 from dispatcher.filemodes import private_umask
 from dispatcher.wiring import READ
 
+from . import warnings_cli
+from .district_html import render_district
 from .html import render_html
 from .records import closed_days, load_day
 from .report import day_report, load_thresholds, report_csv
@@ -35,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=["html", "json", "csv"], default="html")
     report.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     report.add_argument("--thresholds", type=Path, help="integrity.toml (default: the data directory's)")
+    report.add_argument("--district", action="store_true", help="every hall of the database side by side")
+    report.add_argument("--as", dest="actor", help="with --district: only the halls this staff id supervises")
+    warnings_cli.add_parser(what, store)
     return p
 
 
@@ -52,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.what == "verify":
             return _verify(svc, args)
+        if args.what == "warnings":
+            return warnings_cli.run(svc, args, PROG, settings.data_dir)
         day = args.day or _last_closed(svc)
         if day is None:
             print("fairq audit: no closed business day yet; give --day", file=sys.stderr)
@@ -66,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
             thresholds = load_thresholds(args.thresholds or settings.data_dir / "integrity.toml")
         except (OSError, ValueError, TypeError) as err:  # tomllib's decode error is a ValueError
             fail(PROG, f"{args.thresholds or settings.data_dir / 'integrity.toml'}: {err}")
+        if args.district:
+            return _district(svc, args, day, thresholds)
         report = day_report(svc, day, thresholds)
         text = {
             "html": render_html,
@@ -81,10 +92,30 @@ def main(argv: list[str] | None = None) -> int:
         svc.store.engine.dispose()
 
 
+def _district(svc, args, day: str, thresholds) -> int:
+    try:
+        view = district.district(svc, args.actor, day, thresholds)
+    except DomainError as err:
+        fail(PROG, err.message)
+    if args.format == "csv":
+        fail(PROG, "--district writes html or json")
+    text = (
+        json.dumps(view, ensure_ascii=False, indent=1)
+        if args.format == "json"
+        else render_district(view, district.METRICS)
+    )
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def _verify(svc, args) -> int:
     verdict = verify_store(svc.store, svc.config.timezone, args.day)
+    cases = dispositions.verify_cases(svc)  # the warning cases and spot checks against their log events
     if args.json:
-        print(json.dumps(verdict.as_dict(), ensure_ascii=False, indent=1))
+        print(json.dumps({**verdict.as_dict(), "dispositions": cases}, ensure_ascii=False, indent=1))
     else:
         scope = f"day {args.day}" if args.day else "the whole log"
         if verdict.ok:
@@ -95,7 +126,11 @@ def _verify(svc, args) -> int:
                 print(f"  then: {problem}")
         for note in verdict.notes:
             print(f"  note: {note}")
-    return 0 if verdict.ok else 1
+        if cases:
+            print(f"FAILED dispositions: {cases[0]}")
+            for problem in cases[1:10]:
+                print(f"  then: {problem}")
+    return 0 if verdict.ok and not cases else 1
 
 
 def _last_closed(svc) -> str | None:

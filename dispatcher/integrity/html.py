@@ -43,6 +43,7 @@ def render_html(report: dict[str, Any]) -> str:
         f"时区 {escape(report['timezone'])} · Integrity supervisor's daily report</div>",
         _verification(report),
         _warnings(report["warnings"], {o["staff_id"]: o["name"] for o in report["officers"]}),
+        _dispositions(report.get("dispositions", [])),
         _categories(report),
         _officers(report),
         _queue(report),
@@ -94,6 +95,32 @@ def _verification(report: dict[str, Any]) -> str:
         + f"<tr><th>公开种子 seed</th><td><code>{escape(seed)}</code></td></tr>"
         + f"<tr><th>当日日志链尾哈希 head</th><td><code>{escape(report['head'])}</code></td></tr>"
         + "</table>"
+        + _segments(report.get("segments") or [])
+    )
+
+
+def _how(segment: dict[str, Any]) -> str:
+    if not segment["reopened"]:
+        return "开日 opened"
+    return f"重新开启 reopened by {segment['by'] or '?'}：{segment['reason'] or ''}"
+
+
+def _segments(segments: list[dict[str, Any]]) -> str:
+    """A day reopened after a mistaken close: each stretch with its own commitment and seed."""
+    if len(segments) < 2:
+        return ""
+    rows = "".join(
+        f"<tr><td>{n}</td><td>{escape(s['opened_at'])}–{escape(s['closed_at'] or '…')}</td>"
+        f"<td>{escape(_how(s))}</td><td><code>{escape(s['commitment'] or '—')}</code></td>"
+        f"<td><code>{escape(s['seed'] or '—')}</code></td></tr>"
+        for n, s in enumerate(segments, start=1)
+    )
+    return (
+        "<h3>误结束后重新开启 Reopened after a mistaken close</h3>"
+        "<p>每一段使用各自的种子：开启时公布承诺，结束时公开种子。 Each stretch has its own seed.</p>"
+        "<table><tr><th>段</th><th>时间</th><th>原因</th><th>承诺 commitment</th><th>种子 seed</th></tr>"
+        + rows
+        + "</table>"
     )
 
 
@@ -104,12 +131,39 @@ def _warnings(warnings: list[dict[str, Any]], names: dict[str, str]) -> str:
         f"<tr><td>{escape(w['title'])}</td>"
         f"<td>{escape(w['staff_id'] or '—')} {escape(names.get(w['staff_id'] or '', ''))}</td>"
         f"<td>{escape(' '.join(w['tickets'][:12]))}{' …' if len(w['tickets']) > 12 else ''}</td>"
-        f"<td>{escape(w['evidence'])}</td></tr>"
+        f"<td>{escape(w['evidence'])}</td><td>{_state(w.get('disposition'))}</td></tr>"
         for w in warnings
     )
     return (
         f"<h2>廉政风险预警 Risk warnings（{len(warnings)} 条）</h2>"
-        '<table class="warn"><tr><th>规则</th><th>关员</th><th>涉及票号</th><th>证据</th></tr>'
+        '<table class="warn"><tr><th>规则</th><th>关员</th><th>涉及票号</th><th>证据</th><th>处置 disposition</th></tr>'
+        f"{rows}</table>"
+    )
+
+
+STATES = {"open": "待交办 open", "assigned": "已交办 assigned", "explained": "已说明 explained",
+          "closed": "已办结 closed", "sent_back": "已退回 sent back"}  # fmt: skip
+
+
+def _state(d: dict[str, Any] | None) -> str:
+    if not d:
+        return "—"
+    said = f"<br>{escape(d['explanation'])}" if d.get("explanation") else ""
+    return f"{escape(STATES.get(d['state'], d['state']))}（期限 {escape(d['deadline'])}）{said}"
+
+
+def _dispositions(cases: list[dict[str, Any]]) -> str:
+    """Every case of the day (the per-ticket ones, such as each low rating, included) and where it stands."""
+    if not cases:
+        return ""
+    rows = "".join(
+        f"<tr><td>{escape(c['title'])}</td><td>{escape(c['staff_id'] or '—')}</td>"
+        f"<td>{escape(' '.join(c['tickets'][:6]))}</td><td>{escape(c['assignee'] or '—')}</td><td>{_state(c)}</td></tr>"
+        for c in cases
+    )
+    return (
+        f"<h2>预警处置 Dispositions（{len(cases)} 件）</h2>"
+        '<table class="warn"><tr><th>预警</th><th>关员</th><th>票号</th><th>承办</th><th>状态</th></tr>'
         f"{rows}</table>"
     )
 

@@ -31,13 +31,47 @@ def verify_draws(log: DayLog, hall: Replay | None = None) -> tuple[list[Problem]
     elif hall.rule not in RULES:
         problems.append(Problem("day", f"day.opened names an unknown dispatch rule {hall.rule!r}"))
 
+    seeds, segment_problems = _segment_seeds(hall, log.seed)
+    problems += segment_problems
     logged = {c.draw["draw_no"]: c for c in hall.checks}
     table = {d.draw_no: draw_dict(d) for d in log.draws}
     for no in sorted(set(logged) | set(table)):
-        problem = _check(log.seed, no, table.get(no), logged.get(no))
+        check = logged.get(no)
+        seed = seeds[check.segment] if check is not None and check.segment < len(seeds) else log.seed
+        if seed is None:
+            problems.append(Problem(f"draw {no}", "its part of the day was reopened before its seed was revealed"))
+            continue
+        problem = _check(seed, no, table.get(no), check)
         if problem:
             problems.append(problem)
     return problems, notes
+
+
+def _segment_seeds(hall: Replay, last: bytes) -> tuple[list[bytes | None], list[Problem]]:
+    """Each stretch of the day's seed: a reopened day's earlier ones are revealed by the day.closed ending them
+    and must match the commitment published when that stretch began; the last one is the day's record."""
+    seeds: list[bytes | None] = []
+    problems = []
+    for n, segment in enumerate(hall.segments):
+        if n == len(hall.segments) - 1:
+            seeds.append(last)
+            continue
+        where = f"event {segment.closed_seq}" if segment.closed_seq else f"day segment {n + 1}"
+        try:
+            seed = bytes.fromhex(segment.seed_hex or "")
+        except ValueError:
+            seed = b""
+        if not seed:
+            problems.append(Problem(where, "the day was reopened, but the seed of the part before is not revealed"))
+            seeds.append(None)
+            continue
+        if seed_commitment(seed) != segment.commitment:
+            opened = f" (event {segment.opened_seq})" if segment.opened_seq else ""
+            problems.append(
+                Problem(where, f"SHA-256 of the seed revealed in day.closed is not the commitment published{opened}")
+            )
+        seeds.append(seed)
+    return seeds, problems
 
 
 def _check(seed: bytes, no: int, row: dict | None, check) -> Problem | None:

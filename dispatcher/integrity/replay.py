@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from dispatcher.core.draws import BY_CATEGORY, MIXED, Pool, ticket_pool
+from dispatcher.core.draws import BY_CATEGORY, MIXED, RULES, WINDOW_S, Pool, counter_pool, ticket_pool
 
 OPEN_STATES = ("waiting", "called", "serving")
 
@@ -77,6 +77,20 @@ class DrawCheck:
     expected_tickets: list[int] | None  # None when the day's opening state is unknown
     expected_counters: list[int] | None
     expected_pool: Pool | None = None  # the category, head and ageing the rule gives
+    segment: int = 0  # which stretch of the day (and so which seed) the draw belongs to
+
+
+@dataclass
+class Segment:
+    """A stretch of the day under one seed: from day.opened (or a reopening) to the next day.closed."""
+
+    commitment: str | None
+    opened_at: datetime
+    opened_seq: int | None
+    reopened: bool = False
+    seed_hex: str | None = None  # revealed by the day.closed that ends it
+    closed_at: datetime | None = None
+    closed_seq: int | None = None
 
 
 @dataclass
@@ -112,6 +126,7 @@ class Replay:
         self.rule = MIXED  # days logged before the rule was recorded used the mixed rule ...
         self.rule_known = False  # ... until a draw records its reasons (the dispatcher was upgraded mid-day)
         self.ageing: timedelta | None = None
+        self.window = timedelta(seconds=WINDOW_S)
         self.priorities: dict[str, int] = {}
         self.counters: dict[int, _Counter] = {}
         self.recusals: dict[str, frozenset[str]] = {}
@@ -120,8 +135,9 @@ class Replay:
         self.acts: list[Act] = []
         self.checks: list[DrawCheck] = []
         self.day: str | None = None
-        self.commitment: str | None = None
-        self.seed_hex: str | None = None
+        self.segments: list[Segment] = []  # one per seed: a day reopened after a mistaken close has two or more
+        self.commitment: str | None = None  # the current segment's
+        self.seed_hex: str | None = None  # the last one revealed
         self.opened_at: datetime | None = None
         self.closed_at: datetime | None = None
         self.last_at: datetime | None = None
@@ -152,7 +168,14 @@ class Replay:
     # ---- the day and configuration ------------------------------------------------------
 
     def _on_day_opened(self, e: EventLike, seq: int | None) -> None:
-        self.day, self.commitment, self.opened_at = e.data.get("day"), e.data.get("commitment"), e.at
+        """The day opens, or is reopened after a mistaken close: either way a new seed and its commitment."""
+        reopened = bool(e.data.get("reopened")) and bool(self.segments)
+        self.day, self.commitment = e.data.get("day"), e.data.get("commitment")
+        self.segments.append(Segment(self.commitment, e.at, seq, reopened=reopened))
+        if reopened:
+            self.closed_at = None
+        else:
+            self.opened_at = e.at
         opening = e.data.get("hall")
         if not opening:
             return
@@ -160,6 +183,7 @@ class Replay:
         self.k = opening["k"]
         self.rule = opening.get("rule", MIXED)
         self.rule_known = "rule" in opening
+        self.window = timedelta(seconds=opening.get("window_s") or WINDOW_S)  # null: a rule without a window
         ageing_s = opening.get("ageing_s")
         self.ageing = None if ageing_s is None else timedelta(seconds=ageing_s)
         self.priorities = {c["code"]: c["priority"] for c in opening["categories"]}
@@ -172,6 +196,10 @@ class Replay:
 
     def _on_day_closed(self, e: EventLike, seq: int | None) -> None:
         self.seed_hex, self.closed_at = e.data.get("seed"), e.at
+        if not self.segments:  # a slice of the log that starts after the opening
+            self.segments.append(Segment(e.data.get("commitment"), e.at, None))
+        segment = self.segments[-1]
+        segment.seed_hex, segment.closed_at, segment.closed_seq = self.seed_hex, e.at, seq
         for ids in (e.data.get("expired") or {}).values():  # one event for all tickets the close ended
             for ticket_id in ids:
                 life = self.tickets.get(ticket_id)
@@ -273,7 +301,8 @@ class Replay:
         draw = e.data["draw"]
         if not self.rule_known and "head" in draw:  # the first draw of an upgraded dispatcher names its rule
             self.rule, self.rule_known = (BY_CATEGORY if draw.get("category") else MIXED), True
-        self.checks.append(DrawCheck(seq, draw, *self._expected(draw["ticket_id"], datetime.fromisoformat(draw["at"]))))
+        expected = self._expected(draw["ticket_id"], datetime.fromisoformat(draw["at"]))
+        self.checks.append(DrawCheck(seq, draw, *expected, segment=max(len(self.segments) - 1, 0)))
         life = self._ticket(e)
         c = self._counter(e.data["counter"])
         staff = e.data.get("staff_id", c.staff_id)
@@ -338,7 +367,7 @@ class Replay:
 
     def _expected(self, chosen: int, now: datetime) -> tuple[list[int] | None, list[int] | None, Pool | None]:
         """The candidate lists the hall should have drawn from, by its rules, at the draw's time."""
-        if not self.known_opening or self.rule not in (BY_CATEGORY, MIXED):
+        if not self.known_opening or self.rule not in RULES:
             return None, None, None
         ready = sorted((c for c in self.counters.values() if c.state == "ready"), key=lambda c: c.number)
         waiting = sorted((t for t in self.tickets.values() if t.state == "waiting"), key=lambda t: (t.issued_at, t.id))
@@ -354,11 +383,13 @@ class Replay:
             ageing=self.ageing,
             rule=self.rule,
             issued=issued,
+            window=self.window,
         )
         if pool is None:
             return [], [], None
         ticket = self.tickets.get(chosen)
-        counters = [c.number for c in ready if ticket is not None and self.eligible(c, ticket)]
+        allowed = [(c.number, c.categories) for c in ready if ticket is not None and self.eligible(c, ticket)]
+        counters = counter_pool(allowed, self.rule)
         return list(pool.tickets), counters, pool
 
     def eligible(self, c: _Counter, t: TicketLife) -> bool:

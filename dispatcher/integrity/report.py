@@ -77,6 +77,7 @@ def build_report(log: DayLog, info: HallInfo, thresholds: Thresholds | None = No
         "commitment": log.commitment,
         "seed": log.seed.hex() if log.seed else None,
         "head": log.head,
+        "segments": _segments(hall, log, tz),
         "verification": verdict.as_dict(),
         "categories": _categories(hall, info),
         "hourly": _hourly(hall, tz),
@@ -86,6 +87,27 @@ def build_report(log: DayLog, info: HallInfo, thresholds: Thresholds | None = No
         "warnings": [w.as_dict() for w in warnings],
         "configuration": _configuration(log, tz),
     }
+
+
+def _segments(hall: Replay, log: DayLog, tz: ZoneInfo) -> list[dict[str, Any]]:
+    """Each stretch of the day under its own seed: one, or more when a day closed by mistake was reopened."""
+    reopens = [a for a in hall.acts if a.kind == "admin.day_reopen"]
+    rows = []
+    for n, segment in enumerate(hall.segments):
+        act = reopens.pop(0) if segment.reopened and reopens else None
+        last = n == len(hall.segments) - 1
+        rows.append(
+            {
+                "opened_at": segment.opened_at.astimezone(tz).strftime("%H:%M:%S"),
+                "closed_at": segment.closed_at.astimezone(tz).strftime("%H:%M:%S") if segment.closed_at else None,
+                "reopened": segment.reopened,
+                "by": act.data.get("by") if act else None,
+                "reason": act.data.get("reason") if act else None,
+                "commitment": segment.commitment,
+                "seed": (log.seed.hex() if log.seed else None) if last else segment.seed_hex,
+            }
+        )
+    return rows
 
 
 def _configuration(log: DayLog, tz: ZoneInfo) -> list[dict[str, Any]]:
@@ -225,6 +247,9 @@ def report_csv(report: dict[str, Any]) -> str:
     for key in ("hall_id", "day", "commitment", "seed", "head"):
         w.writerow(["day", report["day"], key, report[key]])
     w.writerow(["day", report["day"], "verifies", report["verification"]["ok"]])
+    for n, segment in enumerate(report["segments"] if len(report["segments"]) > 1 else [], start=1):
+        for metric, value in segment.items():
+            w.writerow(["segment", n, metric, value])
     for problem in report["verification"]["chain"] + report["verification"]["draws"]:
         w.writerow(["day", report["day"], "problem", problem])
     for row in report["categories"]:
@@ -248,6 +273,9 @@ def report_csv(report: dict[str, Any]) -> str:
     for warning in report["warnings"]:
         text = f"{' '.join(warning['tickets'])} | {warning['evidence']}"
         w.writerow(["warning", warning["staff_id"], warning["rule"], text])
+    for case in report.get("dispositions", []):  # every case of the day and where its disposition stands
+        w.writerow(["disposition", case["id"], case["state"], f"{case['title']} | {case['deadline']} | "
+                    f"{case['assignee'] or ''} | {case['explanation'] or ''}"])  # fmt: skip
     for change in report.get("configuration", []):
         w.writerow(["configuration", change["at"], change["kind"], change["text"]])
     return out.getvalue()
@@ -290,5 +318,10 @@ def hall_info(svc: HallService) -> HallInfo:
 
 
 def day_report(svc: HallService, day: str, thresholds: Thresholds | None = None) -> dict[str, Any]:
-    """The report of one day of the service's hall, read from its store."""
-    return build_report(load_day(svc.store, day, svc.config.timezone), hall_info(svc), thresholds)
+    """The report of one day of the service's hall, read from its store, with each warning's disposition."""
+    from dispatcher.store.cases import CaseStore  # the cases of 预警处置 (issue 19)
+
+    from .cases import annotate
+
+    report = build_report(load_day(svc.store, day, svc.config.timezone), hall_info(svc), thresholds)
+    return annotate(report, svc.store.hall_id, CaseStore(svc.store).cases(days=[day]))

@@ -15,7 +15,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from dispatcher.core import Category, CounterSpec, Hall, Officer
-from dispatcher.core.draws import BY_CATEGORY
+from dispatcher.core.draws import SCARCITY
 from protocol import TicketState
 
 from .scenario import Scenario
@@ -72,7 +72,7 @@ class SimClock:
 class CoreDesk:
     """Pooled dispatch by the real domain core, as the hall runs it; k=1 is strict FIFO."""
 
-    def __init__(self, scenario: Scenario, clock: SimClock, *, k: int, rule: str = BY_CATEGORY):
+    def __init__(self, scenario: Scenario, clock: SimClock, *, k: int, rule: str = SCARCITY):
         entropy = random.Random(f"{scenario.seed}/seed")
         self.clock = clock
         self.hall = Hall(

@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from dispatcher.core.draws import BY_CATEGORY, MIXED
+from dispatcher.core.draws import BY_CATEGORY, MIXED, SCARCITY
 
 from .desks import BindingDesk, Call, CoreDesk, Desk, DrawNote, SimClock
 from .scenario import Scenario
@@ -94,7 +94,8 @@ def run_day(
         raise ValueError("a timing attack needs a pooled policy: bound tickets are assigned at issue")
     clock = SimClock(scenario)
     k = {"pooled": scenario.k, "fifo": 1, "mixed": scenario.k, "bound": 1}[policy]
-    rule = MIXED if policy == "mixed" else BY_CATEGORY
+    # FIFO: the oldest ticket, to any ready counter allowed to serve it (drawn), as a hall without the pool works
+    rule = {"mixed": MIXED, "fifo": BY_CATEGORY}.get(policy, SCARCITY)
     desk: Desk = BindingDesk(scenario, clock) if policy == "bound" else CoreDesk(scenario, clock, k=k, rule=rule)
     engine = _Engine(scenario, desk, clock, draw_traders(scenario) if traders is None else traders)
     engine.attacker, engine.patient = attacker, patient

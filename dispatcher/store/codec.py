@@ -9,7 +9,7 @@ from typing import Any
 from dispatcher.core import Category, Counter, CounterSpec, Day, Draw, Officer, Ticket
 from dispatcher.seedkey import SeedSealer, is_sealed
 from protocol import CounterState, PrinterState, Role, TicketState
-from protocol.models import DevicePublic, Event
+from protocol.models import CategoryConfig, CounterConfig, DevicePublic, Event
 
 from .tables import CategoryRow, CounterRow, DayRow, DeviceRow, DrawRow, EventRow, OfficerRow, TicketRow
 
@@ -197,3 +197,20 @@ def event_from_row(row: EventRow) -> Event:
     at = utc(row.at)
     assert at is not None  # the column is NOT NULL
     return Event(seq=row.seq, kind=row.kind, at=at, data=json.loads(row.data))
+
+
+def category_config(row: CategoryRow) -> CategoryConfig:
+    """A stored category as hall.toml and the admin API write it."""
+    return CategoryConfig(**{k: v for k, v in row.model_dump().items() if k != "hall_id"})
+
+
+def counter_config(row: CounterRow) -> CounterConfig:
+    """A stored counter as hall.toml and the admin API write it."""
+    return CounterConfig(
+        number=row.number,
+        name=row.name,
+        categories=split(row.categories),
+        led_address=row.led_address,
+        keypad_address=row.keypad_address,
+        evaluator_address=row.evaluator_address,
+    )

@@ -32,7 +32,9 @@ HOSTILE = '<script>alert(1)</script>"\' onmouseover=alert(2) =HYPERLINK("http://
 
 
 @dataclass
-class Hall:
+class ConsoleHall:
+    """The dispatcher process the browser tests share, with its tokens and counter PCs."""
+
     server: ServeProcess
     yesterday: str
     counter_token: str
@@ -59,7 +61,7 @@ def hall(tmp_path_factory):
     add_officers(settings, CREW)
     server = ServeProcess(root / "data", args=["--tls"], env={"FAIRQ_LOGIN_ATTEMPTS": "3"})
     server.start()
-    yield Hall(server, yesterday, counter_token, kiosk_token, root, pcs)
+    yield ConsoleHall(server, yesterday, counter_token, kiosk_token, root, pcs)
     server.stop()
 
 
@@ -71,7 +73,7 @@ def browser(hall, tmp_path):
     driver.quit()
 
 
-def logged_in(driver, hall: Hall, staff_id: str = ADMIN) -> None:
+def logged_in(driver, hall: ConsoleHall, staff_id: str = ADMIN) -> None:
     log_in(driver, hall.base, staff_id, PASSWORD)
     wait_for(driver, lambda d: d.current_url.endswith("/console/hall"))
 
@@ -207,7 +209,7 @@ def test_a_forged_form_without_the_csrf_token_is_refused(hall, browser):
     assert "forged-kiosk" not in browser.page_source
 
 
-def busy_hall(hall: Hall) -> None:
+def busy_hall(hall: ConsoleHall) -> None:
     """Officers at counters 1, 3 and 5, a few traders waiting, a break, one served and rated unsatisfied."""
     sessions = {}
     for n, staff_id in zip((1, 3, 5), CREW, strict=True):
@@ -229,6 +231,15 @@ def busy_hall(hall: Hall) -> None:
         five.post("/counters/5/pause")
 
 
+def report_shown(driver) -> bool:
+    """The report page has loaded into its frame (a first report takes a moment to compute)."""
+    driver.switch_to.frame("report")
+    try:
+        return "Draw proof" in driver.find_element("tag name", "body").text
+    finally:
+        driver.switch_to.default_content()
+
+
 def test_screenshots_fit_1366x768_in_chinese_and_english(hall, browser):
     """The live hall, a report and an administration page, in both languages; kept when FAIRQ_SCREENSHOTS is set."""
     keep = os.environ.get("FAIRQ_SCREENSHOTS")
@@ -245,6 +256,8 @@ def test_screenshots_fit_1366x768_in_chinese_and_english(hall, browser):
             browser.get(f"{hall.base}{path}")
             if name == "hall":
                 wait_for(browser, live)
+            if name == "report":
+                wait_for(browser, report_shown)
             assert fits_the_width(browser), f"{name} ({lang}) runs off the right edge at 1366 px"
             png = browser.downloads / f"console-{name}-{lang}.png"
             browser.save_screenshot(str(png))

@@ -44,6 +44,7 @@ ENDPOINTS = [
     ("POST", "/admin/devices", {"name": "new-display", "role": "display"}, {"admin"}),
     ("POST", "/admin/devices/1/revoke", None, {"admin"}),
     ("POST", "/admin/day/open", None, {"admin"}),
+    ("POST", "/admin/day/reopen", {"day": "2000-01-01", "reason": "x"}, {"admin"}),
 ]
 
 

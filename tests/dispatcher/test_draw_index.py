@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from dispatcher.core import Category, CounterSpec, DomainError, Hall, Officer
-from dispatcher.core.draws import BY_CATEGORY, MIXED, ticket_pool
+from dispatcher.core.draws import BY_CATEGORY, MIXED, SCARCITY, ticket_pool
 from protocol import TicketState
 from tests.dispatcher.core_helpers import FakeClock
 
@@ -155,7 +155,7 @@ class TwinHalls(RuleBasedStateMachine):
 
 @pytest.mark.parametrize(
     ("rule_name", "k", "ageing_s"),
-    [(BY_CATEGORY, 2, 900.0), (BY_CATEGORY, 3, None), (MIXED, 2, 900.0), (BY_CATEGORY, 1, 600.0)],
+    [(SCARCITY, 2, 900.0), (SCARCITY, 3, None), (BY_CATEGORY, 3, None), (MIXED, 2, 900.0), (BY_CATEGORY, 1, 600.0)],
 )
 def test_the_index_draws_as_the_full_scan_did(rule_name, k, ageing_s):
     machine = type("Twins", (TwinHalls,), {"rule_name": rule_name, "k": k, "ageing_s": ageing_s})

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from dispatcher.core import Category, CoreEvent, CounterSpec, Draw, Hall, Officer
-from dispatcher.core.draws import BY_CATEGORY
+from dispatcher.core.draws import SCARCITY
 from dispatcher.service import HallService
 
 CATEGORIES = [
@@ -48,7 +48,7 @@ class GeneratedDay:
     friend_calls: int = 0
 
 
-def make_hall(clock: FakeClock, *, counters: int, seed: int, k: int = 3, rule: str = BY_CATEGORY) -> Hall:
+def make_hall(clock: FakeClock, *, counters: int, seed: int, k: int = 3, rule: str = SCARCITY) -> Hall:
     rng = random.Random(seed)
     return Hall(
         categories=CATEGORIES,
@@ -70,7 +70,7 @@ def generate_day(
     colluder: str | None = None,
     arrivals_per_hour: float = 40.0,
     service: HallService | None = None,
-    rule: str = BY_CATEGORY,
+    rule: str = SCARCITY,
 ) -> GeneratedDay:
     """Simulate one business day, 08:45–17:00, with the named misbehaving officers (O1…On).
 

@@ -1,5 +1,6 @@
 """Days under the category rule with priority ageing: both verifiers re-derive every draw's reasons and
-locate a doctored one; days under the old mixed rule still verify."""
+locate a doctored one; the window and the counter choice of category-v2 are re-derived too; days under
+the older category and mixed rules still verify."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from dispatcher.admin import add_officer, apply_config
 from dispatcher.core import draw_index
-from dispatcher.core.draws import MIXED
+from dispatcher.core.draws import BY_CATEGORY, MIXED
 from dispatcher.integrity import load_day, replay
 from dispatcher.settings import Settings
 from dispatcher.wiring import build_service
@@ -100,7 +101,7 @@ def draws(bundle: dict) -> list[tuple[int, dict]]:
 
 def test_an_ageing_day_records_its_reasons_and_verifies_in_both(aged):
     opening = next(r["data"]["hall"] for r in aged["records"] if r["kind"] == "day.opened")
-    assert opening["rule"] == "category" and opening["ageing_s"] == 600
+    assert opening["rule"] == "category-v2" and opening["window_s"] == 300 and opening["ageing_s"] == 600
     found = [d for _, d in draws(aged)]
     promoted = [d for d in found if d["aged"]]
     assert promoted and all(d["category"] == "C" and d["head_class"] == 0 for d in promoted)
@@ -179,3 +180,121 @@ def test_replay_reproduces_the_core_under_the_old_mixed_rule_too():
         assert check.expected_pool.head == draw.head and check.expected_pool.category is None
     mixing = [d for d in day.draws if len({day.hall.tickets[t].category for t in d.ticket_candidates}) > 1]
     assert mixing  # the old rule drew across categories
+
+
+SCARCE_TOML = """
+hall_id = "scarce"
+name = "Scarce hall"
+k = 3
+
+[[categories]]
+code = "A"
+name_zh = "进口报关"
+name_en = "Import declarations"
+
+[[categories]]
+code = "C"
+name_zh = "其他业务"
+name_en = "Other business"
+
+[[counters]]
+number = 1
+categories = ["A"]
+
+[[counters]]
+number = 2
+categories = ["A", "C"]
+"""
+
+
+def scarce_service_day(tmp_path) -> dict:
+    """Counter 2 also does the scarce C: an A ticket finding both counters ready goes to counter 1, and C2 is
+    drawn alone because its block-mate C3 came more than five minutes after it."""
+    config = tmp_path / "hall.toml"
+    config.write_text(SCARCE_TOML, encoding="utf-8")
+    clock, rng = StepClock(), random.Random(9)
+    svc = build_service(
+        Settings(data_dir=tmp_path, config=config, zeroconf=False), clock=clock, entropy=lambda n: rng.randbytes(n)
+    )
+    for i in (1, 2):
+        add_officer(svc, OfficerCreate(staff_id=f"100{i}", name=f"关员{i}", pin="123456"), by="admin-1")
+    svc.tick()
+    for i in (1, 2):
+        svc.run(lambda h, i=i: h.login(i, f"100{i}"))
+        svc.run(lambda h, i=i: h.next(i))
+    svc.run(lambda h: h.issue_ticket(category="A"))
+    clock.advance(10)
+    for gap in (0, 60, 400):  # C1 to counter 2 at once; C2 a minute later; C3 six minutes after C2
+        clock.advance(gap)
+        svc.run(lambda h: h.issue_ticket(category="C"))
+    clock.advance(60)
+    svc.run(lambda h: h.complete(2))
+    svc.run(lambda h: h.next(2))
+    clock.advance(60)
+    svc.run(lambda h: h.close_day())
+    bundle = load_day(svc.store, svc.hall.day.day, svc.config.timezone).to_bundle()
+    svc.store.engine.dispose()
+    return bundle
+
+
+@pytest.fixture
+def scarce(tmp_path) -> dict:
+    return scarce_service_day(tmp_path)
+
+
+def labels(bundle: dict) -> dict[int, str]:
+    return {
+        r["data"]["ticket"]["id"]: r["data"]["ticket"]["label"]
+        for r in bundle["records"]
+        if r["kind"] == "ticket.issued"
+    }
+
+
+def test_the_window_and_the_counter_choice_are_recorded_and_verified_by_both(scarce):
+    name = labels(scarce)
+    found = [d for _, d in draws(scarce)]
+    first = found[0]
+    assert name[first["ticket_id"]] == "A001" and first["counter_candidates"] == [1]  # counter 2 kept free for C
+    c2 = next(d for d in found if name[d["ticket_id"]] == "C002")
+    assert [name[t] for t in c2["ticket_candidates"]] == ["C002"]  # C003 is outside the window
+    assert package_says(scarce) == "OK"
+    assert standalone_says(scarce).startswith("OK")
+
+
+def counter_candidates_widened(bundle):
+    i, d = draws(bundle)[0]
+    d["counter_candidates"] = [1, 2]
+    bundle["draws"][0]["counter_candidates"] = [1, 2]
+    rehash(bundle, i)
+    return f"draw 1 (event {bundle['records'][i]['seq']}):"
+
+
+def window_ignored(bundle):
+    """Put the late block-mate among the candidates as the first category rule would have."""
+    name = labels(bundle)
+    i, d = next((i, d) for i, d in draws(bundle) if name[d["ticket_id"]] == "C002")
+    late = next(t for t, label in name.items() if label == "C003")
+    d["ticket_candidates"] = [d["ticket_id"], late]
+    bundle["draws"][d["draw_no"] - 1]["ticket_candidates"] = d["ticket_candidates"]
+    rehash(bundle, i)
+    return f"draw {d['draw_no']} (event {bundle['records'][i]['seq']}):"
+
+
+@pytest.mark.parametrize("doctor", [counter_candidates_widened, window_ignored])
+def test_a_doctored_window_or_counter_choice_is_located_by_both(scarce, doctor):
+    where = doctor(scarce)
+    package, alone = package_says(scarce), standalone_says(scarce)
+    assert where in package, package
+    assert where in alone, alone
+
+
+def test_replay_reproduces_the_core_under_the_first_category_rule_too():
+    """A day dispatched by issue 16's first rule (no window, any ready counter) verifies by that rule."""
+    day = generate_day(seed=4, rule=BY_CATEGORY)
+    hall = replay(day.events)
+    assert hall.rule == BY_CATEGORY
+    assert len(hall.checks) == len(day.draws) > 100
+    for check, draw in zip(hall.checks, day.draws, strict=True):
+        assert check.expected_tickets == list(draw.ticket_candidates)
+        assert check.expected_counters == list(draw.counter_candidates)
+        assert check.expected_pool.head == draw.head and check.expected_pool.category == draw.category

@@ -82,22 +82,39 @@ def cut_off_tail(bundle):
     return "the published head"
 
 
+def _choice(draw: dict) -> tuple[str, str]:
+    """A choice of this draw with an alternative: the counter if several were ready, else the ticket."""
+    if len(draw["counter_candidates"]) > 1:
+        return "counter", "counter_candidates"
+    return "ticket_id", "ticket_candidates"
+
+
+def _open_choice(draw: dict) -> bool:
+    return len(draw["counter_candidates"]) > 1 or len(draw["ticket_candidates"]) > 1
+
+
 def draw_table_result(bundle):
-    draw = next(d for d in bundle["draws"] if len(d["counter_candidates"]) > 1)
-    draw["counter"] = next(c for c in draw["counter_candidates"] if c != draw["counter"])
+    draw = next(d for d in bundle["draws"] if _open_choice(d))
+    field, among = _choice(draw)
+    draw[field] = next(c for c in draw[among] if c != draw[field])
     return f"draw {draw['draw_no']} "
 
 
 def draw_result_rewritten_everywhere(bundle):
-    """Change who got a ticket in the log and the draw table alike, and re-chain: only the seed can tell."""
-    i = next(i for i, r in enumerate(bundle["records"])
-             if r["kind"] == "ticket.called" and len(r["data"]["draw"]["counter_candidates"]) > 1)  # fmt: skip
+    """Change who got a ticket, or which ticket, in the log and the draw table alike, and re-chain: only the seed
+    can tell."""
+    i = next(
+        i for i, r in enumerate(bundle["records"]) if r["kind"] == "ticket.called" and _open_choice(r["data"]["draw"])
+    )
     draw = bundle["records"][i]["data"]["draw"]
-    other = next(c for c in draw["counter_candidates"] if c != draw["counter"])
-    draw["counter"] = other
-    bundle["draws"][draw["draw_no"] - 1]["counter"] = other
+    field, among = _choice(draw)
+    other = next(c for c in draw[among] if c != draw[field])
+    draw[field] = other
+    if field == "ticket_id":
+        bundle["records"][i]["data"]["ticket"]["id"] = other
+    bundle["draws"][draw["draw_no"] - 1][field] = other
     rehash(bundle, i)
-    return f"draw {draw['draw_no']} (event {bundle['records'][i]['seq']}): the seed chooses counter"
+    return f"draw {draw['draw_no']} (event {bundle['records'][i]['seq']}): the seed chooses"
 
 
 def candidates_narrowed(bundle):

@@ -23,6 +23,12 @@ DEVICE_NAMES = ("kiosk-1", "kiosk-2", "pc-1", "pc-2", "screen-1", "sup-1", "boss
 
 # The spec, written apart from dispatcher/projection.py: for the public view (displays, kiosks),
 # the data keys each event kind may keep. Kinds mapped to an empty set carry no data at all.
+# 预警处置 (issue 19): staff only, as every kind the projection does not list
+CASE_KINDS = (
+    "warning.raised", "warning.run", "warning.assigned", "warning.explained", "warning.closed", "warning.sent_back",
+    "warning.sample_committed", "warning.sample_drawn", "warning.reviewed",
+    "admin.department", "admin.department_member",
+)  # fmt: skip
 PUBLIC = {
     "day.opened": {"day", "commitment", "hall"},
     "day.closed": {"day", "commitment", "seed", "expired"},
@@ -71,6 +77,7 @@ PUBLIC = {
     "console.login_failed": set(),
     "console.logout": set(),
     "console.report_viewed": set(),
+    **dict.fromkeys(CASE_KINDS, set()),
 }
 
 

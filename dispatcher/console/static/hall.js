@@ -65,6 +65,14 @@
       cell(tr, clock(c.mean_service_s), "n");
       cell(tr, c.ratings.join(" / "), "n");
     });
+    fill("officers", view.officers || [], function (tr, o) {
+      tr.dataset.staff = o.staff_id;
+      if (o.ratings[3] + o.ratings[4] > 0) tr.className = "over";
+      cell(tr, o.staff_id + " " + o.name);
+      o.ratings.forEach(function (n, i) { cell(tr, n, "n r" + i); });
+      cell(tr, o.satisfied_pct === null ? null : o.satisfied_pct + "%", "n");
+      cell(tr, o.open_cases, "n cases");
+    });
     const alerts = document.getElementById("alerts");
     const items = view.alerts.map(function (a) {
       const li = document.createElement("li");

@@ -1,4 +1,4 @@
-"""管理员干预: admin actions that bend the day while it runs (forced logouts, configuration, manual open/close)."""
+"""管理员干预: admin actions that bend the day while it runs (forced logouts, configuration, open/close/reopen)."""
 
 from __future__ import annotations
 
@@ -16,20 +16,24 @@ OVERRIDES: dict[str, str] = {
     EventKind.ADMIN_OFFICER_REMOVED: "停用关员",
     EventKind.ADMIN_DAY_OPEN: "手动开始营业日",
     EventKind.ADMIN_DAY_CLOSE: "手动结束营业日",
+    EventKind.ADMIN_DAY_REOPEN: "重新开启已结束的营业日",
 }
+ALWAYS = (EventKind.ADMIN_DAY_OPEN, EventKind.ADMIN_DAY_CLOSE, EventKind.ADMIN_DAY_REOPEN)
 
 
 def check(day: Day, t: Thresholds) -> list[RiskWarning]:
-    """Every override during the business day (manual opening and closing always), one warning each."""
+    """Every override during the business day (manual opening, closing and reopening always), one warning each."""
     warnings = []
     for act in day.hall.acts:
         if act.kind not in OVERRIDES:
             continue
-        if not act.in_day and act.kind not in (EventKind.ADMIN_DAY_OPEN, EventKind.ADMIN_DAY_CLOSE):
+        if not act.in_day and act.kind not in ALWAYS:
             continue
         by = act.data.get("by") or "?"
         target = f"，涉及关员 {act.staff_id}" if act.staff_id else ""
         where = f"，{act.counter}号窗口" if act.counter else ""
+        if act.data.get("reason"):
+            where += f"（原因：{act.data['reason']}）"
         warnings.append(
             RiskWarning(
                 "admin_override", "管理员干预", act.staff_id or by, (),

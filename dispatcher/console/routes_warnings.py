@@ -1,0 +1,205 @@
+"""The morning page of 预警处置: yesterday's warnings of the halls a person may see, each case's disposition,
+and the supervisor's spot check. Department heads see their own department's cases only (checked here,
+on every request); every step runs through `dispatcher.dispositions`, so it is an event in the log.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from dispatcher import dispositions as dp
+from dispatcher.core import NotFound
+from dispatcher.integrity import cases as rules
+from dispatcher.service import HallService
+from dispatcher.store.cases import CaseStore
+
+from .accounts import Viewer
+from .errors import attempt
+from .i18n import translator
+from .pages import language, render
+from .security import anyone, checked_form, service
+
+router = APIRouter()
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def actor_of(viewer: Viewer) -> dp.Actor:
+    return dp.Actor(viewer.staff_id, viewer.role)
+
+
+def default_day(days: list[str], today: str) -> str:
+    """Yesterday's warnings: the newest day with cases before today (else yesterday by the calendar)."""
+    earlier = [d for d in days if d < today]
+    return earlier[0] if earlier else (date.fromisoformat(today) - timedelta(days=1)).isoformat()
+
+
+def _names(svc: HallService, hall_id: str) -> dict[str, str]:
+    return {o.staff_id: o.name for o in dp.hall_store(svc, hall_id).officers()}
+
+
+def _rows(svc: HallService, hall_id: str, cases: list, today: str, policy: rules.Policy) -> list[dict[str, Any]]:
+    names = _names(svc, hall_id)
+    out = []
+    for c in cases:
+        row = dp.case_dict(svc, c, today, policy)
+        row["officer"] = names.get(c.staff_id or "", "")
+        out.append(row)
+    per_ticket = (rules.LOW_RATING, rules.LONG_WAIT)  # the many small cases after the rules of conduct
+    return sorted(out, key=lambda r: (r["state"] == rules.CLOSED, not r["overdue"], r["rule"] in per_ticket,
+                                      r["deadline"], r["rule"], r["subject"]))  # fmt: skip
+
+
+def _halls(svc: HallService, viewer: Viewer, day: str, today: str, policy: rules.Policy) -> list[dict[str, Any]]:
+    """This hall first, then every other hall of the database the person is responsible for (read only here)."""
+    halls = dp.halls_of(svc, viewer.staff_id)
+    halls.setdefault(svc.store.hall_id, viewer.role)
+    out = []
+    for hall_id in sorted(halls, key=lambda h: (h != svc.store.hall_id, h)):
+        store = CaseStore(dp.hall_store(svc, hall_id))
+        who = dp.Actor(viewer.staff_id, halls[hall_id])
+        cases = dp.visible_in(store, who, [day])
+        older = [c for c in dp.visible_in(store, who) if c.day < day and c.state != rules.CLOSED]
+        out.append(
+            {
+                "id": hall_id,
+                "here": hall_id == svc.store.hall_id,
+                "name": _hall_name(svc, hall_id),
+                "cases": _rows(svc, hall_id, cases, today, policy),
+                "older": _rows(svc, hall_id, older, today, policy),
+            }
+        )
+    return out
+
+
+def _hall_name(svc: HallService, hall_id: str) -> str:
+    if hall_id == svc.store.hall_id:
+        return svc.config.name
+    settings = json.loads(dp.hall_store(svc, hall_id).setting("hall_config") or "{}")
+    return settings.get("name") or hall_id
+
+
+def _morning(request: Request, viewer: Viewer, svc: HallService, day: str | None, **context: Any) -> Response:
+    t = translator(language(request))
+    policy = dp.policy_of(svc)
+    today = dp.today(svc)
+    days = CaseStore(svc.store).case_days()
+    chosen = day if day and DAY.match(day) else default_day(days, today)
+    halls = _halls(svc, viewer, chosen, today, policy)
+    every = [c for h in halls for c in h["cases"] + h["older"]]
+    samples = [_sample(r) for r in CaseStore(svc.store).spot_checks()[:3]] if actor_of(viewer).manages else []
+    return render(
+        request, "warnings.html", viewer=viewer, title=t("warnings_title"), day=chosen, days=days[:14], halls=halls,
+        today=today, manages=actor_of(viewer).manages, samples=samples,
+        departments=CaseStore(svc.store).departments(), policy=policy,
+        counts={"all": len(every), "open": sum(c["state"] != rules.CLOSED for c in every),
+                "overdue": sum(c["overdue"] for c in every)},
+        **context,
+    )  # fmt: skip
+
+
+def _sample(row) -> dict[str, Any]:
+    return {
+        "id": row.id, "state": row.state, "commitment": row.commitment, "size": row.size, "by": row.by,
+        "population": len(json.loads(row.population)), "seed": row.seed if row.state == "drawn" else None,
+        "chosen": json.loads(row.chosen) if row.chosen else [], "reviews": json.loads(row.reviews),
+    }  # fmt: skip
+
+
+@router.get("/warnings", include_in_schema=False)
+def warnings_page(
+    request: Request, day: str | None = None, viewer: Viewer = Depends(anyone), svc: HallService = Depends(service)
+) -> Response:
+    return _morning(request, viewer, svc, day)
+
+
+@router.post("/warnings", include_in_schema=False)
+async def spot_check(
+    request: Request, day: str | None = None, viewer: Viewer = Depends(anyone), svc: HallService = Depends(service)
+) -> Response:
+    """The spot check's steps: commit, draw, review one drawn case."""
+    form = await checked_form(request, viewer)
+    t, who = translator(language(request)), actor_of(viewer)
+    policy = dp.policy_of(svc)
+    actions = {
+        "commit": lambda: dp.commit_sample(svc, who, int(form.get("size") or policy.sample_size), policy),
+        "draw": lambda: dp.draw(svc, who, form.get("sample", "")),
+        "review": lambda: dp.review(svc, who, form.get("sample", ""), form.get("case", ""),
+                                    outcome=form.get("outcome", ""), note=form.get("note", "")),
+    }  # fmt: skip
+    action = actions.get(form.get("action", ""))
+    result = await run_in_threadpool(attempt, t, action) if action else {"error": t("invalid")}
+    result.pop("result", None)
+    return _morning(request, viewer, svc, day or form.get("day"), **result)
+
+
+STEP_NAMES = {
+    rules.RAISED: "step_raised",
+    "warning.assigned": "step_assigned",
+    "warning.explained": "step_explained",
+    "warning.closed": "step_closed",
+    "warning.sent_back": "step_sent_back",
+}
+
+
+def _case_page(request: Request, viewer: Viewer, svc: HallService, case_id: str, **context: Any) -> Response:
+    t, who = translator(language(request)), actor_of(viewer)
+    case = dp.case_for(svc, who, case_id)
+    today = dp.today(svc)
+    row = _rows(svc, svc.store.hall_id, [case], today, dp.policy_of(svc))[0]
+    history = [
+        {"seq": seq, "at": at.astimezone(svc.hall.tz).strftime("%Y-%m-%d %H:%M"), "step": t(STEP_NAMES[kind]),
+         "by": data.get("by") or "fairq", "text": data.get("text") or data.get("note") or data.get("to") or "",
+         "reference": data.get("reference") or ""}
+        for seq, kind, at, data in CaseStore(svc.store).history(case_id, STEP_NAMES)
+    ]  # fmt: skip
+    return render(
+        request, "warning.html", viewer=viewer, title=f"{t('disposition')} · {case.title}", case=row,
+        history=history, manages=who.manages, may_explain=dp.may_explain(svc, who, case),
+        departments=CaseStore(svc.store).departments(), **context,
+    )  # fmt: skip
+
+
+@router.get("/warnings/{case_id}", include_in_schema=False)
+def case_page(
+    case_id: str, request: Request, viewer: Viewer = Depends(anyone), svc: HallService = Depends(service)
+) -> Response:
+    try:
+        return _case_page(request, viewer, svc, case_id)
+    except NotFound:
+        t = translator(language(request))
+        return render(request, "refused.html", viewer=viewer, status=404, title=t("no_such_warning"),
+                      text=t("no_such_warning"))  # fmt: skip
+
+
+@router.post("/warnings/{case_id}", include_in_schema=False)
+async def case_step(
+    case_id: str, request: Request, viewer: Viewer = Depends(anyone), svc: HallService = Depends(service)
+) -> Response:
+    """One disposition step from the case's page (assign, explain, close, send back)."""
+    form = await checked_form(request, viewer)
+    t, who = translator(language(request)), actor_of(viewer)
+    target = form.get("to", "")
+    steps = {
+        "assign": lambda: dp.assign(svc, who, case_id, department=target[11:] if target.startswith("department:")
+                                    else None, staff=target[6:] if target.startswith("staff:") else None,
+                                    note=form.get("note", "")),
+        "explain": lambda: dp.explain(svc, who, case_id, text=form.get("text", ""),
+                                      reference=form.get("reference", "")),
+        "close": lambda: dp.close(svc, who, case_id, note=form.get("note", "")),
+        "send_back": lambda: dp.send_back(svc, who, case_id, note=form.get("note", "")),
+    }  # fmt: skip
+    step = steps.get(form.get("action", ""))
+    result = await run_in_threadpool(attempt, t, step) if step else {"error": t("invalid")}
+    result.pop("result", None)
+    try:
+        return _case_page(request, viewer, svc, case_id, **result)
+    except NotFound:
+        return render(request, "refused.html", viewer=viewer, status=404, title=t("no_such_warning"),
+                      text=result.get("error") or t("no_such_warning"))  # fmt: skip
