@@ -15,20 +15,20 @@ from .events import EventKind
 
 RECENT_CALLS = 20
 # Without queue figures (a dispatcher before issue 17): what a ticket event does to its category's count.
-_WAITING_DELTA = {
+_WAITING_DELTA: dict[str, int] = {
     EventKind.TICKET_ISSUED: 1,
     EventKind.TICKET_CALLED: -1,
     EventKind.TICKET_RETURNED: 1,
     EventKind.TICKET_TRANSFERRED: 1,
 }
 # Counter state after a ticket event at that counter.
-_COUNTER_AFTER = {
+_COUNTER_AFTER: dict[str, str] = {
     EventKind.TICKET_CALLED: "busy",
     EventKind.TICKET_COMPLETED: "idle",
     EventKind.TICKET_NO_SHOW: "idle",
     EventKind.TICKET_TRANSFERRED: "idle",
 }
-_STATE_OF = {
+_STATE_OF: dict[str, str] = {
     EventKind.COUNTER_READY: "ready",
     EventKind.COUNTER_PAUSED: "paused",
     EventKind.COUNTER_RESUMED: "idle",
@@ -92,7 +92,9 @@ def fold(hall: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _ticket_event(out: dict, counters: _Counters, kind: str, data: dict, ticket: dict) -> None:
+def _ticket_event(
+    out: dict[str, Any], counters: _Counters, kind: str, data: dict[str, Any], ticket: dict[str, Any]
+) -> None:
     number = data.get("counter", ticket.get("counter"))
     if kind in (EventKind.TICKET_CALLED, EventKind.TICKET_RECALLED, EventKind.TICKET_STARTED) and number is not None:
         counters.update(number, ticket=ticket_view(ticket), **_state(kind))
@@ -102,7 +104,7 @@ def _ticket_event(out: dict, counters: _Counters, kind: str, data: dict, ticket:
         counters.update(number, state=_COUNTER_AFTER[kind], ticket=None)
     elif kind == EventKind.TICKET_RETURNED:
         for held in counters.holding({ticket.get("id")}):
-            busy = counters.get(held).get("state") == "busy"
+            busy = (counters.get(held) or {}).get("state") == "busy"
             counters.update(held, ticket=None, **({"state": "idle"} if busy else {}))
     elif kind == EventKind.TICKET_CANCELLED and data.get("after_call"):
         for held in counters.holding({ticket.get("id")}):
@@ -116,7 +118,7 @@ def _state(kind: str) -> dict[str, str]:
     return {"state": _COUNTER_AFTER[kind]} if kind in _COUNTER_AFTER else {}
 
 
-def _counter_event(counters: _Counters, kind: str, data: dict) -> None:
+def _counter_event(counters: _Counters, kind: str, data: dict[str, Any]) -> None:
     number = data.get("counter")
     if number is None or counters.get(number) is None:
         return
@@ -128,11 +130,11 @@ def _counter_event(counters: _Counters, kind: str, data: dict) -> None:
         counters.update(number, state="ready", ticket=None)
     elif kind in _STATE_OF:
         counters.update(number, state=_STATE_OF[kind])
-    elif kind == EventKind.COUNTER_LOST and counters.get(number).get("state") == "ready":
+    elif kind == EventKind.COUNTER_LOST and (counters.get(number) or {}).get("state") == "ready":
         counters.update(number, state="idle")
 
 
-def _admin_event(out: dict, counters: _Counters, kind: str, data: dict) -> None:
+def _admin_event(out: dict[str, Any], counters: _Counters, kind: str, data: dict[str, Any]) -> None:
     """Configuration changed while the hall runs: a category or counter added, changed or removed."""
     if kind == EventKind.ADMIN_CATEGORY and isinstance(data.get("category"), dict):
         cat = data["category"]
@@ -156,7 +158,7 @@ def _admin_event(out: dict, counters: _Counters, kind: str, data: dict) -> None:
         counters.remove(data.get("number"))
 
 
-def _queues(out: dict, figures: list[dict], at: str | None) -> None:
+def _queues(out: dict[str, Any], figures: list[dict[str, Any]], at: str | None) -> None:
     when = datetime.fromisoformat(at) if isinstance(at, str) else at
     by_code = {f["code"]: f for f in figures}
     categories = []
@@ -171,7 +173,7 @@ def _queues(out: dict, figures: list[dict], at: str | None) -> None:
     out["categories"] = categories
 
 
-def _add_waiting(out: dict, code: str | None, delta: int) -> None:
+def _add_waiting(out: dict[str, Any], code: str | None, delta: int) -> None:
     out["categories"] = [
         {**c, "waiting": max(0, int(c.get("waiting") or 0) + delta)} if c["code"] == code else c
         for c in out["categories"]
@@ -191,7 +193,7 @@ class _Counters:
     def get(self, number: Any) -> dict[str, Any] | None:
         return next((c for c in self._list() if c.get("number") == number), None)
 
-    def holding(self, ticket_ids: set) -> list[int]:
+    def holding(self, ticket_ids: set[Any]) -> list[int]:
         return [c["number"] for c in self._list() if (c.get("ticket") or {}).get("id") in ticket_ids]
 
     def update(self, number: Any, **fields: Any) -> None:
