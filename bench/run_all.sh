@@ -10,3 +10,6 @@ $py -m bench.reconnect_storm
 $py -m bench.qt_startup
 if [ -n "${FAIRQ_TEST_PG_URL:-}" ]; then $py -m bench.failover; fi
 $py -m bench.fairness --seeds 4
+# the district: scaled to this machine (see --help; --full for the 500/100/10); FAIRQ_BENCH_BEFORE=TREE adds
+# a "before" column from another checkout (git worktree add /tmp/fairq-old OLD_COMMIT)
+$py -m bench.district ${FAIRQ_BENCH_BEFORE:+--before "$FAIRQ_BENCH_BEFORE"}

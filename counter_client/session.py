@@ -302,7 +302,10 @@ class CounterSession(QObject):
     def _resynced(self, epoch: int, result: ApiResult) -> None:
         if not result.ok or epoch != self._epoch or self.pending is not None:
             return
-        view = next((c for c in result.data or [] if c.get("number") == self.number), None)
+        self._take_view(next((c for c in result.data or [] if c.get("number") == self.number), None))
+
+    def _take_view(self, view: dict[str, Any] | None) -> None:
+        """This counter as the dispatcher (or the folded stream) says it is now."""
         if view is None or not self.logged_in:
             return
         if view.get("staff_id") != self.staff_id:
@@ -366,7 +369,7 @@ class CounterSession(QObject):
             self.state = "busy"
             self.changed.emit()
         elif kind in _RESYNC_KINDS or kind.startswith("counter."):
-            self.resync()
+            self._take_view(self.link.state.counter(self.number))  # the shared reducer's view: no round trip
 
     # ---- helpers ---------------------------------------------------------------------------
 

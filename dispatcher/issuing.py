@@ -46,7 +46,7 @@ def _squatter(hall: Hall, body: TicketCreate, kiosk: str) -> Ticket | None:
     if not declaration:
         return None
     enterprise = _enterprise(body.enterprise_code)
-    for t in hall.tickets.values():
+    for t in hall.declared(declaration):
         if t.state.is_open and t.declaration_no == declaration and t.kiosk != kiosk and t.enterprise_code != enterprise:
             return t
     return None

@@ -25,7 +25,7 @@ _COUNTER = frozenset({"counter", "staff_id"})
 # Per event kind, the top-level data keys the public view keeps ("ticket" is cut to its public fields).
 PUBLIC_EVENT_KEYS: dict[str, frozenset[str]] = {
     EventKind.DAY_OPENED: frozenset({"day", "commitment", "hall"}),
-    EventKind.DAY_CLOSED: frozenset({"day", "commitment", "seed"}),
+    EventKind.DAY_CLOSED: frozenset({"day", "commitment", "seed", "expired"}),
     EventKind.HALL_NOTICE: frozenset({"text"}),
     EventKind.TICKET_ISSUED: frozenset({"ticket"}),
     EventKind.TICKET_REPRINTED: frozenset({"ticket"}),
@@ -39,7 +39,7 @@ PUBLIC_EVENT_KEYS: dict[str, frozenset[str]] = {
     EventKind.TICKET_RETURNED: frozenset({"ticket", "counter", "why"}),
     EventKind.TICKET_EXPIRED: frozenset({"ticket"}),
     EventKind.TICKET_RATED: frozenset({"ticket", "counter"}),
-    EventKind.COUNTER_LOGIN: frozenset({"counter", "staff_id", "resumed"}),
+    EventKind.COUNTER_LOGIN: frozenset({"counter", "staff_id", "resumed", "officer_name"}),
     EventKind.COUNTER_LOGOUT: _COUNTER,
     EventKind.COUNTER_LOST: _COUNTER,
     EventKind.COUNTER_READY: _COUNTER,
@@ -161,7 +161,7 @@ def event(aud: Audience, e: Event) -> Event:
 
 def public_data(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     keys = PUBLIC_EVENT_KEYS.get(kind, frozenset())
-    out = {k: v for k, v in data.items() if k in keys}
+    out = {k: v for k, v in data.items() if k in keys or k == "queues"}  # queue figures are for everyone
     if isinstance(out.get("ticket"), dict):
         out["ticket"] = ticket_dict(Audience(PUBLIC), out["ticket"])
     if isinstance(out.get("hall"), dict):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import secrets
 import threading
 from collections import Counter as Tally
+from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeVar
@@ -34,6 +36,7 @@ from .sessions import Limits, Sessions
 from .settings import HallConfig
 from .store import ConfigWrite, Store, codec
 from .store.errors import STORAGE_ERRORS
+from .store.repo import Write
 from .version import VERSION
 
 T = TypeVar("T")
@@ -48,6 +51,59 @@ STANDBY = "standby"
 
 class NotLeader(Exception):
     """A write reached a standby dispatcher: only the active one of a pair may change the hall."""
+
+
+class CommitFailed(Exception):
+    """A request written together with others was not kept, because another one of them failed."""
+
+
+class HallLock:
+    """The serialised path's re-entrant lock; it knows whether this thread holds it (then no batching)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._owner: int | None = None
+        self._depth = 0
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if not self._lock.acquire(blocking, timeout):
+            return False
+        self._owner = threading.get_ident()
+        self._depth += 1
+        return True
+
+    def release(self) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self._owner = None
+        self._lock.release()
+
+    def owned(self) -> bool:
+        return self._owner == threading.get_ident()
+
+    def __enter__(self) -> HallLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+class Pending:
+    """One command on its way through a group commit: applied in order, answered after the commit."""
+
+    __slots__ = ("command", "audit", "rows", "config", "done", "result", "error")
+
+    def __init__(self, command: Callable[[Hall], Any], audit: list, rows: list, config: ConfigWrite | None):
+        self.command, self.audit, self.rows, self.config = command, audit, rows, config
+        self.done = False
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+    def outcome(self) -> Any:
+        if self.error is not None:
+            raise self.error
+        return self.result
 
 
 def utc_now() -> datetime:
@@ -72,7 +128,10 @@ class HallService:
         self.hub = hub or EventHub()
         self.clock = clock
         self.entropy = entropy
-        self.lock = threading.RLock()
+        self.lock = HallLock()
+        self._queue: deque[Pending] = deque()  # commands that arrived while a commit was under way
+        self._queue_guard = threading.Lock()
+        self._figures: dict[str, tuple] = {}  # queue figures as the last event said them
         self.role = ACTIVE  # a standby (PostgreSQL pair) refuses writes until it holds the hall's lock
         self.last_seen: dict[int, datetime] = {}  # counter -> last request from its officer or PC
         self.streams: Tally[int] = Tally()  # counter -> open event streams of its officer or PC
@@ -125,6 +184,7 @@ class HallService:
                 self.config_refused = json.loads(self.store.setting("config_refused") or "[]")
                 log.info("configuration revision %s in force (applied by another process)", revision)
             self.hall = self._load()
+            self._figures = {}  # events published from now say every category's figures afresh
             self.stale = False
 
     def follow_config(self) -> None:
@@ -149,36 +209,104 @@ class HallService:
         rows: Iterable[Any] = (),
         config: ConfigWrite | None = None,
     ) -> T:
-        """Run a command on the hall, commit what it changed (plus audit events, rows, configuration), then publish."""
+        """Run a command on the hall, commit what it changed (plus audit events, rows, configuration), then publish.
+
+        Group commit: commands that arrive while a commit is under way wait for the lock, then the first of
+        them applies them all in arrival order and writes them in one transaction (one fsync); each caller
+        gets its answer only after that commit. Inside the serialised path (a tick, a close) a command
+        is committed alone, at once.
+        """
+        item = Pending(command, list(audit), list(rows), config)
+        if self.lock.owned():
+            self._commit([item])
+            return item.outcome()
+        with self._queue_guard:
+            self._queue.append(item)
+        with self.lock:
+            if not item.done:
+                with self._queue_guard:
+                    batch = list(self._queue)
+                    self._queue.clear()
+                self._commit(batch)
+        return item.outcome()
+
+    def _commit(self, batch: list[Pending]) -> None:
+        """Apply a batch in order and write it in one transaction; every command is done after (or failed)."""
+        try:
+            self._apply_and_write(batch)
+        except BaseException as e:  # pragma: no cover - a bug in the path itself: no caller may hang on it
+            for item in batch:
+                if not item.done:
+                    item.error, item.done = e, True
+            raise
+
+    def _apply_and_write(self, batch: list[Pending]) -> None:
         with self.lock:
             if self.role != ACTIVE:
-                raise NotLeader()
+                return self._fail(batch, NotLeader)
             if self.stale:
-                self.reload()
-            try:
-                result = command(self.hall)
-            except DomainError:
-                if self.hall.take_changes():
-                    self._reload_after_failure()  # a refused command must leave nothing half-done
-                raise
-            except Exception:
-                self._reload_after_failure()
-                raise
-            changes = self.hall.take_changes()
-            now = self.clock()
-            extra = [CoreEvent(kind=kind, at=now, data=data) for kind, data in map(event_data, audit)]
-            rows = list(rows)
-            if not changes and not extra and not rows and not config:
-                return result
-            try:
-                events = self.store.write(changes, extra, rows, config)
-            except Exception:
-                self._reload_after_failure()
-                raise
-            self.hub.publish(events)
-            for observer in self.after_commit:
-                observer(events)
-            return result
+                try:
+                    self.reload()
+                except Exception as e:
+                    return self._fail(batch, _each(e))
+            applied: list[Pending] = []
+            writes: list[Write] = []
+            for item in batch:
+                if self.stale:  # memory could not be read back after a failure: nothing more runs on it
+                    self._fail([item], lambda: CommitFailed(_batch_message("the hall could not be reloaded")))
+                    continue
+                try:
+                    item.result = item.command(self.hall)
+                except Exception as e:
+                    item.error, item.done = e, True
+                    if self.hall.take_changes() or not isinstance(e, DomainError):
+                        # half-done: memory is thrown away, and with it the batch's earlier commands
+                        self._reload_after_failure()
+                        why = f"{getattr(e, 'message', None) or type(e).__name__}"
+                        self._fail(applied, lambda why=why: CommitFailed(_batch_message(why)))
+                        applied, writes = [], []
+                    continue
+                changes = self.hall.take_changes()
+                now = self.clock()
+                extra = [CoreEvent(kind=kind, at=now, data=data) for kind, data in map(event_data, item.audit)]
+                said = [*extra, *changes.events]
+                if said:
+                    self._add_queue_figures(said[-1])
+                applied.append(item)
+                if changes or extra or item.rows or item.config:
+                    writes.append(Write(changes, extra, item.rows, item.config))
+            if writes:
+                try:
+                    events = self.store.write_batch(writes)
+                except Exception as e:
+                    self._figures = {}  # what was published is unknown now: the next event says all
+                    self._reload_after_failure()
+                    return self._fail(applied, _each(e))
+                published = [e for mine in events for e in mine]
+                self.hub.publish(published)
+                for observer in self.after_commit:
+                    observer(published)
+            for item in applied:
+                item.done = True
+
+    def _add_queue_figures(self, event: CoreEvent) -> None:
+        """Put the queue figures the command changed on its last event, so no client needs a snapshot after it."""
+        changed = []
+        for code, figures in self.hall.queue_figures().items():
+            if self._figures.get(code) != figures:
+                self._figures[code] = figures
+                waiting, oldest, estimate = figures
+                issued = oldest.isoformat() if oldest else None
+                changed.append(
+                    {"code": code, "waiting": waiting, "oldest_issued_at": issued, "estimated_wait_s": estimate}
+                )
+        if changed:
+            event.data["queues"] = changed
+
+    @staticmethod
+    def _fail(items: list[Pending], error: Callable[[], BaseException]) -> None:
+        for item in items:
+            item.result, item.error, item.done = None, error(), True
 
     def record(self, *acts: Payload, rows: Iterable[Any] = ()) -> None:
         """Log acts that move no ticket or counter (an admin change, a failed login, a printer report)."""
@@ -315,14 +443,10 @@ class HallService:
         with self.lock:
             hall = self.hall
             now = self.clock()
-            waiting: dict[str, list[Ticket]] = {}
-            for t in hall.tickets.values():
-                if t.state == TicketState.WAITING:
-                    waiting.setdefault(t.category, []).append(t)
             categories = []
             for cat in sorted(hall.categories.values(), key=lambda c: (c.priority, c.code)):
-                queue = waiting.get(cat.code, [])
-                oldest = min((t.issued_at for t in queue), default=None)
+                queue = hall.waiting(cat.code)
+                oldest = queue[0].issued_at if queue else None
                 categories.append(
                     CategoryView(
                         code=cat.code,
@@ -335,6 +459,7 @@ class HallService:
                         waiting=len(queue),
                         oldest_wait_s=int((now - oldest).total_seconds()) if oldest else None,
                         estimated_wait_s=hall.estimated_wait_s(cat.code, len(queue)),
+                        oldest_issued_at=oldest,
                     )
                 )
             return Snapshot(
@@ -477,6 +602,25 @@ class HallService:
     def close(self) -> None:
         """Let go of the database (the app's shutdown)."""
         self.store.engine.dispose()
+
+
+def _each(error: Exception) -> Callable[[], BaseException]:
+    """The same failure for every request of a batch, each raised as its own copy (one traceback per thread)."""
+
+    def make() -> BaseException:
+        try:
+            return copy.copy(error)
+        except Exception:
+            return error
+
+    return make
+
+
+def _batch_message(why: str) -> str:
+    return (
+        "This request was not saved: a request written together with it failed"
+        f" ({why}), so the whole batch was dropped. Nothing of it was kept; please try again."
+    )
 
 
 def stored_hall_config(store: Store) -> HallConfig | None:

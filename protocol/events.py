@@ -189,10 +189,23 @@ class DayOpening(Wire):
 # ---- one payload per kind -----------------------------------------------------------------
 
 
+class QueueFigures(Wire):
+    """A category's queue as it stands after the event: what the screens and the kiosk show."""
+
+    code: str
+    waiting: int
+    oldest_issued_at: str | None = None  # the oldest waiting ticket's issue time; a screen counts the wait itself
+    estimated_wait_s: int | None = None
+
+
 class Payload(Wire):
-    """Base of every event's data; `KIND` says which event it is."""
+    """Base of every event's data; `KIND` says which event it is.
+
+    `queues`: the categories whose figures the event's command changed (issue 17), on the last event of
+    that command, so that no client needs a snapshot after an event."""
 
     KIND: ClassVar[EventKind]
+    queues: list[QueueFigures] | None = omitted_when_none()
 
 
 class DayOpened(Payload):
@@ -203,11 +216,19 @@ class DayOpened(Payload):
     reopened: bool = False  # an admin reopened the day closed by mistake: a fresh seed, committed now
 
 
+class ExpiredAtClose(Wire):
+    """The tickets a close of day ended, by why: one event for all of them, however many."""
+
+    waiting_at_close: list[int] = []
+    called_at_close: list[int] = []
+
+
 class DayClosed(Payload):
     KIND = EventKind.DAY_CLOSED
     day: str
     commitment: str
     seed: str
+    expired: ExpiredAtClose | None = omitted_when_none()  # absent in logs written before issue 17
 
 
 class TicketIssued(Payload):
@@ -301,6 +322,7 @@ class CounterLogin(Payload):
     counter: int
     staff_id: str
     resumed: bool
+    officer_name: str | None = omitted_when_none()  # what the screens show (absent before issue 17)
 
 
 class _CounterOfficer(Payload):

@@ -149,6 +149,7 @@ class CategoryView(Wire):
     waiting: int = 0
     oldest_wait_s: int | None = None
     estimated_wait_s: int | None = None
+    oldest_issued_at: datetime | None = None  # what oldest_wait_s counts from (events carry it, issue 17)
 
 
 class CallView(Wire):

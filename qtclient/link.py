@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from pydantic import ValidationError
-from PySide6.QtCore import QByteArray, QElapsedTimer, QObject, QTimer, QUrl, Signal
-from PySide6.QtNetwork import QNetworkAccessManager, QNetworkProxy, QNetworkReply, QNetworkRequest, QSslError
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, QUrl, Signal
+from PySide6.QtNetwork import QNetworkProxy, QNetworkRequest, QSslError
 from PySide6.QtWebSockets import QWebSocket
 
 from protocol import API_PREFIX
@@ -21,6 +20,9 @@ from protocol.models import StreamHello
 from .backoff import Backoff
 from .hallstate import HallState
 from .pinning import normalize_pin, pinned_configuration, refusal
+from .rest import ApiResult, Call, PendingCall, QtTransport, Transport, api_url, deliver
+
+__all__ = ["ApiResult", "DispatcherLink", "PendingCall", "api_url", "stream_url"]
 
 log = logging.getLogger("fairq.qtclient")
 
@@ -49,53 +51,6 @@ EVENT_SIGNALS: dict[str, str] = {
     EventKind.HALL_NOTICE: "hallNotice",
 }
 
-# Events after which queue lengths and estimates change: a fresh snapshot is fetched (debounced).
-_REFRESH_PREFIXES = ("ticket.", "counter.", "day.", "admin.")
-
-
-@dataclass(frozen=True)
-class ApiResult:
-    """The outcome of one REST call.
-
-    ``status`` is the HTTP status, 0 when no answer came (``code`` is then ``network``, ``timeout``, or
-    ``tls`` when its certificate was refused before anything was sent; after ``timeout`` the dispatcher
-    may or may not have done it). On HTTP errors ``code`` and ``message`` come from the dispatcher's
-    ``{"error": {...}}`` body.
-    """
-
-    ok: bool
-    status: int
-    data: Any = None
-    code: str = ""
-    message: str = ""
-
-    @property
-    def reached(self) -> bool:
-        """Whether the dispatcher answered at all."""
-        return self.status != 0
-
-
-class PendingCall(QObject):
-    """A REST call in flight; ``finished(ApiResult)`` is emitted once, on the GUI thread."""
-
-    finished = Signal(object)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.result: ApiResult | None = None
-        self._reply: QNetworkReply | None = None
-        self._tls_refusal = ""  # why the dispatcher's certificate was refused, if it was
-
-    def abort(self) -> None:
-        """Give up waiting (the result is a ``network`` error)."""
-        if self._reply is not None:
-            self._reply.abort()
-
-
-def api_url(base: str, path: str) -> str:
-    """``http://host:port`` + ``/snapshot`` -> ``http://host:port/api/v1/snapshot``."""
-    return base.rstrip("/") + API_PREFIX + path
-
 
 def stream_url(base: str, since: int | None) -> str:
     """The WebSocket URL of the event stream, asking for what came after ``since``."""
@@ -110,7 +65,8 @@ class DispatcherLink(QObject):
 
     Keeps a WebSocket to ``/api/v1/stream`` open, reconnecting with backoff and jitter, asking for
     ``since=last_seq`` each time so that no event is missed or doubled; a gap in sequence numbers
-    makes it reconnect at once and replay. Every REST call is asynchronous (QNetworkAccessManager).
+    makes it reconnect at once and replay. Every REST call is asynchronous, through ``transport`` (Qt's
+    networking by default; see `qtclient.rest`).
     The hall as last seen is in ``state`` (a `HallState`), kept after the link is lost.
 
     Several URLs (a standby pair, or the adverts of one hall found by discovery): before each connect
@@ -167,6 +123,7 @@ class DispatcherLink(QObject):
         refresh_ms: int = 1000,
         state: HallState | None = None,
         tls_pin: str | None = None,
+        transport: Transport | None = None,
     ) -> None:
         super().__init__(parent)
         # Several URLs (a standby pair): comma-separated; the active one is chosen by GET /health.
@@ -191,8 +148,7 @@ class DispatcherLink(QObject):
         self._running = False
         self._attempt = 0
         self._ws: QWebSocket | None = None
-        self._nam = QNetworkAccessManager(self)
-        self._nam.setProxy(QNetworkProxy(QNetworkProxy.ProxyType.NoProxy))
+        self.transport: Transport = transport or QtTransport(self)  # the seam: how REST calls travel
         self._retry = QTimer(self, singleShot=True, timeout=self._connect)
         self._ping = QTimer(self, interval=ping_interval_ms, timeout=self._send_ping)
         self._refresh = QTimer(self, singleShot=True, interval=refresh_ms, timeout=self.refresh_snapshot)
@@ -230,7 +186,7 @@ class DispatcherLink(QObject):
     def set_tls_pin(self, pin: str | None) -> None:
         """Pin the dispatcher's certificate from now on (enrolment hands the pin over with the token)."""
         self._tls_pin = normalize_pin(pin)
-        self._nam.clearConnectionCache()
+        self.transport.forget_connections()
 
     def _plain_refusal(self, url: str | None) -> str | None:
         """A pinned device sends nothing, not even GET /health, where there is no certificate to check."""
@@ -259,7 +215,7 @@ class DispatcherLink(QObject):
         self._ping.stop()
         self._refresh.stop()
         self._drop_socket()
-        self._nam.clearConnectionCache()  # close kept-alive connections now, not when the link is deleted
+        self.transport.forget_connections()  # close kept-alive connections now, not when the link is deleted
         if self.discovery is not None:
             self.discovery.stop()
         self._set_down("stopped")
@@ -319,56 +275,17 @@ class DispatcherLink(QObject):
         if callback is not None:
             pending.finished.connect(callback)
         if base is None:
-            QTimer.singleShot(0, lambda: self._deliver(pending, ApiResult(False, 0, None, "network", "no URL")))
+            QTimer.singleShot(0, lambda: deliver(pending, ApiResult(False, 0, None, "network", "no URL")))
             return pending
         refused = self._plain_refusal(base)
         if refused is not None:
             log.warning("nothing sent: %s", refused)
-            QTimer.singleShot(0, lambda: self._deliver(pending, ApiResult(False, 0, None, "tls", refused)))
+            QTimer.singleShot(0, lambda: deliver(pending, ApiResult(False, 0, None, "tls", refused)))
             return pending
-        req = QNetworkRequest(QUrl(api_url(base, path)))
-        # a redirect could lead the token elsewhere: it is an answer, never followed
-        req.setAttribute(
-            QNetworkRequest.Attribute.RedirectPolicyAttribute, QNetworkRequest.RedirectPolicy.ManualRedirectPolicy
-        )
-        pin = self._pin_for(base)
-        if pin is not None:
-            req.setSslConfiguration(pinned_configuration())
-        req.setTransferTimeout(timeout_ms or self.request_timeout_ms)
-        req.setRawHeader(b"Accept", b"application/json")
         bearer = self._token if token is None else token
-        if bearer:
-            req.setRawHeader(b"Authorization", f"Bearer {bearer}".encode())
-        for name, value in (headers or {}).items():
-            req.setRawHeader(name.encode(), value.encode())
-        payload = QByteArray()
-        if body is not None:
-            req.setRawHeader(b"Content-Type", b"application/json")
-            payload = QByteArray(json.dumps(body).encode())
-        reply = self._nam.sendCustomRequest(req, QByteArray(method.upper().encode()), payload)
-        pending._reply = reply
-        reply.sslErrors.connect(lambda errors: self._reply_ssl_errors(reply, pending, pin, errors))
-        reply.encrypted.connect(lambda: self._reply_encrypted(reply, pending, pin))
-        reply.finished.connect(lambda: self._finished(reply, pending))
+        call = Call(base, method, path, body, bearer, dict(headers or {}), timeout_ms or self.request_timeout_ms)
+        self.transport.send(call, self._pin_for(base), pending)
         return pending
-
-    def _reply_ssl_errors(
-        self, reply: QNetworkReply, pending: PendingCall, pin: str | None, errors: list[QSslError]
-    ) -> None:
-        """Runs before anything is sent: go on only with the pinned certificate (else the reply fails)."""
-        why = refusal(pin, reply.sslConfiguration().peerCertificate(), errors)
-        if why is None:
-            reply.ignoreSslErrors()
-        else:
-            pending._tls_refusal = why
-            log.warning("%s refused: %s", reply.url().toString(), why)
-
-    def _reply_encrypted(self, reply: QNetworkReply, pending: PendingCall, pin: str | None) -> None:
-        """A handshake that raised no errors (a CA-signed certificate) must still match the pin."""
-        why = refusal(pin, reply.sslConfiguration().peerCertificate()) if pin is not None else None
-        if why is not None:
-            pending._tls_refusal = why
-            reply.abort()
 
     def get(self, path: str, callback: Callable[[ApiResult], None] | None = None, **kw: Any) -> PendingCall:
         return self.request("GET", path, callback=callback, **kw)
@@ -436,44 +353,6 @@ class DispatcherLink(QObject):
             self.state.apply_snapshot(result.data)
             self.snapshotReceived.emit(result.data)
             self.stateChanged.emit()
-
-    def _finished(self, reply: QNetworkReply, pending: PendingCall) -> None:
-        status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
-        raw = bytes(reply.readAll().data())
-        error = reply.error()
-        reply.deleteLater()
-        if pending._tls_refusal:
-            result = ApiResult(False, 0, None, "tls", pending._tls_refusal)
-        elif not status:
-            timeout = error in (
-                QNetworkReply.NetworkError.OperationCanceledError,
-                QNetworkReply.NetworkError.TimeoutError,
-            )
-            result = ApiResult(False, 0, None, "timeout" if timeout else "network", reply.errorString())
-        else:
-            try:
-                data = json.loads(raw) if raw else None
-            except ValueError:
-                data = None
-            if 200 <= int(status) < 300:
-                result = ApiResult(True, int(status), data)
-            else:
-                err = data.get("error", {}) if isinstance(data, dict) else {}
-                err = err if isinstance(err, dict) else {}
-                result = ApiResult(
-                    False,
-                    int(status),
-                    data,
-                    str(err.get("code") or f"http_{status}"),
-                    str(err.get("message") or reply.errorString()),
-                )
-        self._deliver(pending, result)
-
-    def _deliver(self, pending: PendingCall, result: ApiResult) -> None:
-        pending.result = result
-        pending._reply = None
-        pending.finished.emit(result)
-        pending.deleteLater()
 
     # ---- the stream -------------------------------------------------------------------
 
@@ -655,9 +534,7 @@ class DispatcherLink(QObject):
         name = EVENT_SIGNALS.get(kind) or ("adminEvent" if kind.startswith("admin.") else None)
         if name:
             getattr(self, name).emit(event)
-        self.stateChanged.emit()
-        if kind.startswith(_REFRESH_PREFIXES) and kind != EventKind.DEVICE_PRINTER:
-            self._refresh.start()
+        self.stateChanged.emit()  # events carry the queue figures: no snapshot after them (issue 17)
 
     def _resync(self) -> None:
         """Reconnect now asking for everything after `last_seq`."""
@@ -738,7 +615,7 @@ class DispatcherLink(QObject):
         new_pin = pin is not None and pin != self._advert_pins.get(found.url)
         if new_pin:
             self._advert_pins[found.url] = pin
-            self._nam.clearConnectionCache()  # connections accepted under another pin are not reused
+            self.transport.forget_connections()  # connections accepted under another pin are not reused
         known = found.url in self._urls
         self._adverts[found.url] = found
         self._follow_adverts()

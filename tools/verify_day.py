@@ -183,6 +183,13 @@ class ShadowHall:
             self.free(ticket.get("counter"), ticket["id"], "ready")
         elif kind == "ticket.expired":
             self.free(ticket.get("counter"), ticket["id"], "idle")
+        elif kind == "day.closed":  # one event for every ticket the close ended
+            ended = {i for ids in (data.get("expired") or {}).values() for i in ids}
+            for i in ended & set(self.tickets):
+                self.tickets[i]["state"] = "expired"
+            for c in self.counters.values():
+                if c["ticket"] in ended:
+                    c.update(state="idle", ticket=None)
 
     def eligible(self, counter: dict, ticket: dict) -> bool:
         if ticket["category"] not in counter["categories"]:

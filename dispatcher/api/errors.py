@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dispatcher.core import DomainError
-from dispatcher.service import STORAGE_ERRORS, NotLeader
+from dispatcher.service import STORAGE_ERRORS, CommitFailed, NotLeader
 
 
 class ApiError(Exception):
@@ -57,6 +57,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotLeader)
     async def _standby(_: Request, exc: NotLeader) -> JSONResponse:
         return error_response(503, "standby", STANDBY_MESSAGE, {"Retry-After": "1"})
+
+    @app.exception_handler(CommitFailed)
+    async def _batch(_: Request, exc: CommitFailed) -> JSONResponse:
+        return error_response(503, "commit_failed", str(exc), {"Retry-After": "1"})
 
     async def _storage(_: Request, exc: Exception) -> JSONResponse:
         code, message = storage_problem(exc)

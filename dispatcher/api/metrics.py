@@ -50,26 +50,31 @@ class Metrics:
         self.commit = Histogram(
             "fairq_commit_seconds", "Time to commit one batch of changes.", buckets=REQUEST_BUCKETS, registry=r
         )
+        self.batch = Histogram(
+            "fairq_commit_batch_commands", "Commands written together in one commit (group commit).",
+            buckets=(1, 2, 4, 8, 16, 32, 64, 128), registry=r,
+        )  # fmt: skip
         r.register(_HallCollector(svc))
 
     def watch(self) -> None:
         """Count committed events and time commits, on the service's one serialised path."""
         store, hub = self.svc.store, self.svc.hub
-        write, publish = store.write, hub.publish
+        write, publish = store.write_batch, hub.publish
 
-        def timed_write(*args: Any, **kwargs: Any):
+        def timed_write(writes: list, *args: Any, **kwargs: Any):
             start = time.perf_counter()
             try:
-                return write(*args, **kwargs)
+                return write(writes, *args, **kwargs)
             finally:
                 self.commit.observe(time.perf_counter() - start)
+                self.batch.observe(len(writes))
 
         def counting_publish(events) -> None:
             for event in events:
                 self.count(event.kind, event.data)
             publish(events)
 
-        store.write = timed_write  # type: ignore[method-assign]
+        store.write_batch = timed_write  # type: ignore[method-assign]
         hub.publish = counting_publish  # type: ignore[method-assign]
 
     def count(self, kind: str, data: dict) -> None:

@@ -27,6 +27,7 @@ from protocol.events import (
     DayOpened,
     DayOpening,
     DrawData,
+    ExpiredAtClose,
     OpeningCategory,
     OpeningCounter,
     OpeningOfficer,
@@ -48,7 +49,18 @@ from protocol.events import (
 )
 from protocol.validation import normalise_enterprise
 
-from .draws import MIXED, RULES, SCARCITY, WINDOW_S, Pool, commitment, counter_pool, draw_index, ticket_pool
+from .draws import (
+    CATEGORY_RULES,
+    MIXED,
+    RULES,
+    SCARCITY,
+    WINDOW_S,
+    Pool,
+    commitment,
+    counter_pool,
+    draw_index,
+    ticket_pool,
+)
 from .errors import Conflict, Invalid, NotFound
 from .model import Category, Changes, CoreEvent, Counter, CounterSpec, Day, Draw, Officer, Ticket
 
@@ -99,6 +111,8 @@ class Hall:
         self.tickets: dict[int, Ticket] = {}
         self._open: dict[int, Ticket] = {}  # waiting, called or serving: the only ones dispatch looks at
         self._issued: dict[str, list[Ticket]] = {}  # today's tickets per (current) category, in queue order
+        self._waiting: dict[str, list[Ticket]] = {}  # waiting tickets per category, in queue order: a draw's index
+        self._declared: dict[str, dict[int, Ticket]] = {}  # today's tickets per declaration number
         self.day: Day | None = None
         self.next_ticket_id = 1
         self.recent_calls: deque[dict[str, Any]] = deque(maxlen=RECENT_CALLS)
@@ -124,8 +138,14 @@ class Hall:
         self.tickets = {t.id: t for t in tickets}
         self._open = {t.id: t for t in self.tickets.values() if t.state.is_open}
         self._issued = {}
+        self._waiting = {}
+        self._declared = {}
         for t in self._sorted(self.tickets.values()):
             self._issued.setdefault(t.category, []).append(t)
+            if t.state == TicketState.WAITING:
+                self._waiting.setdefault(t.category, []).append(t)
+        for t in self.tickets.values():
+            self._declare(t)
         for saved in counters:
             if saved.number in self.counters:
                 saved.spec = self.counters[saved.number].spec
@@ -205,6 +225,8 @@ class Hall:
         self.transfers_by = {}
         self._open = {}
         self._issued = {}
+        self._waiting = {}
+        self._declared = {}
         self._idempotency = {}
         self.recent_calls.clear()
         self._changes.day = self.day
@@ -257,15 +279,20 @@ class Hall:
         """End the business day: waiting and called tickets expire, services under way may still be completed."""
         day = self._open_day()
         now = self.clock()
+        expired: dict[str, list[int]] = {"waiting_at_close": [], "called_at_close": []}
         for ticket in self._sorted(self._open.values()):
             if ticket.state == TicketState.SERVING:
                 continue  # the day ends for it at Done, or when its counter logs out
             reason = "called_at_close" if ticket.state == TicketState.CALLED else "waiting_at_close"
-            self._expire(ticket, now, reason=reason)
+            self._expire(ticket, now, reason=reason, announce=False)
+            expired[reason].append(ticket.id)
         day.is_open = False
         day.closed_at = now
         self._changes.day = day
-        self._emit(DayClosed(day=day.day, commitment=day.commitment, seed=day.seed.hex()))
+        # one event for the whole close, however many tickets it ends (they expire at its time, no counter holds them)
+        self._emit(
+            DayClosed(day=day.day, commitment=day.commitment, seed=day.seed.hex(), expired=ExpiredAtClose(**expired))
+        )
         return day
 
     # ---- tickets ------------------------------------------------------------------------
@@ -301,7 +328,7 @@ class Hall:
             if problem:
                 raise Invalid(problem.code, problem.message)
         if declaration_no:
-            for existing in self._open.values():
+            for existing in self._open_declared(declaration_no):
                 if existing.declaration_no == declaration_no:
                     if idempotency_key:
                         self._idempotency[idempotency_key] = existing.id
@@ -327,6 +354,8 @@ class Hall:
         self.tickets[ticket.id] = ticket
         self._open[ticket.id] = ticket
         self._file(ticket)
+        self._queue(ticket)
+        self._declare(ticket)
         if idempotency_key:
             self._idempotency[idempotency_key] = ticket.id
         self._touch(ticket)
@@ -338,7 +367,7 @@ class Hall:
         """The latest of today's no-show or cancelled tickets of this declaration; refused past the limit."""
         ended = [
             t
-            for t in self.tickets.values()
+            for t in self.declared(declaration_no)
             if t.declaration_no == declaration_no and t.state in (TicketState.NO_SHOW, TicketState.CANCELLED)
         ]
         if not ended:
@@ -398,21 +427,48 @@ class Hall:
 
     def waiting_ahead(self, ticket: Ticket) -> int:
         """How many waiting tickets of the same category were issued before this one."""
-        key = self._queue_key(ticket)
-        return sum(
-            1
-            for t in self._open.values()
-            if t.state == TicketState.WAITING and t.category == ticket.category and self._queue_key(t) < key
-        )
+        queue = self._waiting.get(ticket.category, [])
+        return bisect.bisect_left(queue, self._queue_key(ticket), key=self._queue_key)
 
-    def estimated_wait_s(self, category: str, ahead: int) -> int:
+    def waiting(self, category: str) -> list[Ticket]:
+        """The category's waiting tickets, oldest first (a copy)."""
+        return list(self._waiting.get(category, ()))
+
+    def declared(self, declaration_no: str) -> list[Ticket]:
+        """Today's tickets for this declaration number, in issue order."""
+        found = self._declared.get(declaration_no)
+        return sorted(found.values(), key=lambda t: t.id) if found else []
+
+    def _open_declared(self, declaration_no: str) -> list[Ticket]:
+        """The open tickets for this declaration, in the order the hall keeps open tickets."""
+        found = [t for t in self.declared(declaration_no) if t.state.is_open]
+        if len(found) > 1:  # rare (a late arrival beside its re-ticket): keep the open tickets' own order
+            found = [t for t in self._open.values() if t.declaration_no == declaration_no]
+        return found
+
+    def estimated_wait_s(self, category: str, ahead: int, serving: int | None = None) -> int:
         """A rough wait: people ahead plus one, times the recent service time, over serving counters."""
         times = self._service_times.get(category)
         mean = sum(times) / len(times) if times else DEFAULT_SERVICE_S
-        serving = sum(
-            1 for c in self.counters.values() if c.state != CounterState.CLOSED and category in c.spec.categories
-        )
+        if serving is None:
+            serving = sum(
+                1 for c in self.counters.values() if c.state != CounterState.CLOSED and category in c.spec.categories
+            )
         return int((ahead + 1) * mean / max(1, serving))
+
+    def queue_figures(self) -> dict[str, tuple[int, datetime | None, int]]:
+        """Every category's (waiting, oldest issue time, estimated wait): one pass over the counters."""
+        serving: dict[str, int] = {}
+        for c in self.counters.values():
+            if c.state != CounterState.CLOSED:
+                for code in c.spec.categories:
+                    serving[code] = serving.get(code, 0) + 1
+        figures = {}
+        for code in self.categories:
+            queue = self._waiting.get(code, ())
+            oldest = queue[0].issued_at if queue else None
+            figures[code] = (len(queue), oldest, self.estimated_wait_s(code, len(queue), serving.get(code, 0)))
+        return figures
 
     # ---- counters -----------------------------------------------------------------------
 
@@ -425,13 +481,21 @@ class Hall:
             if other.staff_id == staff_id and other.number != counter_no:
                 raise Conflict("officer_elsewhere", f"Officer {staff_id} is logged in at counter {other.number}.")
         if counter.staff_id == staff_id:
-            self._emit(CounterLogin(counter=counter.number, staff_id=staff_id, resumed=True))
+            self._emit(
+                CounterLogin(
+                    counter=counter.number, staff_id=staff_id, resumed=True, officer_name=self.officers[staff_id].name
+                )
+            )
             return counter
         if counter.state != CounterState.CLOSED:
             raise Conflict("counter_in_use", f"Counter {counter_no} is in use by {counter.staff_id}.")
         counter.staff_id = staff_id
         self._set_counter(counter, CounterState.IDLE)
-        self._emit(CounterLogin(counter=counter.number, staff_id=staff_id, resumed=False))
+        self._emit(
+            CounterLogin(
+                counter=counter.number, staff_id=staff_id, resumed=False, officer_name=self.officers[staff_id].name
+            )
+        )
         return counter
 
     def logout(self, counter_no: int) -> Counter:
@@ -536,7 +600,9 @@ class Hall:
         if category == ticket.category:
             raise Invalid("same_category", f"Ticket {ticket.label} is already in category {category}.")
         declaration_no, enterprise_code = self._transfer_ids(ticket, target, declaration_no, enterprise_code)
+        self._undeclare(ticket)
         ticket.declaration_no, ticket.enterprise_code = declaration_no, enterprise_code
+        self._declare(ticket)
         from_category = ticket.category
         staff_id = counter.staff_id or ""
         self.transfers_by[staff_id] = self.transfers_by.get(staff_id, 0) + 1
@@ -643,7 +709,7 @@ class Hall:
         if day is None or not day.is_open:
             return
         while True:
-            ready = [c for c in sorted(self.counters.values(), key=lambda c: c.number) if c.state == CounterState.READY]
+            ready = sorted((c for c in self.counters.values() if c.state == CounterState.READY), key=lambda c: c.number)
             if not ready:
                 return
             now = self.clock()
@@ -681,8 +747,7 @@ class Hall:
         return self._pool(ready, self.clock())
 
     def _pool(self, ready: list[Counter], now: datetime) -> Pool | None:
-        waiting = self._sorted(t for t in self._open.values() if t.state == TicketState.WAITING)
-        eligible = [t for t in waiting if any(self.eligible(c, t) for c in ready)]
+        eligible = self._sorted(self._draw_inputs(ready))
         priorities = {code: c.priority for code, c in self.categories.items()}
         return ticket_pool(
             eligible,
@@ -693,6 +758,42 @@ class Hall:
             rule=self.rule,
             issued=self._issued,
         )
+
+    def _draw_inputs(self, ready: list[Counter]) -> Iterable[Ticket]:
+        """The eligible waiting tickets the rule can choose from, read off the index (a few per category).
+
+        Within a category the queue order is also the order of classes (ageing only promotes older tickets),
+        so the first eligible ticket of each category decides the head; the category rules then draw in the
+        head's block of k (category-v2: those of it issued within the window after the head), the mixed rule
+        among the k oldest of the best class. So each category gives its first eligible ticket's block, or its
+        k first eligible tickets: `ticket_pool` makes the same choice from these as from every eligible ticket
+        (tests/dispatcher/test_draw_index.py).
+        """
+        for code, queue in self._waiting.items():
+            if not queue:
+                continue
+            servers = [c for c in ready if code in c.spec.categories]
+            if not servers:
+                continue
+            by_category = self.rule in CATEGORY_RULES
+            first = list(self._first_eligible(queue, servers, 1 if by_category else self.k))
+            if not first or not by_category:
+                yield from first
+                continue
+            order = self._issued[code]
+            block = bisect.bisect_left(order, self._queue_key(first[0]), key=self._queue_key) // self.k
+            for t in order[block * self.k : (block + 1) * self.k]:
+                if t.state == TicketState.WAITING and any(self.eligible(c, t) for c in servers):
+                    yield t
+
+    def _first_eligible(self, queue: list[Ticket], servers: list[Counter], n: int) -> Iterable[Ticket]:
+        """The first `n` tickets of a queue that one of these counters may serve."""
+        for t in queue:
+            if n <= 0:
+                return
+            if any(self.eligible(c, t) for c in servers):
+                n -= 1
+                yield t
 
     def eligible(self, counter: Counter, ticket: Ticket) -> bool:
         """May this counter serve this ticket: its category, and no recusal of its officer."""
@@ -754,14 +855,15 @@ class Hall:
         self._note_service_time(ticket)
         self._emit(TicketCompleted(ticket=_ticket(ticket), counter=counter.number, staff_id=counter.staff_id))
 
-    def _expire(self, ticket: Ticket, now: datetime, *, reason: str) -> None:
+    def _expire(self, ticket: Ticket, now: datetime, *, reason: str, announce: bool = True) -> None:
         """The day ended before this ticket did; its counter, if it held it, is free again."""
         if ticket.counter is not None:
             counter = self.counters[ticket.counter]
             if counter.ticket_id == ticket.id:
                 self._set_counter(counter, CounterState.IDLE, ticket=None)
         self._finish(ticket, TicketState.EXPIRED, now)
-        self._emit(TicketExpired(ticket=_ticket(ticket), reason=reason))
+        if announce:
+            self._emit(TicketExpired(ticket=_ticket(ticket), reason=reason))
 
     def _finish(self, ticket: Ticket, state: TicketState, now: datetime) -> None:
         self._set_state(ticket, state)
@@ -790,7 +892,12 @@ class Hall:
         self._changes.counters[counter.number] = counter
 
     def _set_state(self, ticket: Ticket, state: TicketState) -> None:
+        was_waiting = ticket.state == TicketState.WAITING
         ticket.state = state
+        if was_waiting and state != TicketState.WAITING:
+            self._unqueue(ticket)
+        elif state == TicketState.WAITING and not was_waiting:
+            self._queue(ticket)
         if state.is_open:
             self._open[ticket.id] = ticket
         else:
@@ -820,6 +927,23 @@ class Hall:
         if ticket.state == TicketState.DONE and ticket.started_at and ticket.finished_at:
             times = self._service_times.setdefault(ticket.category, deque(maxlen=50))
             times.append((ticket.finished_at - ticket.started_at).total_seconds())
+
+    def _queue(self, ticket: Ticket) -> None:
+        bisect.insort(self._waiting.setdefault(ticket.category, []), ticket, key=self._queue_key)
+
+    def _unqueue(self, ticket: Ticket) -> None:
+        queue = self._waiting.get(ticket.category, [])
+        i = bisect.bisect_left(queue, self._queue_key(ticket), key=self._queue_key)
+        if i < len(queue) and queue[i] is ticket:
+            del queue[i]
+
+    def _declare(self, ticket: Ticket) -> None:
+        if ticket.declaration_no:
+            self._declared.setdefault(ticket.declaration_no, {})[ticket.id] = ticket
+
+    def _undeclare(self, ticket: Ticket) -> None:
+        if ticket.declaration_no:
+            self._declared.get(ticket.declaration_no, {}).pop(ticket.id, None)
 
     def _file(self, ticket: Ticket) -> None:
         bisect.insort(self._issued.setdefault(ticket.category, []), ticket, key=self._queue_key)

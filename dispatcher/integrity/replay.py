@@ -200,6 +200,15 @@ class Replay:
             self.segments.append(Segment(e.data.get("commitment"), e.at, None))
         segment = self.segments[-1]
         segment.seed_hex, segment.closed_at, segment.closed_seq = self.seed_hex, e.at, seq
+        for ids in (e.data.get("expired") or {}).values():  # one event for all tickets the close ended
+            for ticket_id in ids:
+                life = self.tickets.get(ticket_id)
+                if life is None:
+                    continue
+                life.state, life.finished_at = "expired", e.at
+                self._end_wait(life, e.at)
+                if life.counter is not None:
+                    self._free(life.counter, life_id=life.id, at=e.at, state="idle")
 
     def _on_admin_category(self, e: EventLike, seq: int | None) -> None:
         cat = e.data["category"]

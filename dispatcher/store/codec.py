@@ -39,6 +39,14 @@ def ticket_to_row(hall_id: str, t: Ticket) -> TicketRow:
     return row
 
 
+def ticket_values(hall_id: str, t: Ticket) -> dict[str, Any]:
+    """A ticket's columns, for a bulk write."""
+    values: dict[str, Any] = {f: getattr(t, f) for f in TICKET_FIELDS}
+    values.update({f: getattr(t, f) for f in TICKET_TIMES})
+    values.update(hall_id=hall_id, state=str(t.state))
+    return values
+
+
 def row_to_ticket(row: TicketRow) -> Ticket:
     values = {f: getattr(row, f) for f in TICKET_FIELDS}
     values.update({f: utc(getattr(row, f)) for f in TICKET_TIMES})
@@ -112,6 +120,35 @@ def day_to_row(hall_id: str, d: Day, sealer: SeedSealer) -> DayRow:
         opened_at=d.opened_at,
         closed_at=d.closed_at,
     )
+
+
+def day_values(hall_id: str, d: Day, seed: str) -> dict[str, Any]:
+    """A day's columns for a bulk write, with its stored seed (sealed while open) already made."""
+    return {
+        "hall_id": hall_id,
+        "day": d.day,
+        "seed": seed,
+        "commitment": d.commitment,
+        "is_open": d.is_open,
+        "draws": d.draws,
+        "label_seq": json.dumps(d.label_seq, sort_keys=True),
+        "opened_at": d.opened_at,
+        "closed_at": d.closed_at,
+    }
+
+
+def draw_values(hall_id: str, d: Draw) -> dict[str, Any]:
+    """A draw's columns for a bulk write."""
+    return {
+        "hall_id": hall_id,
+        "day": d.day,
+        "draw_no": d.draw_no,
+        "at": d.at,
+        "ticket_candidates": json.dumps(list(d.ticket_candidates)),
+        "counter_candidates": json.dumps(list(d.counter_candidates)),
+        "ticket_id": d.ticket_id,
+        "counter": d.counter,
+    }
 
 
 def draw_to_row(hall_id: str, d: Draw) -> DrawRow:

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func
+from sqlalchemy import Connection, Engine, bindparam, func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
@@ -32,6 +34,16 @@ from .tables import (
     SettingRow,
     TicketRow,
 )
+
+
+@dataclass
+class Write:
+    """One command's share of a transaction: its changes, the audit events before them, extra rows, configuration."""
+
+    changes: Changes
+    extra: list[CoreEvent] = field(default_factory=list)
+    rows: list[Any] = field(default_factory=list)
+    config: ConfigWrite | None = None
 
 
 @dataclass
@@ -83,6 +95,10 @@ class Store:
         self.sealer = sealer or sealer_from_file(default_key_path(engine.url.render_as_string(hide_password=True)))
         self.last_seq = 0
         self.last_hash = GENESIS
+        self._statements: dict[str, Any] = {}
+        self._tokens: dict[str, dict[str, Any]] = {}  # token checks, while nothing changed (see _remembered)
+        self._token_generation = 0
+        self._sealed: tuple[Any, str] = (None, "")
         self.writer: Connection | None = None  # set on a PostgreSQL pair: the connection holding the lock
 
     def session(self) -> Session:
@@ -212,42 +228,91 @@ class Store:
         rows: Iterable[Any] = (),
         config: ConfigWrite | None = None,
     ) -> list[Event]:
-        """Write one command's changes and events in one transaction; return the events with their seq.
+        """Write one command's changes and events in one transaction; return the events with their seq."""
+        return self.write_batch([Write(changes, list(extra or []), list(rows), config)])[0]
+
+    def write_batch(self, writes: list[Write]) -> list[list[Event]]:
+        """Write several commands' changes in one transaction (one fsync), in order; each one's events with seq.
 
         If another writer (the admin CLI) appended events meanwhile, re-chain after them and retry.
         """
-        rows = list(rows)
-        events = [*(extra or []), *changes.events]  # an audit event (the cause) before the command's effects
         for attempt in range(3):
             try:
-                return self._write_once(changes, events, rows, config)
+                return self._write_once(writes)
             except IntegrityError:
                 if attempt == 2:
                     raise
                 self.refresh_tail()
         raise AssertionError("unreachable")
 
-    def _write_once(
-        self, changes: Changes, core_events: list[CoreEvent], rows: list[Any], config: ConfigWrite | None = None
-    ) -> list[Event]:
+    def _write_once(self, writes: list[Write]) -> list[list[Event]]:
+        tickets: dict[int, Ticket] = {}
+        counters: dict[int, Counter] = {}
+        day: Day | None = None
+        for w in writes:
+            tickets.update(w.changes.tickets)
+            counters.update(w.changes.counters)
+            day = w.changes.day or day
+        touches_rows = any(w.rows or w.config for w in writes)
+        if touches_rows:  # devices and sessions change only as rows of a command
+            self._forget_tokens()
         with self.write_session() as s:
-            if config:
-                self._write_config(s, config)
-            for ticket in changes.tickets.values():
-                s.merge(codec.ticket_to_row(self.hall_id, ticket))
-            for counter in changes.counters.values():
+            for w in writes:
+                if w.config:
+                    self._write_config(s, w.config)
+            self._upsert(s, TicketRow, [codec.ticket_values(self.hall_id, t) for t in tickets.values()])
+            for counter in counters.values():
                 self._write_counter_state(s, counter)
-            if changes.day:
-                s.merge(codec.day_to_row(self.hall_id, changes.day, self.sealer))
-            for draw in changes.draws:
-                s.merge(codec.draw_to_row(self.hall_id, draw))
-            for row in rows:
-                s.merge(row)
-            events, event_rows, last_seq, last_hash = self._chain(core_events)
-            s.add_all(event_rows)
+            if day:
+                self._upsert(s, DayRow, [codec.day_values(self.hall_id, day, self._stored_seed(day))])
+            draws = [codec.draw_values(self.hall_id, d) for w in writes for d in w.changes.draws]
+            self._upsert(s, DrawRow, draws)
+            for w in writes:
+                for row in w.rows:
+                    s.merge(row)
+            seq, prev = self.last_seq, self.last_hash
+            events: list[list[Event]] = []
+            event_rows: list[dict[str, Any]] = []
+            for w in writes:  # an audit event (the cause) before the command's effects
+                mine, rows, seq, prev = self._chain([*w.extra, *w.changes.events], seq, prev)
+                events.append(mine)
+                event_rows += rows
+            if event_rows:
+                s.execute(self._statement("insert:event", lambda: EventRow.__table__.insert()), event_rows)
             s.commit()
-        self.last_seq, self.last_hash = last_seq, last_hash
+        self.last_seq, self.last_hash = seq, prev
+        if touches_rows:
+            self._forget_tokens()
         return events
+
+    def _upsert(self, s: Session, model: Any, values: list[dict[str, Any]]) -> None:
+        """Insert or update rows by primary key, all in one statement: closing a big day writes thousands at once."""
+        if values:
+            s.execute(self._statement(f"upsert:{model.__tablename__}", lambda: self._make_upsert(model)), values)
+
+    def _make_upsert(self, model: Any) -> Any:
+        table = model.__table__
+        insert = sqlite_insert if self.engine.dialect.name == "sqlite" else pg_insert
+        stmt = insert(table)
+        keys = [c.name for c in table.primary_key.columns]
+        changed = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
+        return stmt.on_conflict_do_update(index_elements=keys, set_=changed)
+
+    def _statement(self, name: str, make: Any) -> Any:
+        """A statement built once per store (building an upsert costs more than running it)."""
+        stmt = self._statements.get(name)
+        if stmt is None:
+            stmt = self._statements[name] = make()
+        return stmt
+
+    def _stored_seed(self, day: Day) -> str:
+        """The day's seed as stored, sealed once per open day rather than at every write."""
+        if not day.is_open:
+            return day.seed.hex()
+        key = (day.day, day.seed)
+        if self._sealed[0] != key:
+            self._sealed = (key, codec.stored_seed(self.hall_id, day, self.sealer))
+        return self._sealed[1]
 
     def _write_config(self, s: Session, config: ConfigWrite) -> None:
         """Configuration columns only: a counter's live state (officer, ticket) is the dispatcher's."""
@@ -281,33 +346,38 @@ class Store:
         return (checkpoint.last_seq, checkpoint.last_hash) if checkpoint else (0, GENESIS)
 
     def _write_counter_state(self, s: Session, counter: Counter) -> None:
-        row = s.get(CounterRow, (self.hall_id, counter.number))
-        if row is None:
-            return
-        row.state = str(counter.state)
-        row.staff_id = counter.staff_id
-        row.ticket_id = counter.ticket_id
-        row.last_ticket_id = counter.last_ticket_id
-        row.since = counter.since
-        s.add(row)
+        table = CounterRow.__table__
+        s.execute(
+            table.update()
+            .where(table.c.hall_id == self.hall_id, table.c.number == counter.number)
+            .values(
+                state=str(counter.state),
+                staff_id=counter.staff_id,
+                ticket_id=counter.ticket_id,
+                last_ticket_id=counter.last_ticket_id,
+                since=counter.since,
+            )
+        )
 
-    def _chain(self, core_events: list[CoreEvent]) -> tuple[list[Event], list[EventRow], int, str]:
-        seq, prev = self.last_seq, self.last_hash
+    def _chain(
+        self, core_events: list[CoreEvent], seq: int, prev: str
+    ) -> tuple[list[Event], list[dict[str, Any]], int, str]:
+        """Number and hash-chain events after (seq, prev); the events and their rows' columns."""
         events, rows = [], []
         for e in core_events:
             seq += 1
             data_json = codec.canonical_json(e.data)
             digest = event_hash(prev, seq, e.kind, iso(e.at), data_json)
             rows.append(
-                EventRow(
-                    hall_id=self.hall_id,
-                    seq=seq,
-                    kind=e.kind,
-                    at=e.at,
-                    data=data_json,
-                    prev_hash=prev,
-                    hash=digest,
-                )
+                {
+                    "hall_id": self.hall_id,
+                    "seq": seq,
+                    "kind": e.kind,
+                    "at": e.at,
+                    "data": data_json,
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
             )
             events.append(Event(seq=seq, kind=e.kind, at=e.at, data=e.data))
             prev = digest
@@ -391,6 +461,7 @@ class Store:
             return row if row and row.hall_id == self.hall_id else None
 
     def add_device(self, row: DeviceRow) -> DeviceRow:
+        self._forget_tokens()
         with self.session() as s:
             s.add(row)
             s.commit()
@@ -398,14 +469,54 @@ class Store:
             return row
 
     def device_by_token(self, token_hash: str) -> DeviceRow | None:
+        """The device of a token, from memory while the store is unchanged (every request asks)."""
+        return self._remembered("device", token_hash, self._device_by_token)
+
+    def _device_by_token(self, token_hash: str) -> DeviceRow | None:
         with self.session() as s:
             q = select(DeviceRow).where(DeviceRow.token_hash == token_hash, DeviceRow.hall_id == self.hall_id)
             return s.exec(q).first()
 
     def session_by_token(self, token_hash: str) -> SessionRow | None:
+        """An officer session by its token, from memory while the store is unchanged."""
+        return self._remembered("session", token_hash, self._session_by_token)
+
+    def _session_by_token(self, token_hash: str) -> SessionRow | None:
         with self.session() as s:
             row = s.get(SessionRow, token_hash)
             return row if row and row.hall_id == self.hall_id else None
+
+    def _remembered(self, kind: str, token_hash: str, read: Any) -> Any:
+        """Token checks kept in step with the store: forgotten at every write of rows by this store, and
+        whenever another process (the admin CLI) appended to the event log, as every change of a device or
+        session does. Unknown tokens are not remembered; callers get their own copy."""
+        if self._foreign_writes():
+            self._forget_tokens()
+        cache = self._tokens.setdefault(kind, {})
+        row = cache.get(token_hash)
+        if row is None:
+            generation = self._token_generation
+            row = read(token_hash)
+            if row is None:
+                return None
+            if generation == self._token_generation:  # no write came between the read and now
+                cache[token_hash] = row
+        return type(row)(**row.model_dump())
+
+    def _forget_tokens(self) -> None:
+        self._token_generation += 1
+        self._tokens = {}
+
+    def _foreign_writes(self) -> bool:
+        """Whether the event log's head is not the one this store wrote last (one indexed read, no ORM)."""
+        table = EventRow.__table__
+        q = self._statement(
+            "head",
+            lambda: select(table.c.seq).where(table.c.hall_id == bindparam("h")).order_by(table.c.seq.desc()).limit(1),
+        )
+        with self.engine.connect() as conn:
+            head = conn.execute(q, {"h": self.hall_id}).scalar()
+        return (head or 0) != self.last_seq
 
     def open_sessions(self, counter: int | None = None, *, staff_id: str | None = None) -> list[SessionRow]:
         """Officer sessions not revoked: at a counter, of an officer, or all of them."""

@@ -15,6 +15,7 @@ from dispatcher.core import Changes, CoreEvent
 from dispatcher.service import HallService
 from dispatcher.settings import Settings
 from dispatcher.store import Store
+from dispatcher.store.repo import Write
 from dispatcher.wiring import build_service
 from protocol.models import DeviceCreate, OfficerCreate
 from tests.reliability.workload import verify_log
@@ -124,6 +125,6 @@ def test_a_duplicate_seq_is_refused_by_the_database(tmp_path, db_url):
         svc.run(lambda h: h.issue_ticket(category="C"))
         late = CoreEvent(kind="hall.notice", at=svc.clock(), data={"text": "late"})
         with pytest.raises(IntegrityError):
-            stale._write_once(Changes(), [late], [])
+            stale._write_once([Write(Changes(), [late])])
     finally:
         svc.store.engine.dispose()

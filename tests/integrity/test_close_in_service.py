@@ -23,9 +23,8 @@ def test_service_under_way_at_close_is_completed_and_both_verifiers_accept(tmp_p
     svc.run(lambda h: h.complete(7, outcome="已受理"))
     assert str(svc.hall.ticket(serving.id).state) == "done"
     bundle = load_day(svc.store, svc.hall.day.day, svc.config.timezone).to_bundle()
-    reasons = {
-        r["data"]["ticket"]["id"]: r["data"].get("reason") for r in bundle["records"] if r["kind"] == "ticket.expired"
-    }
+    closed = next(r["data"] for r in bundle["records"] if r["kind"] == "day.closed")
+    reasons = {ticket_id: why for why, ids in closed["expired"].items() for ticket_id in ids}  # one event for all
     assert reasons[called.id] == "called_at_close"
     assert all(reasons[t.id] in ("waiting_at_close", "called_at_close") for t in waiting if t.id in reasons)
     assert serving.id not in reasons

@@ -31,7 +31,7 @@ CASE_KINDS = (
 )  # fmt: skip
 PUBLIC = {
     "day.opened": {"day", "commitment", "hall"},
-    "day.closed": {"day", "commitment", "seed"},
+    "day.closed": {"day", "commitment", "seed", "expired"},
     "hall.notice": {"text"},
     "ticket.issued": {"ticket"},
     "ticket.reprinted": {"ticket"},
@@ -45,7 +45,7 @@ PUBLIC = {
     "ticket.returned": {"ticket", "counter", "why"},
     "ticket.expired": {"ticket"},
     "ticket.rated": {"ticket", "counter"},
-    "counter.login": {"counter", "staff_id", "resumed"},
+    "counter.login": {"counter", "staff_id", "resumed", "officer_name"},
     "counter.logout": {"counter", "staff_id"},
     "counter.lost": {"counter", "staff_id"},
     "counter.ready": {"counter", "staff_id"},
@@ -304,7 +304,10 @@ def test_role_by_event_kind_by_field(day, role):
         if own is not None and counter == own and PUBLIC[theirs["kind"]]:
             assert mine["data"] == theirs["data"]  # the counter's own events, in full
             continue
-        assert set(mine["data"]) <= PUBLIC[theirs["kind"]], (role, theirs["kind"], set(mine["data"]))
+        # queue figures (issue 17) are for everyone: counts, the oldest issue time, an estimate per category
+        figures = mine["data"].get("queues") or []
+        assert all(set(f) <= {"code", "waiting", "oldest_issued_at", "estimated_wait_s"} for f in figures)
+        assert set(mine["data"]) - {"queues"} <= PUBLIC[theirs["kind"]], (role, theirs["kind"], set(mine["data"]))
         ticket = mine["data"].get("ticket")
         if ticket:
             assert all(ticket.get(k) is None for k in PRIVATE_TICKET), (role, theirs["kind"], ticket)
