@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -25,6 +26,7 @@ COUNTERS = [
     CounterSpec(4, frozenset({"B", "P"})),
 ]
 OFFICERS = [Officer(f"O{n}", f"关员{n}", recusals=frozenset(ENTERPRISES[n : n + 1]) - {None}) for n in range(1, 6)]
+WINDOW = timedelta(minutes=5)  # the rule's window, written here apart from dispatcher.core
 OPEN = (TicketState.WAITING, TicketState.CALLED, TicketState.SERVING)
 
 
@@ -51,11 +53,17 @@ class CheckedHall(Hall):
         head = next(t for t in eligible if self.categories[t.category].priority == best)  # what FIFO would call
         day = sorted((t for t in self.tickets.values() if t.category == head.category), key=fifo)
         block = [t.id for t in day][day.index(head) // self.k * self.k :][: self.k]  # its block of k
-        oldest = [t.id for t in eligible if t.category == head.category and t.id in block]
+        oldest = [
+            t.id
+            for t in eligible
+            if t.category == head.category and t.id in block and t.issued_at - head.issued_at <= WINDOW
+        ]  # category-v2: only block-mates issued within the window after the head
         assert (draw.category, draw.head) == (head.category, head.id), "the queues did not choose the category"
-        assert list(draw.ticket_candidates) == oldest, "the draw was not within the head's block of k"
+        assert list(draw.ticket_candidates) == oldest, "the draw was not within the head's block of k and window"
         assert ticket.id in oldest
-        assert sorted(draw.counter_candidates) == sorted(c.number for c in ready if may(c, ticket))
+        allowed = [c for c in ready if may(c, ticket)]
+        fewest = min(len(c.spec.categories) for c in allowed)  # the counters that can do least else stay free
+        assert sorted(draw.counter_candidates) == sorted(c.number for c in allowed if len(c.spec.categories) == fewest)
         assert counter.number in draw.counter_candidates
         CheckedHall.draws_checked += 1
         super()._call(ticket, counter, draw)
