@@ -584,15 +584,19 @@ class HallService:
         return codec.device_public(row) if row else None
 
     def report_printer(self, device_id: int, state: PrinterState, detail: str | None) -> DevicePublic | None:
-        """A kiosk's printer state; a change is logged, so supervisors see it. None if the device is unknown."""
-        row = self.store.device(device_id)
-        if row is None:
-            return None
-        if row.printer_state != str(state) or row.printer_detail != detail:
-            row.printer_state, row.printer_detail = str(state), detail
-            act = DevicePrinter(device=row.name, device_id=device_id, state=str(state), detail=detail)
-            self.record(act, rows=[row])
-        return codec.device_public(row)
+        """A kiosk's printer state; a change is logged, so supervisors see it. None if the device is unknown.
+
+        Read, compare and write under the lock: two quick reports (cover open, then offline) keep their order.
+        """
+        with self.lock:
+            row = self.store.device(device_id)
+            if row is None:
+                return None
+            if row.printer_state != str(state) or row.printer_detail != detail:
+                row.printer_state, row.printer_detail = str(state), detail
+                act = DevicePrinter(device=row.name, device_id=device_id, state=str(state), detail=detail)
+                self.record(act, rows=[row])
+            return codec.device_public(row)
 
     def day_is_open(self, day: str) -> bool | None:
         """Whether this business day is still open; None if the hall never had it."""
