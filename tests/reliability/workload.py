@@ -79,6 +79,14 @@ class Actor:
             c.close()
 
 
+def ticket_body(category: str, kiosk: int, n: int) -> dict:
+    """A kiosk's ticket request: import (A) and export (B) declarations need their own number, unique in the day."""
+    if category not in "AB":
+        return {"category": category}
+    io_flag = "1" if category == "A" else "0"
+    return {"category": category, "declaration_no": f"22012026{io_flag}{kiosk:03d}{n:06d}"}
+
+
 class Workload:
     """Kiosks issuing and counters serving until stopped; `ledger` holds what was acknowledged."""
 
@@ -102,9 +110,11 @@ class Workload:
     def _kiosk(self, i: int, token: str) -> None:
         actor, rng, j = Actor(self.urls, token), random.Random(i), 0
         try:
+            body: dict | None = None
             while not self.halt.is_set():
                 key = f"k{i}-{j}"
-                r = actor.post("/tickets", json={"category": rng.choice("ABC")}, headers={"Idempotency-Key": key})
+                body = body or ticket_body(rng.choice("ABC"), i, j)  # a retry sends the same body with its key
+                r = actor.post("/tickets", json=body, headers={"Idempotency-Key": key})
                 if r is None:
                     self.ledger.failed()
                     self.halt.wait(0.05)
@@ -112,7 +122,7 @@ class Workload:
                 ticket = r.json()
                 self.ledger.keys[key] = ticket["id"]
                 self.ledger.ack(ticket)
-                j += 1
+                j, body = j + 1, None
                 self.halt.wait(0.01)
         finally:
             actor.close()
