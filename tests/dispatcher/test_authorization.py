@@ -45,6 +45,12 @@ ENDPOINTS = [
     ("POST", "/admin/devices/1/revoke", None, {"admin"}),
     ("POST", "/admin/day/open", None, {"admin"}),
     ("POST", "/admin/day/reopen", {"day": "2000-01-01", "reason": "x"}, {"admin"}),
+    ("GET", "/warnings", None, {"supervisor", "admin"}),
+    ("GET", "/warnings/1", None, {"supervisor", "admin"}),
+    ("POST", "/warnings/1/assign", {"department": "K1"}, {"supervisor", "admin"}),
+    ("POST", "/warnings/1/explain", {"text": "x"}, {"supervisor", "admin"}),
+    ("GET", "/spot-checks", None, {"supervisor", "admin"}),
+    ("POST", "/spot-checks", {}, {"supervisor", "admin"}),
 ]
 
 
