@@ -47,8 +47,18 @@ def wait_for(driver, condition, seconds: float = 30):
     from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
+    from selenium.common.exceptions import WebDriverException
+
+    def holds(d):
+        try:
+            return condition(d)
+        except WebDriverException as error:  # chromium's own words for a node of the page just replaced
+            if "does not belong to the document" in str(error):
+                return False
+            raise
+
     ignored = (NoSuchElementException, StaleElementReferenceException)
-    return WebDriverWait(driver, seconds, poll_frequency=0.1, ignored_exceptions=ignored).until(condition)
+    return WebDriverWait(driver, seconds, poll_frequency=0.1, ignored_exceptions=ignored).until(holds)
 
 
 def by_css(driver, selector: str):
@@ -67,7 +77,24 @@ def log_in(driver, base: str, staff_id: str, password: str) -> None:
     driver.get(f"{base}/console/login")
     by_css(driver, "#staff_id").send_keys(staff_id)
     by_css(driver, "#password").send_keys(password)
+    page = by_css(driver, "html")
     by_css(driver, "#submit").click()
+    wait_for_new_page(driver, page)
+
+
+def submit(driver, selector: str) -> None:
+    """Press a form's button and wait for the page it answers with."""
+    page = by_css(driver, "html")
+    by_css(driver, selector).click()
+    wait_for_new_page(driver, page)
+
+
+def wait_for_new_page(driver, old_page, seconds: float = 30) -> None:
+    """Until the page a form was posted from has been replaced, so what follows reads the answer, not the form."""
+    from selenium.webdriver.support import expected_conditions
+
+    wait_for(driver, expected_conditions.staleness_of(old_page), seconds)
+    wait_for(driver, lambda d: d.execute_script("return document.readyState") == "complete", seconds)
 
 
 def no_alert_dialog(driver) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from devtools.procs import ServeProcess
-from tests.console.browser import all_css, by_css, chrome, fits_the_width, log_in, wait_for
+from tests.console.browser import all_css, by_css, chrome, fits_the_width, log_in, submit, wait_for
 
 from .hall import HEAD_1, HEAD_2, PASSWORD, SUPERVISOR, generated_hall
 
@@ -78,7 +78,7 @@ def test_the_morning_page_a_disposition_and_the_spot_check_in_the_browser(served
     withholding.find_element("css selector", "a.button").click()
     wait_for(sup, lambda d: d.current_url.endswith(f"/console/warnings/{case_id}"))
     assert by_css(sup, "#assign-to").get_attribute("value") == "department:K1"
-    by_css(sup, "#assign").click()
+    submit(sup, "#assign")
     wait_for(sup, lambda d: _state(d) == "已交办")
 
     head = browsers("head-1")
@@ -93,7 +93,7 @@ def test_the_morning_page_a_disposition_and_the_spot_check_in_the_browser(served
     head.get(f"{base}/console/warnings/{case_id}")
     by_css(head, "#explain-text").send_keys("经查，该关员14:05–14:50 离岗参加业务培训，已补办请假手续。")
     by_css(head, "#explain-reference").send_keys("一科〔2026〕31号")
-    by_css(head, "#explain").click()
+    submit(head, "#explain")
     wait_for(head, lambda d: _state(d) == "已说明")
 
     other = browsers("head-2")
@@ -104,15 +104,15 @@ def test_the_morning_page_a_disposition_and_the_spot_check_in_the_browser(served
 
     sup.get(f"{base}/console/warnings/{case_id}")
     by_css(sup, "#send-back-note").send_keys("请附培训签到表")
-    by_css(sup, "#send-back").click()
+    submit(sup, "#send-back")
     wait_for(sup, lambda d: _state(d) == "已退回")
     head.get(f"{base}/console/warnings/{case_id}")
     by_css(head, "#explain-text").send_keys("培训签到表已附，见附件。")
-    by_css(head, "#explain").click()
+    submit(head, "#explain")
     wait_for(head, lambda d: _state(d) == "已说明")
     sup.get(f"{base}/console/warnings/{case_id}")
     by_css(sup, "#close-note").send_keys("说明属实，予以办结")
-    by_css(sup, "#close").click()
+    submit(sup, "#close")
     wait_for(sup, lambda d: _state(d) == "已办结")
     steps = [r.find_elements("css selector", "td")[1].text for r in all_css(sup, "#history tbody tr")]
     assert steps == ["预警生成", "交办", "情况说明", "退回重办", "情况说明", "审核办结"]
@@ -122,7 +122,7 @@ def test_the_morning_page_a_disposition_and_the_spot_check_in_the_browser(served
     sup.get(f"{base}/console/warnings?day={DAY}")
     by_css(sup, "#sample-size").clear()
     by_css(sup, "#sample-size").send_keys("1")
-    by_css(sup, "#commit-sample").click()
+    submit(sup, "#commit-sample")
     wait_for(sup, lambda d: all_css(d, ".draw-sample"))
     commitment = by_css(sup, ".sample .commitment").text
     assert len(commitment) == 64
