@@ -13,3 +13,5 @@ $py -m bench.fairness --seeds 4
 # the district: scaled to this machine (see --help; --full for the 500/100/10); FAIRQ_BENCH_BEFORE=TREE adds
 # a "before" column from another checkout (git worktree add /tmp/fairq-old OLD_COMMIT)
 $py -m bench.district ${FAIRQ_BENCH_BEFORE:+--before "$FAIRQ_BENCH_BEFORE"}
+# a day report of >= 11,500 tickets: seconds and MB; FAIRQ_BENCH_BEFORE=TREE adds the "before" column on the same day
+$py -m bench.day_report ${FAIRQ_BENCH_BEFORE:+--before "$FAIRQ_BENCH_BEFORE"}
