@@ -7,12 +7,23 @@ each ticket's life and each counter's idle and paused spans.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from dispatcher.core.draws import BY_CATEGORY, MIXED, RULES, WINDOW_S, Pool, counter_pool, ticket_pool
+from dispatcher.core.draws import (
+    BY_CATEGORY,
+    CATEGORY_RULES,
+    MIXED,
+    RULES,
+    WINDOW_S,
+    Pool,
+    counter_pool,
+    ticket_pool,
+)
 
 OPEN_STATES = ("waiting", "called", "serving")
 
@@ -141,6 +152,11 @@ class Replay:
         self.opened_at: datetime | None = None
         self.closed_at: datetime | None = None
         self.last_at: datetime | None = None
+        # indexes kept in step with every ticket's state and category, so a draw's check costs about k tickets
+        self._issued: dict[str, list[TicketLife]] = {}  # category -> its tickets in issue order
+        self._waiting: dict[str, list[TicketLife]] = {}  # category -> its waiting tickets in issue order
+        self._placed: dict[int, tuple[TicketLife, str, str]] = {}  # ticket id -> (life, state, category) indexed
+        self._ready: set[int] = set()  # counters in state "ready"
 
     # ---- feeding ------------------------------------------------------------------------
 
@@ -150,6 +166,10 @@ class Replay:
         seqs = list(seqs) if seqs is not None else [None] * len(events)
         for e, seq in zip(events, seqs, strict=True):
             self.feed(e, seq)
+        return self.finish()
+
+    def finish(self) -> Replay:
+        """After the last event: every counter's open span ends with the day (or the last event)."""
         if self.last_at is not None:
             end = self.closed_at or self.last_at
             for c in self.counters.values():
@@ -206,6 +226,7 @@ class Replay:
                 if life is None:
                     continue
                 life.state, life.finished_at = "expired", e.at
+                self._index(life)
                 self._end_wait(life, e.at)
                 if life.counter is not None:
                     self._free(life.counter, life_id=life.id, at=e.at, state="idle")
@@ -296,6 +317,7 @@ class Replay:
         )
         life.waits.append((e.at, None, life.category))
         self.tickets[life.id] = life
+        self._index(life)
 
     def _on_ticket_called(self, e: EventLike, seq: int | None) -> None:
         draw = e.data["draw"]
@@ -369,20 +391,15 @@ class Replay:
         """The candidate lists the hall should have drawn from, by its rules, at the draw's time."""
         if not self.known_opening or self.rule not in RULES:
             return None, None, None
-        ready = sorted((c for c in self.counters.values() if c.state == "ready"), key=lambda c: c.number)
-        waiting = sorted((t for t in self.tickets.values() if t.state == "waiting"), key=lambda t: (t.issued_at, t.id))
-        eligible = [t for t in waiting if any(self.eligible(c, t) for c in ready)]
-        issued: dict[str, list[TicketLife]] = {}
-        for t in sorted(self.tickets.values(), key=lambda t: (t.issued_at, t.id)):
-            issued.setdefault(t.category, []).append(t)
+        ready = [self.counters[n] for n in sorted(self._ready)]
         pool = ticket_pool(
-            eligible,
+            self._draw_inputs(ready),
             priorities=self.priorities,
             k=self.k,
             now=now,
             ageing=self.ageing,
             rule=self.rule,
-            issued=issued,
+            issued=self._issued,
             window=self.window,
         )
         if pool is None:
@@ -391,6 +408,42 @@ class Replay:
         allowed = [(c.number, c.categories) for c in ready if ticket is not None and self.eligible(c, ticket)]
         counters = counter_pool(allowed, self.rule)
         return list(pool.tickets), counters, pool
+
+    def _draw_inputs(self, ready: list[_Counter]) -> list[TicketLife]:
+        """The eligible waiting tickets (oldest first) that decide the pool: from each category, its first eligible
+        ticket's block of k under the category rules, its k first eligible tickets under the mixed rule.
+
+        Ageing only promotes older tickets, so within a category the queue order is also the order of classes:
+        `ticket_pool` chooses the same from these as from every eligible waiting ticket (the hall's own
+        draw index reads its queues the same way; tests/integrity/test_replay_index.py compares both).
+        """
+        inputs: list[list[TicketLife]] = []
+        by_category = self.rule in CATEGORY_RULES
+        for code, queue in self._waiting.items():
+            servers = [c for c in ready if code in c.categories] if queue else []
+            if not servers:
+                continue
+            first = self._first_eligible(queue, servers, 1 if by_category else self.k)
+            if not first or not by_category:
+                inputs.append(first)
+                continue
+            order = self._issued[code]
+            start = bisect.bisect_left(order, _key(first[0]), key=_key) // self.k * self.k
+            block = [t for t in order[start : start + self.k] if t.state == "waiting" and self._any(servers, t)]
+            inputs.append(block)
+        return list(heapq.merge(*inputs, key=_key))
+
+    def _first_eligible(self, queue: list[TicketLife], servers: list[_Counter], n: int) -> list[TicketLife]:
+        found: list[TicketLife] = []
+        for t in queue:
+            if len(found) >= n:
+                break
+            if self._any(servers, t):
+                found.append(t)
+        return found
+
+    def _any(self, servers: list[_Counter], t: TicketLife) -> bool:
+        return any(self.eligible(c, t) for c in servers)
 
     def eligible(self, c: _Counter, t: TicketLife) -> bool:
         """The hall's rule: the counter serves the category and its officer is not recused."""
@@ -414,12 +467,28 @@ class Replay:
             life.enterprise = t.get("enterprise_code")
             self.tickets[life.id] = life
         life.state, life.category = t["state"], t["category"]
+        self._index(life)
         life.recalls, life.rating = t.get("recalls", 0), t.get("rating")
         life.started_at = _time(t.get("started_at")) or life.started_at
         life.finished_at = _time(t.get("finished_at"))
         if life.state not in OPEN_STATES:
             self._end_wait(life, e.at)
         return life
+
+    def _index(self, life: TicketLife) -> None:
+        """Keep the issue-order and waiting indexes in step with a ticket's state and category."""
+        placed = self._placed.get(life.id)
+        if placed is not None and placed[0] is life and placed[1:] == (life.state, life.category):
+            return
+        if placed is not None:
+            old, state, category = placed
+            _remove(self._issued[category], old)
+            if state == "waiting":
+                _remove(self._waiting[category], old)
+        self._placed[life.id] = (life, life.state, life.category)
+        _insert(self._issued.setdefault(life.category, []), life)
+        if life.state == "waiting":
+            _insert(self._waiting.setdefault(life.category, []), life)
 
     def _end_wait(self, life: TicketLife, at: datetime) -> None:
         if life.waits and life.waits[-1][1] is None:
@@ -437,6 +506,10 @@ class Replay:
         if state != c.state or staff != c.staff_id:
             self._close_span(c, at)
             c.state, c.staff_id, c.since = state, staff, at
+            if state == "ready":
+                self._ready.add(c.number)
+            else:
+                self._ready.discard(c.number)
 
     def _close_span(self, c: _Counter, at: datetime) -> None:
         if c.since is not None and c.state != "closed" and at > c.since:
@@ -453,5 +526,38 @@ def replay(events: Iterable[EventLike], seqs: Iterable[int | None] | None = None
     return Replay().run(events, seqs)
 
 
+class Recorded(Protocol):
+    seq: int
+
+    def event(self) -> EventLike: ...
+
+
+def replay_records(records: Iterable[Recorded]) -> Replay:
+    """Replay records as they are read, one at a time (a big day is never held as a list of events)."""
+    hall = Replay()
+    for r in records:
+        hall.feed(r.event(), r.seq)
+    return hall.finish()
+
+
 def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def _key(t: TicketLife) -> tuple[datetime, int]:
+    return (t.issued_at, t.id)
+
+
+def _insert(tickets: list[TicketLife], life: TicketLife) -> None:
+    """Into a list kept in issue order (most tickets arrive last, so this is an append)."""
+    if not tickets or _key(tickets[-1]) < _key(life):
+        tickets.append(life)
+    else:
+        tickets.insert(bisect.bisect_right(tickets, _key(life), key=_key), life)
+
+
+def _remove(tickets: list[TicketLife], life: TicketLife) -> None:
+    at = bisect.bisect_left(tickets, _key(life), key=_key)
+    while tickets[at] is not life:
+        at += 1
+    del tickets[at]
