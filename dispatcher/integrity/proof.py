@@ -6,16 +6,18 @@ from dispatcher.core import commitment as seed_commitment
 from dispatcher.core import draw_index
 from dispatcher.core.draws import RULES
 
-from .records import DayLog, draw_dict
-from .replay import Replay, replay
+from .records import DayLog, DayStream, draw_dict
+from .replay import Replay, replay_records
 from .verdict import Problem
 
 CHECKED_FIELDS = ("ticket_candidates", "counter_candidates", "ticket_id", "counter")
 
 
-def verify_draws(log: DayLog, hall: Replay | None = None) -> tuple[list[Problem], list[str]]:
+def verify_draws(log: DayLog | DayStream, hall: Replay | None = None) -> tuple[list[Problem], list[str]]:
     """Problems in draw order (commitment first), and notes on what could not be checked."""
-    hall = hall or replay([r.event() for r in log.records], [r.seq for r in log.records])
+    if hall is None:
+        records = log.records() if isinstance(log, DayStream) else log.records
+        hall = replay_records(records)
     problems: list[Problem] = []
     notes: list[str] = []
     if log.seed is None:

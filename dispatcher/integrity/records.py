@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import json
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +14,7 @@ from dispatcher.core import CoreEvent, Draw
 from dispatcher.store import Store
 from dispatcher.store.codec import canonical_json, utc
 from dispatcher.store.hashchain import GENESIS
+from dispatcher.store.log_reader import LogReader, LogRow
 from dispatcher.store.repo import iso
 from dispatcher.store.tables import ArchivedDayRow, EventRow
 from protocol.events import EventKind
@@ -37,6 +40,10 @@ class Record:
     @classmethod
     def from_row(cls, row: EventRow) -> Record:
         return cls(row.seq, row.kind, iso(utc(row.at)), row.data, row.prev_hash, row.hash)
+
+    @classmethod
+    def from_log_row(cls, row: LogRow) -> Record:
+        return cls(row.seq, row.kind, iso(row.at), row.data, row.prev_hash, row.hash)
 
 
 @dataclass
@@ -148,30 +155,116 @@ def day_of_records(records: list[Record], tz: ZoneInfo) -> dict[int, str]:
 
 def load_records(store: Store, since: datetime | None = None, until: datetime | None = None) -> list[Record]:
     """The hall's records in sequence order, optionally only those stamped in [since, until)."""
-    return [Record.from_row(r) for r in store.event_rows(since, until)]
+    return list(stream_records(store, since, until))
+
+
+def stream_records(store: Store, since: datetime | None = None, until: datetime | None = None) -> Iterator[Record]:
+    """The same records, read a page at a time."""
+    for page in LogReader(store).pages(since, until):
+        for r in page:
+            yield Record.from_log_row(r)
+
+
+MARGIN = timedelta(hours=3)  # around a local day's midnights, for zones whose midnight is skipped or repeated
+
+
+@dataclass
+class DayStream:
+    """A day of the store read as it is folded: the same slice as `load_day`, a page of records at a time."""
+
+    hall_id: str
+    day: str
+    timezone: str
+    draws: list[Draw]
+    commitment: str | None = None
+    seed: bytes | None = None
+    store: Store | None = field(default=None, repr=False)
+    anchor: str = GENESIS  # the hash the first record links to: known once that record is read
+    published_head: str | None = None  # a store claims no head; only a bundle does
+
+    def records(self) -> Iterator[Record]:
+        """The day's records in sequence order: those of its open stretches, and of its date outside any."""
+        if self.store is None:
+            return
+        tz = ZoneInfo(self.timezone)
+        start = datetime.combine(date.fromisoformat(self.day), datetime.min.time(), tz)
+        end = datetime.combine(date.fromisoformat(self.day) + timedelta(days=1), datetime.min.time(), tz)
+        since, until = start - timedelta(days=1), start + timedelta(days=2)
+        reader = LogReader(self.store)
+        spans = open_spans(reader.day_markers(since, until))
+        firsts = [first for first, _, _ in spans]
+        mine = [(first, last) for first, last, day in spans if day == self.day]
+        for page in reader.pages(since, until, seqs=mine, stamped=(start - MARGIN, end + MARGIN)):
+            for row in page:
+                if _day_of(row, spans, firsts, tz) == self.day:
+                    yield Record.from_log_row(row)
+
+    def anchor_of(self, first_seq: int) -> str:
+        """The hash the day's first record must link to (and remember it as the day's anchor)."""
+        if first_seq > 1 and self.store is not None:
+            before = _record(self.store, first_seq - 1)
+            self.anchor = before.hash if before else _checkpoint_hash(self.store, first_seq - 1)
+        return self.anchor
+
+
+def open_spans(markers: list[LogRow]) -> list[tuple[int, int | None, str]]:
+    """Each stretch from a day.opened to its day.closed (both included) as (first seq, last seq, day).
+
+    What `day_of_records` decides record by record, from the markers alone: a day.opened starts its day's
+    stretch (and ends any stretch still open), a day.closed ends it; the last may have no end yet.
+    """
+    spans: list[tuple[int, int | None, str]] = []
+    current: tuple[int, str] | None = None
+    for m in markers:
+        if m.kind == EventKind.DAY_OPENED:
+            if current is not None:
+                spans.append((current[0], m.seq - 1, current[1]))
+            day = json.loads(m.data).get("day")
+            current = (m.seq, day) if day else None
+        if m.kind == EventKind.DAY_CLOSED and current is not None:
+            spans.append((current[0], m.seq, current[1]))
+            current = None
+    if current is not None:
+        spans.append((current[0], None, current[1]))
+    return spans
+
+
+def _day_of(row: LogRow, spans: list[tuple[int, int | None, str]], firsts: list[int], tz: ZoneInfo) -> str:
+    n = bisect.bisect_right(firsts, row.seq) - 1
+    if n >= 0:
+        _, last, day = spans[n]
+        if last is None or row.seq <= last:
+            return day
+    return row.at.astimezone(tz).date().isoformat()
+
+
+def stream_day(store: Store, day: str, timezone: str) -> DayStream:
+    """The day to fold as it is read: its draw rows, seed and commitment now, its records page by page."""
+    row = store.day_row(day)
+    return DayStream(
+        hall_id=store.hall_id,
+        day=day,
+        timezone=timezone,
+        draws=store.draws(day),
+        commitment=row.commitment if row else None,
+        seed=bytes.fromhex(row.seed) if row and not row.is_open else None,
+        store=store,
+    )
 
 
 def load_day(store: Store, day: str, timezone: str) -> DayLog:
     """The day's slice of the log (with its anchor), its draw rows, seed and commitment."""
-    tz = ZoneInfo(timezone)
-    start = datetime.combine(date.fromisoformat(day), datetime.min.time(), tz)
-    window = load_records(store, start - timedelta(days=1), start + timedelta(days=2))
-    days = day_of_records(window, tz)
-    records = [r for r in window if days[r.seq] == day]
-    anchor = GENESIS
-    if records and records[0].seq > 1:
-        before = _record(store, records[0].seq - 1)
-        anchor = before.hash if before else _checkpoint_hash(store, records[0].seq - 1)
-    row = store.day_row(day)
+    stream = stream_day(store, day, timezone)
+    records = list(stream.records())
     return DayLog(
-        hall_id=store.hall_id,
+        hall_id=stream.hall_id,
         day=day,
         timezone=timezone,
         records=records,
-        draws=store.draws(day),
-        commitment=row.commitment if row else None,
-        seed=bytes.fromhex(row.seed) if row and not row.is_open else None,
-        anchor=anchor,
+        draws=stream.draws,
+        commitment=stream.commitment,
+        seed=stream.seed,
+        anchor=stream.anchor_of(records[0].seq) if records else GENESIS,
     )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -14,23 +16,16 @@ from zoneinfo import ZoneInfo
 from dispatcher.stats import mean, percentile
 from protocol.events import EventKind
 
-from .records import DayLog, load_day
-from .replay import Replay, replay
+from .fold import fold_day
+from .records import DayLog, DayStream, stream_day
+from .replay import Replay, TicketLife
 from .rules import Thresholds, run_rules
-from .verify import verify_day
+from .verify import verify_folded
 
 if TYPE_CHECKING:
     from dispatcher.service import HallService
 
 QUEUE_STEP = timedelta(minutes=10)
-CONFIG_KINDS = (
-    EventKind.ADMIN_CONFIG,
-    EventKind.ADMIN_SETTING,
-    EventKind.ADMIN_CATEGORY,
-    EventKind.ADMIN_CATEGORY_REMOVED,
-    EventKind.ADMIN_COUNTER,
-    EventKind.ADMIN_COUNTER_REMOVED,
-)
 RATINGS = ("very_satisfied", "satisfied", "basically_satisfied", "unsatisfied", "very_unsatisfied")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
 
@@ -62,12 +57,18 @@ class HallInfo:
     opening: tuple[str, str] = ("00:00", "24:00")
 
 
-def build_report(log: DayLog, info: HallInfo, thresholds: Thresholds | None = None) -> dict[str, Any]:
-    """Everything the report shows, JSON-ready; HTML and CSV are drawn from this alone."""
-    hall = replay([r.event() for r in log.records], [r.seq for r in log.records])
-    verdict = verify_day(log, hall)
+def build_report(log: DayLog | DayStream, info: HallInfo, thresholds: Thresholds | None = None) -> dict[str, Any]:
+    """Everything the report shows, JSON-ready; HTML and CSV are drawn from this alone.
+
+    The records are read once (from the store a page at a time): the chain, the replay and the configuration
+    changes are folded together, and every figure is then drawn from the replayed tickets in a pass or two.
+    """
+    folded = fold_day(log)
+    hall = folded.hall
+    verdict = verify_folded(log, folded)
     warnings = run_rules(hall, thresholds, timezone=log.timezone, opening=info.opening)
     tz = ZoneInfo(log.timezone)
+    ratings = Counter(t.rating for t in hall.tickets.values())
     return {
         "hall_id": log.hall_id,
         "hall_name": info.name,
@@ -76,20 +77,20 @@ def build_report(log: DayLog, info: HallInfo, thresholds: Thresholds | None = No
         "opening": list(info.opening),
         "commitment": log.commitment,
         "seed": log.seed.hex() if log.seed else None,
-        "head": log.head,
+        "head": folded.head,
         "segments": _segments(hall, log, tz),
         "verification": verdict.as_dict(),
         "categories": _categories(hall, info),
         "hourly": _hourly(hall, tz),
         "officers": _officers(hall, info, warnings),
-        "ratings": {r: sum(1 for t in hall.tickets.values() if t.rating == r) for r in RATINGS},
+        "ratings": {r: ratings[r] for r in RATINGS},
         "queue": _queue(hall, tz, list(info.categories)),
         "warnings": [w.as_dict() for w in warnings],
-        "configuration": _configuration(log, tz),
+        "configuration": _configuration(folded.configuration, tz),
     }
 
 
-def _segments(hall: Replay, log: DayLog, tz: ZoneInfo) -> list[dict[str, Any]]:
+def _segments(hall: Replay, log: DayLog | DayStream, tz: ZoneInfo) -> list[dict[str, Any]]:
     """Each stretch of the day under its own seed: one, or more when a day closed by mistake was reopened."""
     reopens = [a for a in hall.acts if a.kind == "admin.day_reopen"]
     rows = []
@@ -110,23 +111,18 @@ def _segments(hall: Replay, log: DayLog, tz: ZoneInfo) -> list[dict[str, Any]]:
     return rows
 
 
-def _configuration(log: DayLog, tz: ZoneInfo) -> list[dict[str, Any]]:
+def _configuration(changes: list[tuple[int, Any]], tz: ZoneInfo) -> list[dict[str, Any]]:
     """The day's configuration changes (hall.toml applied, or the admin API), in log order."""
-    rows = []
-    for r in log.records:
-        if r.kind not in CONFIG_KINDS:
-            continue
-        e = r.event()
-        rows.append(
-            {
-                "seq": r.seq,
-                "at": e.at.astimezone(tz).strftime("%H:%M:%S"),
-                "kind": r.kind,
-                "by": e.data.get("by") or "",
-                "text": config_text(r.kind, e.data),
-            }
-        )
-    return rows
+    return [
+        {
+            "seq": seq,
+            "at": e.at.astimezone(tz).strftime("%H:%M:%S"),
+            "kind": e.kind,
+            "by": e.data.get("by") or "",
+            "text": config_text(e.kind, e.data),
+        }
+        for seq, e in changes
+    ]
 
 
 def config_text(kind: str, data: dict[str, Any]) -> str:
@@ -153,22 +149,25 @@ def config_text(kind: str, data: dict[str, Any]) -> str:
 
 
 def _categories(hall: Replay, info: HallInfo) -> list[dict[str, Any]]:
-    codes = sorted(set(info.categories) | {t.category for t in hall.tickets.values()})
+    by_code: dict[str, list[TicketLife]] = {}
+    for t in hall.tickets.values():
+        by_code.setdefault(t.category, []).append(t)
     rows = []
-    for code in codes:
-        lives = [t for t in hall.tickets.values() if t.category == code]
+    for code in sorted(set(info.categories) | set(by_code)):
+        lives = by_code.get(code, [])
         waits = [t.wait_s for t in lives if t.wait_s is not None]
         target = info.categories.get(code, {}).get("target_wait_min", 15) * 60
+        states = Counter(t.state for t in lives)
         rows.append(
             {
                 "code": code,
                 "name_zh": info.categories.get(code, {}).get("name_zh", code),
                 "name_en": info.categories.get(code, {}).get("name_en", ""),
                 "issued": len(lives),
-                "served": sum(1 for t in lives if t.state == "done"),
-                "no_shows": sum(1 for t in lives if t.state == "no_show"),
-                "cancelled": sum(1 for t in lives if t.state == "cancelled"),
-                "expired": sum(1 for t in lives if t.state == "expired"),
+                "served": states["done"],
+                "no_shows": states["no_show"],
+                "cancelled": states["cancelled"],
+                "expired": states["expired"],
                 "mean_wait_s": _round(mean(waits)),
                 "p90_wait_s": _round(percentile(waits, 90)),
                 "target_wait_s": target,
@@ -189,53 +188,73 @@ def _hourly(hall: Replay, tz: ZoneInfo) -> dict[str, dict[str, int]]:
 
 
 def _officers(hall: Replay, info: HallInfo, warnings) -> list[dict[str, Any]]:
-    staff = sorted({s for t in hall.tickets.values() for _, _, s, _ in t.calls if s} | set(info.officers))
+    calls: Counter[str | None] = Counter()
+    services: dict[str | None, list[float]] = {}
+    for t in hall.tickets.values():
+        calls.update(c[2] for c in t.calls)
+        if t.service_s is not None:
+            services.setdefault(t.staff_id, []).append(t.service_s)
+    acts_of: dict[str | None, list[Any]] = {}
+    for a in hall.acts:
+        acts_of.setdefault(a.staff_id, []).append(a)
+    warned = Counter(w.staff_id for w in warnings)
+    staff = sorted({s for s in calls if s} | set(info.officers))
     rows = []
     for s in staff:
-        calls = sum(1 for t in hall.tickets.values() for c in t.calls if c[2] == s)
-        served = [t for t in hall.tickets.values() if t.staff_id == s and t.service_s is not None]
-        services = [t.service_s for t in served]
-        acts = [a for a in hall.acts if a.staff_id == s]
+        served = services.get(s, [])
+        acts = acts_of.get(s, [])
         rated = [a.data.get("rating") for a in acts if a.kind == EventKind.TICKET_RATED]
-        if not calls and not acts:
+        if not calls[s] and not acts:
             continue
+        kinds = Counter(a.kind for a in acts)
         rows.append(
             {
                 "staff_id": s,
                 "name": info.officers.get(s, ""),
-                "calls": calls,
+                "calls": calls[s],
                 "served": len(served),
-                "mean_service_s": _round(mean(services)),
-                "p90_service_s": _round(percentile(services, 90)),
-                "no_shows": sum(1 for a in acts if a.kind == EventKind.TICKET_NO_SHOW),
-                "transfers": sum(1 for a in acts if a.kind == EventKind.TICKET_TRANSFERRED),
-                "recalls": sum(1 for a in acts if a.kind == EventKind.TICKET_RECALLED),
+                "mean_service_s": _round(mean(served)),
+                "p90_service_s": _round(percentile(served, 90)),
+                "no_shows": kinds[EventKind.TICKET_NO_SHOW],
+                "transfers": kinds[EventKind.TICKET_TRANSFERRED],
+                "recalls": kinds[EventKind.TICKET_RECALLED],
                 "ratings": {r: rated.count(r) for r in RATINGS},
-                "warnings": sum(1 for w in warnings if w.staff_id == s),
+                "warnings": warned[s],
             }
         )
     return rows
 
 
 def _queue(hall: Replay, tz: ZoneInfo, codes: list[str]) -> list[dict[str, Any]]:
-    """Tickets waiting per category, sampled every ten minutes from opening to closing."""
+    """Tickets waiting per category, sampled every ten minutes from opening to closing.
+
+    Each stretch of waiting adds one to the samples it covers (lo <= at < hi), counted by a running sum.
+    """
     start, end = hall.opened_at, hall.closed_at or hall.last_at
     if start is None or end is None:
         return []
     codes = sorted(set(codes) | {w[2] for t in hall.tickets.values() for w in t.waits})
-    samples = []
+    times = []
     at = start
     while at <= end:
+        times.append(at)
+        at += QUEUE_STEP
+    steps = {code: [0] * (len(times) + 1) for code in codes}
+    for t in hall.tickets.values():
+        for lo, hi, cat in t.waits:
+            first = bisect.bisect_left(times, lo)
+            past = len(times) if hi is None else bisect.bisect_left(times, hi)
+            if first < past:
+                steps[cat][first] += 1
+                steps[cat][past] -= 1
+    waiting = dict.fromkeys(codes, 0)
+    samples = []
+    for n, at in enumerate(times):
         row: dict[str, Any] = {"at": at.astimezone(tz).strftime("%H:%M")}
         for code in codes:
-            row[code] = sum(
-                1
-                for t in hall.tickets.values()
-                for lo, hi, cat in t.waits
-                if cat == code and lo <= at and (hi is None or hi > at)
-            )
+            waiting[code] += steps[code][n]
+            row[code] = waiting[code]
         samples.append(row)
-        at += QUEUE_STEP
     return samples
 
 
@@ -323,5 +342,5 @@ def day_report(svc: HallService, day: str, thresholds: Thresholds | None = None)
 
     from .cases import annotate
 
-    report = build_report(load_day(svc.store, day, svc.config.timezone), hall_info(svc), thresholds)
+    report = build_report(stream_day(svc.store, day, svc.config.timezone), hall_info(svc), thresholds)
     return annotate(report, svc.store.hall_id, CaseStore(svc.store).cases(days=[day]))

@@ -6,22 +6,30 @@ from dispatcher.store import Store
 from dispatcher.store.hashchain import GENESIS
 from dispatcher.store.tables import ArchivedDayRow
 
-from .chain_check import verify_chain
+from .chain_check import ChainCheck, verify_chain
+from .fold import FoldedDay, fold_day
 from .proof import verify_draws
-from .records import DayLog, archived_days, closed_days, load_day, load_records
+from .records import DayLog, DayStream, Record, archived_days, closed_days, stream_day, stream_records
 from .replay import Replay
 from .verdict import Problem, Verdict
 
 
 def verify_day(log: DayLog, hall: Replay | None = None) -> Verdict:
     """The day's records link to the record before and to each other; its draws re-run from the seed."""
-    verdict = Verdict(records=len(log.records), draws_checked=len(log.draws) if log.seed else 0)
-    broken = verify_chain(log.records, log.anchor)
-    if broken:
-        verdict.chain.append(broken)
-    elif log.published_head is not None and log.published_head != log.head:
+    if hall is None:
+        return verify_folded(log, fold_day(log))
+    folded = FoldedDay(hall, len(log.records), log.head, verify_chain(log.records, log.anchor))
+    return verify_folded(log, folded)
+
+
+def verify_folded(log: DayLog | DayStream, folded: FoldedDay) -> Verdict:
+    """The verdict on a day folded in one pass: its chain as the fold found it, its draws re-run from the seed."""
+    verdict = Verdict(records=folded.records, draws_checked=len(log.draws) if log.seed else 0)
+    if folded.chain:
+        verdict.chain.append(folded.chain)
+    elif log.published_head is not None and log.published_head != folded.head:
         verdict.chain.append(Problem("day", "the last record is not the published head (records cut off?)"))
-    verdict.draws, verdict.notes = verify_draws(log, hall)
+    verdict.draws, verdict.notes = verify_draws(log, folded.hall)
     return verdict
 
 
@@ -33,25 +41,30 @@ def verify_store(store: Store, timezone: str, day: str | None = None) -> Verdict
         if gone:
             where = f"archived; verify its bundle {gone.bundle} with tools/verify_day.py"
             return Verdict(chain=[Problem("day", where)])
-        return verify_day(load_day(store, day, timezone))
-    records = load_records(store)
-    verdict = Verdict(records=len(records))
+        stream = stream_day(store, day, timezone)
+        return verify_folded(stream, fold_day(stream))
+    verdict = Verdict()
     verdict.chain += verify_checkpoints(archived)
     anchor, seq = (archived[-1].last_hash, archived[-1].last_seq) if archived else (GENESIS, 0)
-    if records and records[0].seq != seq + 1:
+    chain = ChainCheck(anchor)
+    first: Record | None = None
+    for r in stream_records(store):  # the whole log, a page at a time
+        first = first or r
+        verdict.records += 1
+        chain.feed(r)
+    if first is not None and first.seq != seq + 1:
         since = f"the checkpoint of {archived[-1].day}" if archived else "the start of the log"
-        verdict.chain.append(Problem(f"event {records[0].seq}", f"follows {since} (event {seq}): records missing"))
-    broken = verify_chain(records, anchor)
-    if broken:
-        verdict.chain.append(broken)
+        verdict.chain.append(Problem(f"event {first.seq}", f"follows {since} (event {seq}): records missing"))
+    if chain.problem:
+        verdict.chain.append(chain.problem)
     if archived:
         verdict.notes.append(
             f"{len(archived)} days archived ({archived[0].day} … {archived[-1].day}): the chain is checked from "
             f"their checkpoint (event {seq}); each bundle verifies on its own with tools/verify_day.py"
         )
     for closed in closed_days(store):
-        log = load_day(store, closed, timezone)
-        problems, notes = verify_draws(log)
+        log = stream_day(store, closed, timezone)
+        problems, notes = verify_draws(log, fold_day(log).hall)
         verdict.draws += [type(p)(f"{closed} {p.where}", p.what) for p in problems]
         verdict.notes += notes
         verdict.draws_checked += len(log.draws)

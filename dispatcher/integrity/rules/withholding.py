@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ..replay import CounterSpan
+import bisect
+from datetime import datetime, timedelta
+
+from ..replay import CounterSpan, TicketLife
 from .base import Day, RiskWarning, Thresholds
 
 RULE, TITLE = "withholding", "压单（有号不叫）"
@@ -11,12 +14,13 @@ RULE, TITLE = "withholding", "压单（有号不叫）"
 def check(day: Day, t: Thresholds) -> list[RiskWarning]:
     """Per officer: `withhold_stretches` stretches of `withhold_min_s` or more, or `withhold_total_s` in all."""
     stretches: dict[str, list[tuple[CounterSpan, float, list[int]]]] = {}
+    waits = Waits(day)
     for span in day.hall.spans:
         if span.state not in ("idle", "paused") or not span.staff_id:
             continue
         if (span.end - span.start).total_seconds() < t.withhold_min_s:
             continue
-        waited, tickets = _waiting_overlap(day, span)
+        waited, tickets = _waiting_overlap(day, span, waits)
         if waited >= t.withhold_min_s:
             stretches.setdefault(span.staff_id, []).append((span, waited, tickets))
     warnings = []
@@ -41,15 +45,40 @@ def check(day: Day, t: Thresholds) -> list[RiskWarning]:
     return warnings
 
 
-def _waiting_overlap(day: Day, span: CounterSpan) -> tuple[float, list[int]]:
+class Waits:
+    """Every stretch a ticket waited, per category in order of its start, to find those a span overlaps."""
+
+    def __init__(self, day: Day):
+        self.by_category: dict[str, list[tuple[datetime, datetime | None, TicketLife]]] = {}
+        for life in day.hall.tickets.values():
+            for start, end, category in life.waits:
+                self.by_category.setdefault(category, []).append((start, end, life))
+        self.starts: dict[str, list[datetime]] = {}
+        self.open: dict[str, list[tuple[datetime, datetime | None, TicketLife]]] = {}  # still waiting at the end
+        self.longest: dict[str, timedelta] = {}
+        for category, found in self.by_category.items():
+            found.sort(key=lambda w: w[0])
+            self.starts[category] = [w[0] for w in found]
+            self.open[category] = [w for w in found if w[1] is None]
+            ended = [w[1] - w[0] for w in found if w[1] is not None]
+            self.longest[category] = max([timedelta(0), *ended])
+
+    def overlapping(self, category: str, span: CounterSpan) -> list[tuple[datetime, datetime | None, TicketLife]]:
+        """Waits of the category that may overlap the span: begun before it ends, ended (if ever) after it begins."""
+        found, starts = self.by_category.get(category, []), self.starts.get(category, [])
+        first = bisect.bisect_left(starts, span.start - self.longest.get(category, timedelta(0)))
+        past = bisect.bisect_left(starts, span.end)
+        near = [w for w in found[first:past] if w[1] is not None]
+        return near + [w for w in self.open.get(category, []) if w[0] < span.end]
+
+
+def _waiting_overlap(day: Day, span: CounterSpan, waits: Waits) -> tuple[float, list[int]]:
     """Seconds of the span during which at least one ticket this counter could serve was waiting."""
     pieces, tickets = [], []
     recused = day.hall.recusals.get(span.staff_id or "", frozenset())
-    for life in day.hall.tickets.values():
-        if life.enterprise and life.enterprise in recused:
-            continue
-        for start, end, category in life.waits:
-            if category not in span.categories:
+    for category in span.categories:
+        for start, end, life in waits.overlapping(category, span):
+            if life.enterprise and life.enterprise in recused:
                 continue
             lo, hi = max(start, span.start), min(end or span.end, span.end)
             if hi > lo:

@@ -1,0 +1,85 @@
+"""The audit log read as plain rows, a page at a time: a big day is folded without holding it in memory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import and_, or_, select
+
+from protocol.events import EventKind
+
+from .codec import utc
+from .repo import Store
+from .tables import EventRow
+
+PAGE = 2000  # rows per page: a few MB of JSON at most
+
+
+class LogRow(NamedTuple):
+    """One record as stored (its `at` in UTC), without an ORM object around it."""
+
+    seq: int
+    kind: str
+    at: datetime
+    data: str
+    prev_hash: str
+    hash: str
+
+
+class LogReader:
+    """Reads of the hash-chained log for the day reports and verification, on one hall's store."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._t = EventRow.__table__
+        self._columns = [self._t.c[n] for n in LogRow._fields]
+
+    def day_markers(self, since: datetime, until: datetime) -> list[LogRow]:
+        """The day.opened and day.closed records stamped in [since, until), in sequence order."""
+        t = self._t
+        q = (
+            select(*self._columns)
+            .where(t.c.hall_id == self.store.hall_id, t.c.at >= since, t.c.at < until)
+            .where(t.c.kind.in_([EventKind.DAY_OPENED, EventKind.DAY_CLOSED]))
+            .order_by(t.c.seq)
+        )
+        with self.store.engine.connect() as conn:
+            return [_row(r) for r in conn.execute(q)]
+
+    def pages(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        *,
+        seqs: Sequence[tuple[int, int | None]] | None = None,
+        stamped: tuple[datetime, datetime] | None = None,
+        page: int = PAGE,
+    ) -> Iterator[list[LogRow]]:
+        """The records in sequence order, `page` rows at a time from one read transaction.
+
+        Optionally only those stamped in [since, until); of those, given `seqs` spans (first, last or None for
+        no end) or a `stamped` stretch, only the records in one of the spans or stamped within the stretch.
+        """
+        t = self._t
+        q = select(*self._columns).where(t.c.hall_id == self.store.hall_id)
+        if since is not None:
+            q = q.where(t.c.at >= since)
+        if until is not None:
+            q = q.where(t.c.at < until)
+        if seqs is not None or stamped is not None:
+            wanted = [t.c.seq >= first if last is None else t.c.seq.between(first, last) for first, last in seqs or ()]
+            if stamped is not None:
+                wanted.append(and_(t.c.at >= stamped[0], t.c.at < stamped[1]))
+            if not wanted:
+                return
+            q = q.where(or_(*wanted))
+        with self.store.engine.connect() as conn:
+            result = conn.execution_options(yield_per=page).execute(q.order_by(t.c.seq))
+            for part in result.partitions():
+                yield [_row(r) for r in part]
+
+
+def _row(r: Sequence) -> LogRow:
+    return LogRow(r[0], r[1], utc(r[2]), r[3], r[4], r[5])  # type: ignore[arg-type]
