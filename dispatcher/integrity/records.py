@@ -245,7 +245,7 @@ def stream_day(store: Store, day: str, timezone: str) -> DayStream:
         hall_id=store.hall_id,
         day=day,
         timezone=timezone,
-        draws=store.draws(day),
+        draws=LogReader(store).draws(day),
         commitment=row.commitment if row else None,
         seed=bytes.fromhex(row.seed) if row and not row.is_open else None,
         store=store,

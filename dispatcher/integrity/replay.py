@@ -8,7 +8,6 @@ each ticket's life and each counter's idle and paused spans.
 from __future__ import annotations
 
 import bisect
-import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,6 +25,7 @@ from dispatcher.core.draws import (
 )
 
 OPEN_STATES = ("waiting", "called", "serving")
+_UNKNOWN = object()
 
 
 class EventLike(Protocol):
@@ -155,8 +155,11 @@ class Replay:
         # indexes kept in step with every ticket's state and category, so a draw's check costs about k tickets
         self._issued: dict[str, list[TicketLife]] = {}  # category -> its tickets in issue order
         self._waiting: dict[str, list[TicketLife]] = {}  # category -> its waiting tickets in issue order
+        self._issued_keys: dict[str, list[tuple[datetime, int]]] = {}  # (issued_at, id) of each, to bisect
+        self._waiting_keys: dict[str, list[tuple[datetime, int]]] = {}
         self._placed: dict[int, tuple[TicketLife, str, str]] = {}  # ticket id -> (life, state, category) indexed
         self._ready: set[int] = set()  # counters in state "ready"
+        self._handlers: dict[str, Any] = {}  # event kind -> its handler (or None), looked up once
 
     # ---- feeding ------------------------------------------------------------------------
 
@@ -179,7 +182,9 @@ class Replay:
     def feed(self, e: EventLike, seq: int | None = None) -> None:
         """Apply one event to the replayed hall."""
         self.last_at = e.at
-        handler = getattr(self, "_on_" + e.kind.replace(".", "_"), None)
+        handler = self._handlers.get(e.kind, _UNKNOWN)
+        if handler is _UNKNOWN:
+            handler = self._handlers[e.kind] = getattr(self, "_on_" + e.kind.replace(".", "_"), None)
         if handler is not None:
             handler(e, seq)
         elif e.kind.startswith("admin."):
@@ -428,10 +433,12 @@ class Replay:
                 inputs.append(first)
                 continue
             order = self._issued[code]
-            start = bisect.bisect_left(order, _key(first[0]), key=_key) // self.k * self.k
+            start = bisect.bisect_left(self._issued_keys[code], _key(first[0])) // self.k * self.k
             block = [t for t in order[start : start + self.k] if t.state == "waiting" and self._any(servers, t)]
             inputs.append(block)
-        return list(heapq.merge(*inputs, key=_key))
+        if len(inputs) == 1:
+            return inputs[0]
+        return sorted((t for some in inputs for t in some), key=_key)
 
     def _first_eligible(self, queue: list[TicketLife], servers: list[_Counter], n: int) -> list[TicketLife]:
         found: list[TicketLife] = []
@@ -478,17 +485,21 @@ class Replay:
     def _index(self, life: TicketLife) -> None:
         """Keep the issue-order and waiting indexes in step with a ticket's state and category."""
         placed = self._placed.get(life.id)
-        if placed is not None and placed[0] is life and placed[1:] == (life.state, life.category):
-            return
+        state, category = life.state, life.category
+        self._placed[life.id] = (life, state, category)
         if placed is not None:
-            old, state, category = placed
-            _remove(self._issued[category], old)
-            if state == "waiting":
-                _remove(self._waiting[category], old)
-        self._placed[life.id] = (life, life.state, life.category)
-        _insert(self._issued.setdefault(life.category, []), life)
-        if life.state == "waiting":
-            _insert(self._waiting.setdefault(life.category, []), life)
+            old, was, before = placed
+            if old is life and before == category:  # the common case: only the state moved
+                if was != state and "waiting" in (was, state):
+                    move = _remove if was == "waiting" else _insert
+                    move(self._waiting, self._waiting_keys, category, life)
+                return
+            _remove(self._issued, self._issued_keys, before, old)
+            if was == "waiting":
+                _remove(self._waiting, self._waiting_keys, before, old)
+        _insert(self._issued, self._issued_keys, category, life)
+        if state == "waiting":
+            _insert(self._waiting, self._waiting_keys, category, life)
 
     def _end_wait(self, life: TicketLife, at: datetime) -> None:
         if life.waits and life.waits[-1][1] is None:
@@ -548,16 +559,25 @@ def _key(t: TicketLife) -> tuple[datetime, int]:
     return (t.issued_at, t.id)
 
 
-def _insert(tickets: list[TicketLife], life: TicketLife) -> None:
-    """Into a list kept in issue order (most tickets arrive last, so this is an append)."""
-    if not tickets or _key(tickets[-1]) < _key(life):
+Index = dict[str, list[TicketLife]]
+Keys = dict[str, list[tuple[datetime, int]]]
+
+
+def _insert(index: Index, keys_of: Keys, category: str, life: TicketLife) -> None:
+    """Into a category's list kept in issue order (most tickets arrive last, so this is an append)."""
+    tickets, keys, key = index.setdefault(category, []), keys_of.setdefault(category, []), _key(life)
+    if not keys or keys[-1] < key:
         tickets.append(life)
+        keys.append(key)
     else:
-        tickets.insert(bisect.bisect_right(tickets, _key(life), key=_key), life)
+        at = bisect.bisect_right(keys, key)
+        tickets.insert(at, life)
+        keys.insert(at, key)
 
 
-def _remove(tickets: list[TicketLife], life: TicketLife) -> None:
-    at = bisect.bisect_left(tickets, _key(life), key=_key)
+def _remove(index: Index, keys_of: Keys, category: str, life: TicketLife) -> None:
+    tickets, keys = index[category], keys_of[category]
+    at = bisect.bisect_left(keys, _key(life))
     while tickets[at] is not life:
         at += 1
-    del tickets[at]
+    del tickets[at], keys[at]

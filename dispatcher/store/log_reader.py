@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import and_, or_, select
 
+from dispatcher.core import Draw
 from protocol.events import EventKind
 
 from .codec import utc
 from .repo import Store
-from .tables import EventRow
+from .tables import DrawRow, EventRow
 
 PAGE = 2000  # rows per page: a few MB of JSON at most
 
@@ -79,6 +81,28 @@ class LogReader:
             result = conn.execution_options(yield_per=page).execute(q.order_by(t.c.seq))
             for part in result.partitions():
                 yield [_row(r) for r in part]
+
+    def draws(self, day: str) -> list[Draw]:
+        """The day's draw table in draw order (what `Store.draws` gives, read as plain rows)."""
+        t = DrawRow.__table__
+        q = (
+            select(t.c.draw_no, t.c.at, t.c.ticket_candidates, t.c.counter_candidates, t.c.ticket_id, t.c.counter)
+            .where(t.c.hall_id == self.store.hall_id, t.c.day == day)
+            .order_by(t.c.draw_no)
+        )
+        with self.store.engine.connect() as conn:
+            return [
+                Draw(
+                    day=day,
+                    draw_no=no,
+                    at=utc(at),  # type: ignore[arg-type]
+                    ticket_candidates=tuple(json.loads(tickets)),
+                    counter_candidates=tuple(json.loads(counters)),
+                    ticket_id=ticket_id,
+                    counter=counter,
+                )
+                for no, at, tickets, counters, ticket_id, counter in conn.execute(q)
+            ]
 
 
 def _row(r: Sequence) -> LogRow:
