@@ -428,24 +428,27 @@ class Replay:
             servers = [c for c in ready if code in c.categories] if queue else []
             if not servers:
                 continue
-            first = self._first_eligible(queue, servers, 1 if by_category else self.k)
+            # a server whose officer recuses nobody may serve any ticket of the category
+            can = _anyone if any(not self.recusals.get(c.staff_id or "") for c in servers) else self._any
+            first = self._first_eligible(queue, servers, 1 if by_category else self.k, can)
             if not first or not by_category:
                 inputs.append(first)
                 continue
             order = self._issued[code]
             start = bisect.bisect_left(self._issued_keys[code], _key(first[0])) // self.k * self.k
-            block = [t for t in order[start : start + self.k] if t.state == "waiting" and self._any(servers, t)]
+            block = [t for t in order[start : start + self.k] if t.state == "waiting" and can(servers, t)]
             inputs.append(block)
         if len(inputs) == 1:
             return inputs[0]
         return sorted((t for some in inputs for t in some), key=_key)
 
-    def _first_eligible(self, queue: list[TicketLife], servers: list[_Counter], n: int) -> list[TicketLife]:
+    @staticmethod
+    def _first_eligible(queue: list[TicketLife], servers: list[_Counter], n: int, can: Any) -> list[TicketLife]:
         found: list[TicketLife] = []
         for t in queue:
             if len(found) >= n:
                 break
-            if self._any(servers, t):
+            if can(servers, t):
                 found.append(t)
         return found
 
@@ -553,6 +556,10 @@ def replay_records(records: Iterable[Recorded]) -> Replay:
 
 def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def _anyone(servers: list[_Counter], t: TicketLife) -> bool:
+    return True
 
 
 def _key(t: TicketLife) -> tuple[datetime, int]:

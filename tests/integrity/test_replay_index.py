@@ -6,11 +6,12 @@ from datetime import datetime
 
 import pytest
 
+from dispatcher.core import Officer
 from dispatcher.core.draws import BY_CATEGORY, MIXED, SCARCITY, counter_pool, ticket_pool
 from dispatcher.integrity import DayLog
 from dispatcher.integrity.replay import Pool, Replay, TicketLife
 
-from .gen import generate_day
+from .gen import OPEN, FakeClock, enterprise, generate_day, make_hall
 from .test_dispatch_rule import ageing_service_day
 
 
@@ -56,3 +57,30 @@ def test_an_ageing_day_with_a_mid_day_change_of_k(tmp_path):
     fast, slow = both([r.event() for r in log.records], [r.seq for r in log.records])
     assert fast.checks == slow.checks
     assert any(c.expected_pool and c.expected_pool.aged for c in fast.checks)
+
+
+class Recusing:
+    """A pure hall whose officers each recuse a third of the enterprises, driven as `generate_day` drives a service."""
+
+    def __init__(self, rule: str):
+        self.clock = FakeClock(OPEN)
+        self.hall = make_hall(self.clock, counters=6, seed=5, rule=rule)
+        for n, officer in list(self.hall.officers.items()):
+            recused = frozenset(enterprise(e) for e in range(60) if e % 3 == int(n[1:]) % 3)
+            self.hall.officers[n] = Officer(officer.staff_id, officer.name, recused)
+        self.events: list = []
+
+    def run(self, command):
+        result = command(self.hall)
+        self.events += self.hall.take_changes().events
+        return result
+
+
+@pytest.mark.parametrize("rule", [SCARCITY, MIXED])
+def test_a_day_of_recusals(rule):
+    """Officers who must not serve some enterprises: tickets skipped over by some counters, not by others."""
+    hall = Recusing(rule)
+    generate_day(seed=3, service=hall, arrivals_per_hour=70.0)  # type: ignore[arg-type]
+    fast, slow = both(hall.events)
+    assert fast.recusals and fast.checks == slow.checks
+    assert any(len(c.expected_tickets or []) > 1 for c in fast.checks)
