@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from dispatcher.core import DomainError, Invalid, NotFound
 from dispatcher.integrity import cases as rules
-from dispatcher.integrity.records import load_day
-from dispatcher.integrity.replay import replay
+from dispatcher.integrity.records import stream_day
+from dispatcher.integrity.replay import replay_records
 from dispatcher.integrity.report import load_thresholds
 from dispatcher.integrity.rules import RiskWarning, Thresholds, run_rules
 from dispatcher.service import HallService
@@ -176,10 +176,9 @@ def record_day(
     thresholds, policy = thresholds or Thresholds(), policy or rules.Policy()
     with svc.lock:
         tz = svc.config.timezone
-        daylog = load_day(svc.store, day, tz)
-        if not daylog.records:
+        hall = replay_records(stream_day(svc.store, day, tz).records())  # a page at a time, never a list
+        if hall.last_at is None:  # not one record
             raise NotFound("day_not_found", f"No records of business day {day}.")
-        hall = replay([r.event() for r in daylog.records], [r.seq for r in daylog.records])
         opening = (svc.config.open_at, svc.config.close_at)
         zone = ZoneInfo(tz)
         found = run_rules(hall, thresholds, timezone=tz, opening=opening)

@@ -13,7 +13,7 @@ from typing import Any
 from dispatcher import dispositions as dp
 from dispatcher.core import NotFound
 from dispatcher.integrity import cases as rules
-from dispatcher.integrity.records import load_day
+from dispatcher.integrity.records import stream_day
 from dispatcher.integrity.report import build_report, hall_info
 from dispatcher.integrity.rules import Thresholds
 from dispatcher.service import HallService, stored_hall_config
@@ -42,8 +42,8 @@ def hall_report(
     config = svc.config if hall_id == svc.store.hall_id else stored_hall_config(store)
     if config is None or store.day_row(day) is None:
         return None
-    report = build_report(load_day(store, day, config.timezone), hall_info(SimpleNamespace(config=config, store=store)),
-                          thresholds)  # fmt: skip
+    info = hall_info(SimpleNamespace(config=config, store=store))
+    report = build_report(stream_day(store, day, config.timezone), info, thresholds)
     return rules.annotate(report, hall_id, CaseStore(store).cases(days=[day]))
 
 
