@@ -115,12 +115,11 @@ class Buffered:
 
 def build_day(root: Path, tickets: int, seed: int = 7) -> tuple[Path, Path, str]:
     """Write one closed day of about `tickets` tickets; returns the data directory, hall.toml and the day."""
-    sys.path.insert(0, str(ROOT))
+    from devtools.gen_day import OPEN, FakeClock, generate_day
     from dispatcher.admin import add_officer
     from dispatcher.settings import Settings
     from dispatcher.wiring import build_service
     from protocol.models import OfficerCreate
-    from tests.integrity.gen import OPEN, FakeClock, generate_day
 
     config = root / "hall.toml"
     counters = "".join(
