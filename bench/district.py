@@ -452,8 +452,9 @@ async def _close(server: Server, screen: str, streams: int) -> dict[str, Any]:
 def column(tree: Path, args: argparse.Namespace) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="fairq-district-clients-"))
     col: dict[str, Any] = {"tree": str(tree), "commit": _commit(tree)}
-    col["district"] = district(tree, args, work)
-    emit({"bench": "district", **col["district"], "tree": str(tree)})
+    if args.only != "throughput":
+        col["district"] = district(tree, args, work)
+        emit({"bench": "district", **col["district"], "tree": str(tree)})
     col["sqlite"] = throughput_and_close(tree, args, None)
     emit({"bench": "district_throughput", **col["sqlite"], "tree": str(tree)})
     pg = os.environ.get("FAIRQ_TEST_PG_URL")
@@ -538,6 +539,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--close-waiting", type=int, default=10_000)
     p.add_argument("--close-streams", type=int, default=20)
     p.add_argument("--no-postgres", action="store_true")
+    p.add_argument("--only", choices=["all", "throughput"], default="all", help="throughput: skip the district part")
     p.add_argument("--before", type=Path, help="another fairq tree to measure first, as the 'before' column")
     p.add_argument("--save", type=Path, help="also write the table to this file")
     args = p.parse_args(argv)
