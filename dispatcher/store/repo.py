@@ -469,8 +469,9 @@ class Store:
             return row
 
     def device_by_token(self, token_hash: str) -> DeviceRow | None:
-        """The device of a token, from memory while the store is unchanged (every request asks)."""
-        return self._remembered("device", token_hash, self._device_by_token)
+        """The device of a token, from memory while the store is unchanged (a copy, the caller's to change)."""
+        row = self._remembered("device", token_hash, self._device_by_token)
+        return None if row is None else type(row)(**row.model_dump())
 
     def _device_by_token(self, token_hash: str) -> DeviceRow | None:
         with self.session() as s:
@@ -478,20 +479,43 @@ class Store:
             return s.exec(q).first()
 
     def session_by_token(self, token_hash: str) -> SessionRow | None:
-        """An officer session by its token, from memory while the store is unchanged."""
-        return self._remembered("session", token_hash, self._session_by_token)
+        """An officer session by its token, from memory while the store is unchanged (a copy)."""
+        row = self._remembered("session", token_hash, self._session_by_token)
+        return None if row is None else type(row)(**row.model_dump())
 
     def _session_by_token(self, token_hash: str) -> SessionRow | None:
         with self.session() as s:
             row = s.get(SessionRow, token_hash)
             return row if row and row.hall_id == self.hall_id else None
 
-    def _remembered(self, kind: str, token_hash: str, read: Any) -> Any:
+    def token_rows(
+        self, token_hash: str, *, fresh: bool = True, read: bool = True
+    ) -> tuple[DeviceRow | None, SessionRow | None]:
+        """The device or the officer session a token belongs to: shared rows, to be read and never changed.
+
+        Remembered ones first (a session's token is no device's, so an officer's request reads nothing);
+        `fresh` first follows other processes' writes (one indexed read); without `read` only memory is asked.
+        """
+        if fresh:
+            self.follow_foreign_writes()
+        tokens = self._tokens
+        device = tokens.get("device", {}).get(token_hash)
+        if device is not None:
+            return device, None
+        session = tokens.get("session", {}).get(token_hash)
+        if session is not None or not read:
+            return None, session
+        device = self._remembered("device", token_hash, self._device_by_token, fresh=False)
+        if device is not None:
+            return device, None
+        return None, self._remembered("session", token_hash, self._session_by_token, fresh=False)
+
+    def _remembered(self, kind: str, token_hash: str, read: Any, *, fresh: bool = True) -> Any:
         """Token checks kept in step with the store: forgotten at every write of rows by this store, and
         whenever another process (the admin CLI) appended to the event log, as every change of a device or
-        session does. Unknown tokens are not remembered; callers get their own copy."""
-        if self._foreign_writes():
-            self._forget_tokens()
+        session does. Unknown tokens are not remembered. The row returned is the remembered one (shared)."""
+        if fresh:
+            self.follow_foreign_writes()
         cache = self._tokens.setdefault(kind, {})
         row = cache.get(token_hash)
         if row is None:
@@ -501,7 +525,12 @@ class Store:
                 return None
             if generation == self._token_generation:  # no write came between the read and now
                 cache[token_hash] = row
-        return type(row)(**row.model_dump())
+        return row
+
+    def follow_foreign_writes(self) -> None:
+        """Forget the remembered tokens if another process (the admin CLI) wrote to the event log meanwhile."""
+        if self._foreign_writes():
+            self._forget_tokens()
 
     def _forget_tokens(self) -> None:
         self._token_generation += 1
