@@ -728,6 +728,7 @@ class HallService:
     def close(self) -> None:
         """Let go of the committer thread and the database (the app's shutdown)."""
         self._committer.shutdown(wait=True)
+        self.store.close()
         self.store.engine.dispose()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 
 from dispatcher import issuing, projection
 from dispatcher.auth import Principal
@@ -18,9 +18,9 @@ router = APIRouter(tags=["tickets"])
 
 @router.post("/tickets", response_model=TicketPublic, status_code=200)
 async def issue_ticket(
+    request: Request,
     body: TicketCreate,
     who: Principal = Depends(allow_command(Role.KIOSK, Role.ADMIN)),
-    svc: HallService = Depends(service),
     idempotency_key: str | None = Header(default=None, max_length=100),
 ) -> Response:
     """Issue a ticket; a retry with the same Idempotency-Key (and body), or an open declaration, returns the old one.
@@ -29,6 +29,7 @@ async def issue_ticket(
     the declaration under another enterprise code; the supervisor is told), 422 `idempotency_mismatch`.
     Answered after the ticket's commit, which it shares with the other requests that came meanwhile.
     """
+    svc: HallService = request.app.state.service
     ticket = await issuing.issue_async(svc, body, caller=who, idempotency_key=idempotency_key)
     return Response(ticket.model_dump_json(), media_type="application/json")  # built as it is, not re-checked
 
