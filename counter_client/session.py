@@ -96,6 +96,13 @@ class CounterSession(QObject):
         return self.online and self.number is not None and self.pending is None and not self.logged_in
 
     @property
+    def own_number(self) -> int:
+        """This PC's counter number, asked only once the dispatcher has said it."""
+        if self.number is None:
+            raise RuntimeError("this counter PC does not know its counter number yet")
+        return self.number
+
+    @property
     def counter_view(self) -> dict[str, Any]:
         """This counter as the hall state last saw it (name, categories)."""
         return (self.link.state.counter(self.number) if self.number is not None else None) or {}
@@ -148,7 +155,7 @@ class CounterSession(QObject):
             self.loginFailed.emit(self.tr("The dispatcher is not reachable; please wait."))
             return False
         self._set_pending("login")
-        self.link.counter_action(self.number, "login", {"staff_id": staff_id, "pin": pin}, callback=self._logged_in)
+        self.link.counter_action(self.own_number, "login", {"staff_id": staff_id, "pin": pin}, callback=self._logged_in)
         return True
 
     def change_pin(self, pin: str, new_pin: str, repeat: str) -> bool:
@@ -185,7 +192,7 @@ class CounterSession(QObject):
         self._epoch += 1
         self._set_pending(action)
         self.link.counter_action(
-            self.number,
+            self.own_number,
             ENDPOINTS[action],
             body,
             token=self.token,
@@ -236,7 +243,7 @@ class CounterSession(QObject):
             self._ratings.append((ticket_id, rating))
             return
         self.link.counter_action(
-            self.number,
+            self.own_number,
             "rate",
             {"ticket_id": ticket_id, "rating": rating},
             callback=lambda result: self._rated(ticket_id, rating, result),
