@@ -27,8 +27,14 @@ Public API
     (or a snapshot the first time). Events are applied in sequence order: duplicates are dropped, a
     gap makes it reconnect and replay at once. Lost stream → ``linkDown`` → retries with
     ``Backoff`` (exponential, capped at 10 s, jittered). A silent stream (no pong within 3 pings)
-    counts as lost. After ticket/counter/day events a fresh snapshot is fetched (debounced by
-    ``refresh_ms``) so that queue lengths and wait estimates stay right.
+    counts as lost. Events carry the queue figures: no snapshot is fetched after them (only, after
+    ``refresh_ms``, when an event breaks the event contract).
+
+    Inside, the link is a Qt shell around plain parts: ``qtclient.endpoints.Endpoints`` (the URL in use,
+    the pair's or the adverts' URLs, the pin each must show, the GET /health round), ``qtclient.stream.
+    StreamMachine`` (``last_seq``, snapshot or replay, duplicates, gaps, the reconnect backoff: all of it
+    testable without Qt or a socket), ``qtclient.streamsocket.StreamSocket`` (the pinned WebSocket),
+    ``qtclient.calls.HallCalls`` (the REST calls by name) and ``qtclient.rest`` (how REST travels).
 
     Signals: ``linkUp()``, ``linkDown(str reason)``, ``authFailed(str)``, ``tlsRefused(str)``, ``urlChanged(str)``,
     ``deviceInfo(dict)``, ``snapshotReceived(dict)``, ``eventReceived(dict)``, ``stateChanged()``,
