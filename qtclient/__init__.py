@@ -62,8 +62,10 @@ Public API
 ``qtclient.hallstate.HallState`` — plain Python, no Qt: ``apply_snapshot(dict)``,
     ``apply_event(dict) -> bool``; ``seq``, ``hall_id``, ``hall_name``, ``day``, ``day_open``,
     ``categories`` (code → CategoryView dict, in the dispatcher's order), ``counters`` (number →
-    CounterView dict), ``recent_calls`` (CallView dicts, oldest first), ``notice``, ``loaded``;
-    ``category(code)``, ``category_list()``, ``counter(n)``. Kept as it was when the link drops.
+    CounterView dict), ``recent_calls`` (CallView dicts, oldest first), ``call_status`` (ticket id → what
+    became of a recent call's ticket, the reducer's), ``notice``, ``loaded``; ``category(code)``,
+    ``category_list()``, ``counter(n)``, ``status_of_call(ticket_id)``. Kept as it was when the link drops.
+    Everything is folded by ``protocol.reducer`` (``fold``, ``rebase``): no app follows events itself.
 
 ``qtclient.discovery`` — ``DiscoveryBrowser(*, interfaces=None, hall_id=None)`` (QObject; ``start()``,
     ``stop()``; signals ``found(str url)``, ``foundService(Found)``, ``lost(str url)``; pass it to
