@@ -16,6 +16,7 @@ from .model import ENDPOINTS, allowed, newer_ticket, parse_time, pause_or_resume
 
 log = logging.getLogger("fairq.counter")
 
+
 class CounterSession(QObject):
     """The counter's state (closed, idle, ready, busy, paused), its current ticket and the officer's figures.
 
