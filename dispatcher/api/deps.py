@@ -84,7 +84,7 @@ def allow_command(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     return check
 
 
-def allow(*roles: Role) -> Callable[..., Principal]:
+def allow(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """A dependency that lets only these roles through (403 for the others)."""
     allowed = frozenset(roles)
 
