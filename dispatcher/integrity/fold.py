@@ -46,7 +46,7 @@ def fold(records: Iterable[Record], anchor: str | Callable[[int], str] = GENESIS
     for r in records:
         chain.feed(r)
         e = r.event()
-        hall.feed(e, r.seq)
+        hall.feed(e, r.seq)  # type: ignore[arg-type]  # a frozen CoreEvent is read, never written
         if r.kind in CONFIG_KINDS:
             out.configuration.append((r.seq, e))
         out.records += 1

@@ -35,7 +35,7 @@ class LogReader:
 
     def __init__(self, store: Store):
         self.store = store
-        self._t = EventRow.__table__
+        self._t = EventRow.__table__  # type: ignore[attr-defined]
         self._columns = [self._t.c[n] for n in LogRow._fields]
 
     def day_markers(self, since: datetime, until: datetime) -> list[LogRow]:
@@ -84,7 +84,7 @@ class LogReader:
 
     def draws(self, day: str) -> list[Draw]:
         """The day's draw table in draw order (what `Store.draws` gives, read as plain rows)."""
-        t = DrawRow.__table__
+        t = DrawRow.__table__  # type: ignore[attr-defined]
         q = (
             select(t.c.draw_no, t.c.at, t.c.ticket_candidates, t.c.counter_candidates, t.c.ticket_id, t.c.counter)
             .where(t.c.hall_id == self.store.hall_id, t.c.day == day)
