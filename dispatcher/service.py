@@ -35,6 +35,7 @@ from .hub import EventHub
 from .sessions import Limits, Sessions
 from .settings import HallConfig
 from .store import ConfigWrite, Store, codec
+from .store.console import ConsoleStore
 from .store.errors import STORAGE_ERRORS
 from .store.repo import Write
 from .version import VERSION
@@ -508,6 +509,24 @@ class HallService:
     def counters_in_state(self, state: CounterState) -> list[int]:
         with self.lock:
             return [c.number for c in self.hall.counters.values() if c.state == state]
+
+    # ---- reads for the console's pages (the store stays behind the service) --------------
+
+    @property
+    def hall_id(self) -> str:
+        """The hall whose rows this service reads and writes."""
+        return self.store.hall_id
+
+    def notice(self) -> str | None:
+        return self.store.setting("notice")
+
+    def events_of_kinds(self, kinds: Iterable[str], since: datetime, limit: int = 200) -> list[Event]:
+        """This hall's logged events of these kinds since a time (the console's alerts)."""
+        return ConsoleStore(self.store).events_of_kinds(kinds, since, limit)
+
+    def closed_days(self) -> list[str]:
+        """The days whose seed is revealed and whose records are still in the store, oldest first."""
+        return self.store.closed_days()
 
     # ---- what the routes need -----------------------------------------------------------
 

@@ -60,7 +60,7 @@ async def _handle(
 
 
 def _officers_page(request: Request, viewer: Viewer, svc: HallService, **context) -> Response:
-    has_password = {r.staff_id: bool(r.password_hash) for r in svc.store.officers()}
+    has_password = accounts.has_password(svc)
     return render(
         request, "admin_officers.html", viewer=viewer, title=translator(language(request))("officers"),
         officers=admin.list_officers(svc), has_password=has_password, roles=[r.value for r in OfficerRole],
@@ -86,7 +86,7 @@ async def officers(
             staff_id=f.get("staff_id", "").strip(), name=f.get("name", "").strip(), pin=f.get("pin", ""),
             role=OfficerRole(f.get("role", "officer")), recusals=_codes(f.get("recusals", "")),
         )  # fmt: skip
-        if svc.store.officer(body.staff_id) is not None:
+        if accounts.is_officer(svc, body.staff_id):
             raise ValueError(f"{body.staff_id} exists; change it in its row")
         password = f.get("password", "")
         if password:

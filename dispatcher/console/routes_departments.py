@@ -20,12 +20,8 @@ router = APIRouter(prefix="/admin")
 
 def _page(request: Request, viewer: Viewer, svc: HallService, **context) -> Response:
     t = translator(language(request))
-    store = dp.cases_of(svc)
-    members = {m.staff_id: m.department for m in store.members()}
-    officers = [{"staff_id": o.staff_id, "name": o.name, "role": o.role, "department": members.get(o.staff_id)}
-                for o in svc.store.officers() if o.active]  # fmt: skip
     return render(request, "admin_departments.html", viewer=viewer, title=t("departments"),
-                  departments=store.departments(), officers=officers, **context)  # fmt: skip
+                  departments=dp.departments(svc), officers=dp.roster(svc), **context)  # fmt: skip
 
 
 @router.get("/departments", include_in_schema=False)
