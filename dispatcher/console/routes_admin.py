@@ -13,7 +13,6 @@ from collections.abc import Callable
 import qrcode
 import qrcode.image.svg
 from fastapi import APIRouter, Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from dispatcher import admin
@@ -26,10 +25,10 @@ from protocol.models import CategoryConfig, CounterConfig, DeviceCreate, DeviceT
 
 from . import accounts
 from .accounts import Viewer
-from .errors import attempt
+from .forms import handle_form
 from .i18n import TEXT, translator
 from .pages import language, render
-from .security import admin_only, checked_form, service
+from .security import admin_only, service
 
 router = APIRouter(prefix="/admin")
 ENROLLED_ROLES = [r.value for r in Role if r != Role.OFFICER]
@@ -42,18 +41,6 @@ def _codes(text: str) -> list[str]:
 def _int(text: str | None) -> int | None:
     text = (text or "").strip()
     return int(text) if text else None
-
-
-async def _handle(
-    request: Request, viewer: Viewer, actions: dict[str, Callable[[dict[str, str]], object]]
-) -> dict[str, object]:
-    """Check the form (CSRF, origin), run the named action through `attempt`, return the page's message."""
-    form = await checked_form(request, viewer)
-    t = translator(language(request))
-    action = actions.get(form.get("action", ""))
-    if action is None:
-        return {"error": t("invalid")}
-    return await run_in_threadpool(attempt, t, lambda: action(form))
 
 
 # ---- officers ----------------------------------------------------------------------------
@@ -101,7 +88,7 @@ async def officers(
             recusals=_codes(f.get("recusals", "")), by=by,
         )  # fmt: skip
 
-    result = await _handle(
+    result = await handle_form(
         request,
         viewer,
         {
@@ -159,7 +146,7 @@ async def devices(
         body = DeviceCreate(name=f.get("name", "").strip(), role=role, counter=_int(f.get("counter")))
         return admin.add_device(svc, body, by=by)
 
-    result = await _handle(
+    result = await handle_form(
         request, viewer, {"enrol": enrol, "revoke": lambda f: admin.revoke_device(svc, int(f.get("id", "")), by=by)}
     )
     made = result.pop("result", None)
@@ -202,7 +189,7 @@ async def counters(
         )  # fmt: skip
         admin.put_counter(svc, body.number, body, by=viewer.staff_id)
 
-    result = await _handle(request, viewer, {"save": save})
+    result = await handle_form(request, viewer, {"save": save})
     result.pop("result", None)
     return _counters_page(request, viewer, svc, **result)
 
@@ -235,7 +222,7 @@ async def categories(
         )  # fmt: skip
         admin.put_category(svc, body.code, body, by=viewer.staff_id)
 
-    result = await _handle(request, viewer, {"save": save})
+    result = await handle_form(request, viewer, {"save": save})
     result.pop("result", None)
     return _categories_page(request, viewer, svc, **result)
 
@@ -270,7 +257,7 @@ def day_page(request: Request, viewer: Viewer = Depends(admin_only), svc: HallSe
 async def day(request: Request, viewer: Viewer = Depends(admin_only), svc: HallService = Depends(service)) -> Response:
     by = viewer.staff_id
     t = translator(language(request))
-    result = await _handle(
+    result = await handle_form(
         request,
         viewer,
         {
