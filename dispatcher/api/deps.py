@@ -7,7 +7,9 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
+from dispatcher import dispositions as dp
 from dispatcher.auth import Principal
+from dispatcher.console import accounts
 from dispatcher.service import HallService
 from protocol import Role
 
@@ -35,16 +37,44 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def request_token(request: Request) -> str | None:
+    """The bearer token the request carries, or None."""
+    return bearer_token(request.headers.get("authorization"))
+
+
+def unauthorized() -> ApiError:
+    return ApiError(401, "unauthorized", "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"})
+
+
 def principal(request: Request) -> Principal:
     """The caller; 401 without a valid token. A counter's request also says it is still there."""
     svc = service(request)
-    found = resolve_token(svc, bearer_token(request.headers.get("authorization")))
+    found = resolve_token(svc, request_token(request))
     if found is None:
-        raise ApiError(401, "unauthorized", "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"})
+        raise unauthorized()
     svc.seen(found.counter)
     if found.role == Role.OFFICER and found.token_hash:
         svc.sessions.touch(found.token_hash)
     return found
+
+
+def case_actor(request: Request) -> dp.Actor:
+    """The caller as an actor on the warning cases; 401 without a valid token, 403 for other roles.
+
+    A supervisor's or admin's device token, or a console person's session token as the bearer (supervisors,
+    admins, department heads); unlike `principal` it marks no counter as seen and touches no session.
+    """
+    svc = service(request)
+    token = request_token(request)
+    found = resolve_token(svc, token)
+    if found is not None:
+        if found.role not in STAFF:
+            raise ApiError(403, "forbidden", f"A {found.role} token may not see warnings.")
+        return dp.Actor(found.staff_id or f"device:{found.name}", str(found.role))
+    viewer = accounts.authenticate(svc, token, idle_s=request.app.state.settings.console_idle_s, activity=False)
+    if viewer is None:
+        raise unauthorized()
+    return dp.Actor(viewer.staff_id, viewer.role)
 
 
 def allow(*roles: Role) -> Callable[..., Principal]:
