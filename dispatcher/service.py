@@ -32,6 +32,9 @@ from protocol.models import (
 
 from .auth import Principal, RateLimit, token_hash
 from .hub import EventHub
+from .integrity.records import DayLog, load_day
+from .integrity.verdict import Verdict
+from .integrity.verify import verify_store
 from .sessions import Limits, Sessions
 from .settings import HallConfig
 from .store import ConfigWrite, Store, codec
@@ -524,9 +527,21 @@ class HallService:
         """This hall's logged events of these kinds since a time (the console's alerts)."""
         return ConsoleStore(self.store).events_of_kinds(kinds, since, limit)
 
+    def known_days(self) -> list[str]:
+        """Every business day the hall has records of, newest first."""
+        return ConsoleStore(self.store).known_days()
+
     def closed_days(self) -> list[str]:
         """The days whose seed is revealed and whose records are still in the store, oldest first."""
         return self.store.closed_days()
+
+    def day_log(self, day: str) -> DayLog:
+        """A business day's records, as the audit reads them."""
+        return load_day(self.store, day, self.config.timezone)
+
+    def verdict(self, day: str | None = None) -> Verdict:
+        """The audit's verdict on the log (on one day, if given)."""
+        return verify_store(self.store, self.config.timezone, day)
 
     # ---- what the routes need -----------------------------------------------------------
 
