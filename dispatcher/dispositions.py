@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -530,6 +531,58 @@ def state_digest(svc: HallService, day: str) -> str:
     """Changes whenever a case of the day moves: a cached day report is stale then."""
     parts = sorted(f"{c.id}:{c.state}:{c.assignee}" for c in cases_of(svc).cases(days=[day]))
     return rules.thresholds_digest({"cases": parts})
+
+
+def day_cases(svc: HallService, day: str) -> list[WarningCaseRow]:
+    """Every case of the hall's day, whoever may see it (the live hall counts each officer's open ones)."""
+    return cases_of(svc).cases(days=[day])
+
+
+def case_days(svc: HallService) -> list[str]:
+    return cases_of(svc).case_days()
+
+
+def departments(svc: HallService) -> list[DepartmentRow]:
+    return cases_of(svc).departments()
+
+
+def spot_checks(svc: HallService) -> list[SpotCheckRow]:
+    return cases_of(svc).spot_checks()
+
+
+def history(svc: HallService, case_id: str, kinds: Iterable[str]) -> list[tuple[int, str, Any, dict[str, Any]]]:
+    """A case's steps in the log: (seq, kind, at, data), oldest first."""
+    return cases_of(svc).history(case_id, kinds)
+
+
+def roster(svc: HallService) -> list[dict[str, Any]]:
+    """The hall's active officers with the department each belongs to (None: none yet)."""
+    members = {m.staff_id: m.department for m in cases_of(svc).members()}
+    return [{"staff_id": o.staff_id, "name": o.name, "role": o.role, "department": members.get(o.staff_id)}
+            for o in svc.store.officers() if o.active]  # fmt: skip
+
+
+def officer_names(svc: HallService, hall_id: str) -> dict[str, str]:
+    """staff id -> name, of the officers of a hall of the database."""
+    return {o.staff_id: o.name for o in hall_store(svc, hall_id).officers()}
+
+
+def hall_name(svc: HallService, hall_id: str) -> str:
+    """A hall of the database by the name its configuration gives it (else its id)."""
+    if hall_id == svc.store.hall_id:
+        return svc.config.name
+    settings = json.loads(hall_store(svc, hall_id).setting("hall_config") or "{}")
+    return settings.get("name") or hall_id
+
+
+def morning_cases(
+    svc: HallService, hall_id: str, actor: Actor, day: str
+) -> tuple[list[WarningCaseRow], list[WarningCaseRow]]:
+    """A hall's cases of the day that this person may see, and their older cases not closed yet."""
+    store = CaseStore(hall_store(svc, hall_id))
+    cases = visible_in(store, actor, [day])
+    older = [c for c in visible_in(store, actor) if c.day < day and c.state != rules.CLOSED]
+    return cases, older
 
 
 def today(svc: HallService) -> str:

@@ -34,9 +34,13 @@ from protocol.models import (
 
 from .auth import Principal, RateLimit, token_hash
 from .hub import EventHub
+from .integrity.records import DayLog, load_day
+from .integrity.verdict import Verdict
+from .integrity.verify import verify_store
 from .sessions import Limits, Sessions
 from .settings import HallConfig
 from .store import ConfigWrite, Store, codec
+from .store.console import ConsoleStore
 from .store.errors import STORAGE_ERRORS
 from .store.repo import Write
 from .version import VERSION
@@ -619,6 +623,36 @@ class HallService:
     def counters_in_state(self, state: CounterState) -> list[int]:
         with self.lock:
             return [c.number for c in self.hall.counters.values() if c.state == state]
+
+    # ---- reads for the console's pages (the store stays behind the service) --------------
+
+    @property
+    def hall_id(self) -> str:
+        """The hall whose rows this service reads and writes."""
+        return self.store.hall_id
+
+    def notice(self) -> str | None:
+        return self.store.setting("notice")
+
+    def events_of_kinds(self, kinds: Iterable[str], since: datetime, limit: int = 200) -> list[Event]:
+        """This hall's logged events of these kinds since a time (the console's alerts)."""
+        return ConsoleStore(self.store).events_of_kinds(kinds, since, limit)
+
+    def known_days(self) -> list[str]:
+        """Every business day the hall has records of, newest first."""
+        return ConsoleStore(self.store).known_days()
+
+    def closed_days(self) -> list[str]:
+        """The days whose seed is revealed and whose records are still in the store, oldest first."""
+        return self.store.closed_days()
+
+    def day_log(self, day: str) -> DayLog:
+        """A business day's records, as the audit reads them."""
+        return load_day(self.store, day, self.config.timezone)
+
+    def verdict(self, day: str | None = None) -> Verdict:
+        """The audit's verdict on the log (on one day, if given)."""
+        return verify_store(self.store, self.config.timezone, day)
 
     # ---- what the routes need -----------------------------------------------------------
 

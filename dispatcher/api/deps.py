@@ -8,7 +8,9 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from starlette.concurrency import run_in_threadpool
 
+from dispatcher import dispositions as dp
 from dispatcher.auth import Principal
+from dispatcher.console import accounts
 from dispatcher.service import HallService
 from protocol import Role
 
@@ -36,19 +38,25 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def request_token(request: Request) -> str | None:
+    """The bearer token the request carries, or None."""
+    return bearer_token(request.headers.get("authorization"))
+
+
+def unauthorized() -> ApiError:
+    return ApiError(401, "unauthorized", "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"})
+
+
 def principal(request: Request) -> Principal:
     """The caller; 401 without a valid token. A counter's request also says it is still there."""
     svc: HallService = request.app.state.service
-    found = resolve_token(svc, bearer_token(request.headers.get("authorization")))
+    found = resolve_token(svc, request_token(request))
     if found is None:
-        raise ApiError(*UNAUTHORIZED)
+        raise unauthorized()
     svc.seen(found.counter)
     if found.role == Role.OFFICER and found.token_hash:
         svc.sessions.touch(found.token_hash)
     return found
-
-
-UNAUTHORIZED = (401, "unauthorized", "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"})
 
 
 async def commander(request: Request) -> Principal:
@@ -58,12 +66,12 @@ async def commander(request: Request) -> Principal:
     when its batch commits (`HallService.run(caller=...)`), once for all the batch.
     """
     svc: HallService = request.app.state.service
-    token = bearer_token(request.headers.get("authorization"))
+    token = request_token(request)
     found = svc.remembered_principal(token)
     if found is None and token:
         found = await run_in_threadpool(svc.principal, token, fresh=False)
     if found is None:
-        raise ApiError(*UNAUTHORIZED)
+        raise unauthorized()
     svc.seen(found.counter)
     if found.role == Role.OFFICER and found.token_hash:
         svc.sessions.touch(found.token_hash)
@@ -82,6 +90,25 @@ def allow_command(*roles: Role) -> Callable[..., Awaitable[Principal]]:
         return who
 
     return check
+
+
+def case_actor(request: Request) -> dp.Actor:
+    """The caller as an actor on the warning cases; 401 without a valid token, 403 for other roles.
+
+    A supervisor's or admin's device token, or a console person's session token as the bearer (supervisors,
+    admins, department heads); unlike `principal` it marks no counter as seen and touches no session.
+    """
+    svc: HallService = request.app.state.service
+    token = request_token(request)
+    found = resolve_token(svc, token)
+    if found is not None:
+        if found.role not in STAFF:
+            raise ApiError(403, "forbidden", f"A {found.role} token may not see warnings.")
+        return dp.Actor(found.staff_id or f"device:{found.name}", str(found.role))
+    viewer = accounts.authenticate(svc, token, idle_s=request.app.state.settings.console_idle_s, activity=False)
+    if viewer is None:
+        raise unauthorized()
+    return dp.Actor(viewer.staff_id, viewer.role)
 
 
 def allow(*roles: Role) -> Callable[..., Awaitable[Principal]]:

@@ -10,34 +10,17 @@ from __future__ import annotations
 import json
 import re
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from dispatcher import dispositions as dp
-from dispatcher.console import accounts
 from dispatcher.service import HallService
-from protocol import Role
 
-from .deps import bearer_token, resolve_token, service
+from .deps import case_actor, service
 from .errors import ApiError
 
 router = APIRouter(tags=["warnings"])
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def actor(request: Request) -> dp.Actor:
-    """The person or device behind the bearer token, as an actor on the cases; 401 without, 403 for other roles."""
-    svc: HallService = request.app.state.service
-    token = bearer_token(request.headers.get("authorization"))
-    device = resolve_token(svc, token)
-    if device is not None:
-        if device.role not in (Role.SUPERVISOR, Role.ADMIN):
-            raise ApiError(403, "forbidden", f"A {device.role} token may not see warnings.")
-        return dp.Actor(device.staff_id or f"device:{device.name}", str(device.role))
-    viewer = accounts.authenticate(svc, token, idle_s=request.app.state.settings.console_idle_s, activity=False)
-    if viewer is None:
-        raise ApiError(401, "unauthorized", "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"})
-    return dp.Actor(viewer.staff_id, viewer.role)
 
 
 class Assign(BaseModel):
@@ -71,7 +54,7 @@ def _view(svc: HallService, case) -> dict:
 
 @router.get("/warnings")
 def list_warnings(
-    day: str | None = None, who: dp.Actor = Depends(actor), svc: HallService = Depends(service)
+    day: str | None = None, who: dp.Actor = Depends(case_actor), svc: HallService = Depends(service)
 ) -> list[dict]:
     """The warning cases you may see, of one day or of every day."""
     if day is not None and not DAY.match(day):
@@ -82,31 +65,37 @@ def list_warnings(
 
 
 @router.get("/warnings/{case_id}")
-def get_warning(case_id: str, who: dp.Actor = Depends(actor), svc: HallService = Depends(service)) -> dict:
+def get_warning(case_id: str, who: dp.Actor = Depends(case_actor), svc: HallService = Depends(service)) -> dict:
     """One case with its evidence and where its disposition stands."""
     return _view(svc, dp.case_for(svc, who, case_id))
 
 
 @router.post("/warnings/{case_id}/assign")
-def assign(case_id: str, body: Assign, who: dp.Actor = Depends(actor), svc: HallService = Depends(service)) -> dict:
+def assign(
+    case_id: str, body: Assign, who: dp.Actor = Depends(case_actor), svc: HallService = Depends(service)
+) -> dict:
     """Assign to a department (its head explains) or to the officer's superior."""
     return _view(svc, dp.assign(svc, who, case_id, department=body.department, staff=body.staff, note=body.note))
 
 
 @router.post("/warnings/{case_id}/explain")
-def explain(case_id: str, body: Explain, who: dp.Actor = Depends(actor), svc: HallService = Depends(service)) -> dict:
+def explain(
+    case_id: str, body: Explain, who: dp.Actor = Depends(case_actor), svc: HallService = Depends(service)
+) -> dict:
     """The explanation and any reference, by the one the case is assigned to."""
     return _view(svc, dp.explain(svc, who, case_id, text=body.text, reference=body.reference))
 
 
 @router.post("/warnings/{case_id}/close")
-def close(case_id: str, body: Note, who: dp.Actor = Depends(actor), svc: HallService = Depends(service)) -> dict:
+def close(case_id: str, body: Note, who: dp.Actor = Depends(case_actor), svc: HallService = Depends(service)) -> dict:
     """The supervisor accepts the explanation."""
     return _view(svc, dp.close(svc, who, case_id, note=body.note))
 
 
 @router.post("/warnings/{case_id}/send-back")
-def send_back(case_id: str, body: Note, who: dp.Actor = Depends(actor), svc: HallService = Depends(service)) -> dict:
+def send_back(
+    case_id: str, body: Note, who: dp.Actor = Depends(case_actor), svc: HallService = Depends(service)
+) -> dict:
     """The supervisor sends the explanation back, saying why."""
     return _view(svc, dp.send_back(svc, who, case_id, note=body.note))
 
@@ -120,7 +109,7 @@ def _sample(row) -> dict:
 
 
 @router.get("/spot-checks")
-def spot_checks(who: dp.Actor = Depends(actor), svc: HallService = Depends(service)) -> list[dict]:
+def spot_checks(who: dp.Actor = Depends(case_actor), svc: HallService = Depends(service)) -> list[dict]:
     """Every spot check, newest first (supervisors and admins)."""
     if not who.manages:
         raise ApiError(403, "forbidden", "Only supervisors and administrators see spot checks.")
@@ -128,18 +117,20 @@ def spot_checks(who: dp.Actor = Depends(actor), svc: HallService = Depends(servi
 
 
 @router.post("/spot-checks")
-def commit_sample(body: SampleOrder, who: dp.Actor = Depends(actor), svc: HallService = Depends(service)) -> dict:
+def commit_sample(body: SampleOrder, who: dp.Actor = Depends(case_actor), svc: HallService = Depends(service)) -> dict:
     """Commit to a spot check of the closed cases: the seed's hash now, the seed when it is drawn."""
     return _sample(dp.commit_sample(svc, who, body.size, dp.policy_of(svc)))
 
 
 @router.post("/spot-checks/{sample_id}/draw")
-def draw(sample_id: str, who: dp.Actor = Depends(actor), svc: HallService = Depends(service)) -> dict:
+def draw(sample_id: str, who: dp.Actor = Depends(case_actor), svc: HallService = Depends(service)) -> dict:
     """Reveal the committed seed and name the cases to review."""
     return _sample(dp.draw(svc, who, sample_id))
 
 
 @router.post("/spot-checks/{sample_id}/reviews")
-def review(sample_id: str, body: Review, who: dp.Actor = Depends(actor), svc: HallService = Depends(service)) -> dict:
+def review(
+    sample_id: str, body: Review, who: dp.Actor = Depends(case_actor), svc: HallService = Depends(service)
+) -> dict:
     """The outcome of reviewing one drawn case."""
     return _sample(dp.review(svc, who, sample_id, body.case, outcome=body.outcome, note=body.note))

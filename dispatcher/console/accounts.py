@@ -135,6 +135,22 @@ def deactivate(svc: HallService, staff_id: str, *, by: str) -> OfficerPublic:
     return public
 
 
+def has_password(svc: HallService) -> dict[str, bool]:
+    """staff id -> whether the officer has a console password (the officers page shows it, never the hash)."""
+    return {r.staff_id: bool(r.password_hash) for r in svc.store.officers()}
+
+
+def is_officer(svc: HallService, staff_id: str) -> bool:
+    """Whether the hall has an officer row with this staff id (active or not)."""
+    return svc.store.officer(staff_id) is not None
+
+
+def warnings_only(svc: HallService, staff_id: str) -> bool:
+    """A console person who sees the warnings pages only (a department head, not a supervisor or admin)."""
+    person = svc.store.officer(staff_id)
+    return person is not None and person.role not in MANAGER_ROLES
+
+
 # ---- sessions ----------------------------------------------------------------------------
 
 

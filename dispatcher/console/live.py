@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from statistics import mean
 from typing import Any
 
+from dispatcher import admin
 from dispatcher import dispositions as dp
 from dispatcher.service import HallService
-from dispatcher.store.console import ConsoleStore
 from protocol import CounterState, PrinterState, Rating, Role, TicketState
 from protocol.events import EventKind
 
@@ -78,7 +78,7 @@ def hall_view(svc: HallService) -> dict[str, Any]:
 
 def _officers(svc: HallService, tickets: list, day: str | None) -> list[dict[str, Any]]:
     """Today's five rating levels per officer as they arrive, and the officer's cases not closed yet."""
-    cases = Tally(c.staff_id for c in dp.cases_of(svc).cases(days=[day]) if c.state != "closed") if day else Tally()
+    cases = Tally(c.staff_id for c in dp.day_cases(svc, day) if c.state != "closed") if day else Tally()
     rows = []
     for staff_id in sorted({t.staff_id for t in tickets if t.staff_id and t.rating} | set(cases) - {None}):
         ratings = Tally(t.rating for t in tickets if t.staff_id == staff_id and t.rating)
@@ -188,7 +188,7 @@ def _counter_alerts(counters: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _device_alerts(svc: HallService, silent: dict[int, int], counters: dict[int, dict]) -> list[dict[str, Any]]:
     alerts = []
-    for device in svc.store.devices():
+    for device in admin.list_devices(svc):
         if device.revoked or device.role != Role.KIOSK.value or not device.printer_state:
             continue
         level = PRINTER_BAD.get(PrinterState(device.printer_state))
@@ -208,9 +208,7 @@ def _device_alerts(svc: HallService, silent: dict[int, int], counters: dict[int,
 
 def _login_alerts(svc: HallService, since: datetime | None, now: datetime) -> list[dict[str, Any]]:
     since = since or now - timedelta(hours=24)
-    failures = Tally(
-        str(e.data.get("staff_id", "")) for e in ConsoleStore(svc.store).events_of_kinds(FAILED_LOGINS, since)
-    )
+    failures = Tally(str(e.data.get("staff_id", "")) for e in svc.events_of_kinds(FAILED_LOGINS, since))
     return [
         {"level": "warn", "kind": "failed_logins", "text": both("al_failed", staff=staff or "—", n=n)}
         for staff, n in sorted(failures.items())

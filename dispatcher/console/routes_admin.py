@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Callable
 
 import qrcode
 import qrcode.image.svg
 from fastapi import APIRouter, Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from dispatcher import admin
@@ -26,10 +24,10 @@ from protocol.models import CategoryConfig, CounterConfig, DeviceCreate, DeviceT
 
 from . import accounts
 from .accounts import Viewer
-from .errors import attempt
+from .forms import handle_form
 from .i18n import translator
 from .pages import language, render
-from .security import admin_only, checked_form, service
+from .security import admin_only, service
 
 router = APIRouter(prefix="/admin")
 ENROLLED_ROLES = [r.value for r in Role if r != Role.OFFICER]
@@ -44,23 +42,11 @@ def _int(text: str | None) -> int | None:
     return int(text) if text else None
 
 
-async def _handle(
-    request: Request, viewer: Viewer, actions: dict[str, Callable[[dict[str, str]], object]]
-) -> dict[str, object]:
-    """Check the form (CSRF, origin), run the named action through `attempt`, return the page's message."""
-    form = await checked_form(request, viewer)
-    t = translator(language(request))
-    action = actions.get(form.get("action", ""))
-    if action is None:
-        return {"error": t("invalid")}
-    return await run_in_threadpool(attempt, t, lambda: action(form))
-
-
 # ---- officers ----------------------------------------------------------------------------
 
 
 def _officers_page(request: Request, viewer: Viewer, svc: HallService, **context) -> Response:
-    has_password = {r.staff_id: bool(r.password_hash) for r in svc.store.officers()}
+    has_password = accounts.has_password(svc)
     return render(
         request, "admin_officers.html", viewer=viewer, title=translator(language(request))("officers"),
         officers=admin.list_officers(svc), has_password=has_password, roles=[r.value for r in OfficerRole],
@@ -86,7 +72,7 @@ async def officers(
             staff_id=f.get("staff_id", "").strip(), name=f.get("name", "").strip(), pin=f.get("pin", ""),
             role=OfficerRole(f.get("role", "officer")), recusals=_codes(f.get("recusals", "")),
         )  # fmt: skip
-        if svc.store.officer(body.staff_id) is not None:
+        if accounts.is_officer(svc, body.staff_id):
             raise ValueError(f"{body.staff_id} exists; change it in its row")
         password = f.get("password", "")
         if password:
@@ -101,7 +87,7 @@ async def officers(
             recusals=_codes(f.get("recusals", "")), by=by,
         )  # fmt: skip
 
-    result = await _handle(
+    result = await handle_form(
         request,
         viewer,
         {
@@ -159,7 +145,7 @@ async def devices(
         body = DeviceCreate(name=f.get("name", "").strip(), role=role, counter=_int(f.get("counter")))
         return admin.add_device(svc, body, by=by)
 
-    result = await _handle(
+    result = await handle_form(
         request, viewer, {"enrol": enrol, "revoke": lambda f: admin.revoke_device(svc, int(f.get("id", "")), by=by)}
     )
     made = result.pop("result", None)
@@ -202,7 +188,7 @@ async def counters(
         )  # fmt: skip
         admin.put_counter(svc, body.number, body, by=viewer.staff_id)
 
-    result = await _handle(request, viewer, {"save": save})
+    result = await handle_form(request, viewer, {"save": save})
     result.pop("result", None)
     return _counters_page(request, viewer, svc, **result)
 
@@ -235,7 +221,7 @@ async def categories(
         )  # fmt: skip
         admin.put_category(svc, body.code, body, by=viewer.staff_id)
 
-    result = await _handle(request, viewer, {"save": save})
+    result = await handle_form(request, viewer, {"save": save})
     result.pop("result", None)
     return _categories_page(request, viewer, svc, **result)
 
@@ -268,7 +254,7 @@ def day_page(request: Request, viewer: Viewer = Depends(admin_only), svc: HallSe
 @router.post("/day", include_in_schema=False)
 async def day(request: Request, viewer: Viewer = Depends(admin_only), svc: HallService = Depends(service)) -> Response:
     by = viewer.staff_id
-    result = await _handle(
+    result = await handle_form(
         request,
         viewer,
         {

@@ -3,29 +3,24 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from dispatcher import dispositions as dp
 from dispatcher.service import HallService
 
 from .accounts import Viewer
-from .errors import attempt
+from .forms import handle_form
 from .i18n import translator
 from .pages import language, render
-from .security import admin_only, checked_form, service
+from .security import admin_only, service
 
 router = APIRouter(prefix="/admin")
 
 
 def _page(request: Request, viewer: Viewer, svc: HallService, **context) -> Response:
     t = translator(language(request))
-    store = dp.cases_of(svc)
-    members = {m.staff_id: m.department for m in store.members()}
-    officers = [{"staff_id": o.staff_id, "name": o.name, "role": o.role, "department": members.get(o.staff_id)}
-                for o in svc.store.officers() if o.active]  # fmt: skip
     return render(request, "admin_departments.html", viewer=viewer, title=t("departments"),
-                  departments=store.departments(), officers=officers, **context)  # fmt: skip
+                  departments=dp.departments(svc), officers=dp.roster(svc), **context)  # fmt: skip
 
 
 @router.get("/departments", include_in_schema=False)
@@ -40,14 +35,12 @@ async def departments(
     request: Request, viewer: Viewer = Depends(admin_only), svc: HallService = Depends(service)
 ) -> Response:
     """Add or change a department (code, name, head), or put an officer in one; each is in the log."""
-    form = await checked_form(request, viewer)
-    t, by = translator(language(request)), viewer.staff_id
+    by = viewer.staff_id
     actions = {
-        "department": lambda: dp.set_department(svc, form.get("code", ""), form.get("name", ""),
-                                                form.get("head", "").strip() or None, by=by),
-        "member": lambda: dp.set_member(svc, form.get("staff_id", ""), form.get("department", ""), by=by),
+        "department": lambda f: dp.set_department(svc, f.get("code", ""), f.get("name", ""),
+                                                  f.get("head", "").strip() or None, by=by),
+        "member": lambda f: dp.set_member(svc, f.get("staff_id", ""), f.get("department", ""), by=by),
     }  # fmt: skip
-    action = actions.get(form.get("action", ""))
-    result = await run_in_threadpool(attempt, t, action) if action else {"error": t("invalid")}
+    result = await handle_form(request, viewer, actions)
     result.pop("result", None)
     return _page(request, viewer, svc, **result)

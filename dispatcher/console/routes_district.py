@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, Response
 from dispatcher import district
 from dispatcher.core import DomainError
 from dispatcher.integrity import load_thresholds, render_html
-from dispatcher.integrity.records import closed_days
 from dispatcher.service import HallService
 
 from .accounts import Viewer
@@ -30,7 +29,7 @@ async def district_page(
     request: Request, day: str | None = None, viewer: Viewer = Depends(staff), svc: HallService = Depends(service)
 ) -> Response:
     t = translator(language(request))
-    days = closed_days(svc.store)
+    days = svc.closed_days()
     chosen = day if day and DAY.match(day) else (days[-1] if days else (svc.hall.day.day if svc.hall.day else ""))
     thresholds = load_thresholds(request.app.state.settings.data_dir / "integrity.toml")
     try:

@@ -53,7 +53,7 @@ def _waiting(svc: HallService) -> list[dict]:
 def _actions_page(request: Request, viewer: Viewer, svc: HallService, **context) -> Response:
     t = translator(language(request))
     return render(
-        request, "actions.html", viewer=viewer, title=t("actions"), notice=svc.store.setting("notice"),
+        request, "actions.html", viewer=viewer, title=t("actions"), notice=svc.notice(),
         tickets=_waiting(svc), **context,
     )  # fmt: skip
 

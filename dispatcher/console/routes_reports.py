@@ -13,9 +13,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from dispatcher.integrity import day_report, load_day, load_thresholds, render_html, report_csv, verify_store
+from dispatcher.integrity import day_report, load_thresholds, render_html, report_csv
 from dispatcher.service import HallService
-from dispatcher.store.console import ConsoleStore
 
 from . import accounts
 from .accounts import Viewer
@@ -47,13 +46,13 @@ def reports_page(
     request: Request, day: str | None = None, viewer: Viewer = Depends(staff), svc: HallService = Depends(service)
 ) -> Response:
     t = translator(language(request))
-    days = ConsoleStore(svc.store).known_days()
+    days = svc.known_days()
     chosen = day or (svc.hall.day.day if svc.hall.day else (days[0] if days else None))
     context: dict[str, Any] = {"days": days, "day": chosen or "", "verdict": None, "error": None}
     if chosen is not None:
         try:
             _check_day(svc, chosen)
-            context["verdict"] = verify_store(svc.store, svc.config.timezone, chosen).as_dict()
+            context["verdict"] = svc.verdict(chosen).as_dict()
         except NoDay:
             context["error"] = t("no_such_day")
     return render(request, "reports.html", viewer=viewer, title=t("reports"), **context)
@@ -104,7 +103,7 @@ async def bundle_file(
 async def _export(request: Request, svc: HallService, viewer: Viewer, day: str, what: str) -> Response:
     def build() -> Response:
         if what == "bundle":
-            bundle = load_day(svc.store, _check_day(svc, day), svc.config.timezone).to_bundle()
+            bundle = svc.day_log(_check_day(svc, day)).to_bundle()
             return _download(day, json.dumps(bundle, ensure_ascii=False, indent=1), "bundle", "json")
         report = _report(request, svc, day)
         if what == "csv":

@@ -90,8 +90,7 @@ async def login(request: Request) -> Response:
         return _login_page(request, status=401, error=t("bad_login"), next_page=next_page, staff_id=staff_id)
     except NotLeader:
         return _login_page(request, status=503, error="standby", next_page=next_page, staff_id=staff_id)
-    person = svc.store.officer(staff_id)
-    if person is not None and person.role not in accounts.MANAGER_ROLES:  # a department head: the warnings only
+    if accounts.warnings_only(svc, staff_id):  # a department head: the warnings only
         next_page = next_page if next_page.startswith(f"{PREFIX}/warnings") else f"{PREFIX}/warnings"
     response = RedirectResponse(next_page, status_code=303)
     response.set_cookie(

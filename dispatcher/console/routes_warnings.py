@@ -18,7 +18,6 @@ from dispatcher import dispositions as dp
 from dispatcher.core import NotFound
 from dispatcher.integrity import cases as rules
 from dispatcher.service import HallService
-from dispatcher.store.cases import CaseStore
 
 from .accounts import Viewer
 from .errors import attempt
@@ -40,12 +39,8 @@ def default_day(days: list[str], today: str) -> str:
     return earlier[0] if earlier else (date.fromisoformat(today) - timedelta(days=1)).isoformat()
 
 
-def _names(svc: HallService, hall_id: str) -> dict[str, str]:
-    return {o.staff_id: o.name for o in dp.hall_store(svc, hall_id).officers()}
-
-
 def _rows(svc: HallService, hall_id: str, cases: list, today: str, policy: rules.Policy) -> list[dict[str, Any]]:
-    names = _names(svc, hall_id)
+    names = dp.officer_names(svc, hall_id)
     out = []
     for c in cases:
         row = dp.case_dict(svc, c, today, policy)
@@ -59,18 +54,15 @@ def _rows(svc: HallService, hall_id: str, cases: list, today: str, policy: rules
 def _halls(svc: HallService, viewer: Viewer, day: str, today: str, policy: rules.Policy) -> list[dict[str, Any]]:
     """This hall first, then every other hall of the database the person is responsible for (read only here)."""
     halls = dp.halls_of(svc, viewer.staff_id)
-    halls.setdefault(svc.store.hall_id, viewer.role)
+    halls.setdefault(svc.hall_id, viewer.role)
     out = []
-    for hall_id in sorted(halls, key=lambda h: (h != svc.store.hall_id, h)):
-        store = CaseStore(dp.hall_store(svc, hall_id))
-        who = dp.Actor(viewer.staff_id, halls[hall_id])
-        cases = dp.visible_in(store, who, [day])
-        older = [c for c in dp.visible_in(store, who) if c.day < day and c.state != rules.CLOSED]
+    for hall_id in sorted(halls, key=lambda h: (h != svc.hall_id, h)):
+        cases, older = dp.morning_cases(svc, hall_id, dp.Actor(viewer.staff_id, halls[hall_id]), day)
         out.append(
             {
                 "id": hall_id,
-                "here": hall_id == svc.store.hall_id,
-                "name": _hall_name(svc, hall_id),
+                "here": hall_id == svc.hall_id,
+                "name": dp.hall_name(svc, hall_id),
                 "cases": _rows(svc, hall_id, cases, today, policy),
                 "older": _rows(svc, hall_id, older, today, policy),
             }
@@ -78,26 +70,19 @@ def _halls(svc: HallService, viewer: Viewer, day: str, today: str, policy: rules
     return out
 
 
-def _hall_name(svc: HallService, hall_id: str) -> str:
-    if hall_id == svc.store.hall_id:
-        return svc.config.name
-    settings = json.loads(dp.hall_store(svc, hall_id).setting("hall_config") or "{}")
-    return settings.get("name") or hall_id
-
-
 def _morning(request: Request, viewer: Viewer, svc: HallService, day: str | None, **context: Any) -> Response:
     t = translator(language(request))
     policy = dp.policy_of(svc)
     today = dp.today(svc)
-    days = CaseStore(svc.store).case_days()
+    days = dp.case_days(svc)
     chosen = day if day and DAY.match(day) else default_day(days, today)
     halls = _halls(svc, viewer, chosen, today, policy)
     every = [c for h in halls for c in h["cases"] + h["older"]]
-    samples = [_sample(r) for r in CaseStore(svc.store).spot_checks()[:3]] if actor_of(viewer).manages else []
+    samples = [_sample(r) for r in dp.spot_checks(svc)[:3]] if actor_of(viewer).manages else []
     return render(
         request, "warnings.html", viewer=viewer, title=t("warnings_title"), day=chosen, days=days[:14], halls=halls,
         today=today, manages=actor_of(viewer).manages, samples=samples,
-        departments=CaseStore(svc.store).departments(), policy=policy,
+        departments=dp.departments(svc), policy=policy,
         counts={"all": len(every), "open": sum(c["state"] != rules.CLOSED for c in every),
                 "overdue": sum(c["overdue"] for c in every)},
         **context,
@@ -152,17 +137,17 @@ def _case_page(request: Request, viewer: Viewer, svc: HallService, case_id: str,
     t, who = translator(language(request)), actor_of(viewer)
     case = dp.case_for(svc, who, case_id)
     today = dp.today(svc)
-    row = _rows(svc, svc.store.hall_id, [case], today, dp.policy_of(svc))[0]
+    row = _rows(svc, svc.hall_id, [case], today, dp.policy_of(svc))[0]
     history = [
         {"seq": seq, "at": at.astimezone(svc.hall.tz).strftime("%Y-%m-%d %H:%M"), "step": t(STEP_NAMES[kind]),
          "by": data.get("by") or "fairq", "text": data.get("text") or data.get("note") or data.get("to") or "",
          "reference": data.get("reference") or ""}
-        for seq, kind, at, data in CaseStore(svc.store).history(case_id, STEP_NAMES)
+        for seq, kind, at, data in dp.history(svc, case_id, STEP_NAMES)
     ]  # fmt: skip
     return render(
         request, "warning.html", viewer=viewer, title=f"{t('disposition')} · {case.title}", case=row,
         history=history, manages=who.manages, may_explain=dp.may_explain(svc, who, case),
-        departments=CaseStore(svc.store).departments(), **context,
+        departments=dp.departments(svc), **context,
     )  # fmt: skip
 
 

@@ -138,3 +138,18 @@ def test_deny_by_default_and_overdue_in_the_list(api):
     late = {c["rule"] for c in later if c["overdue"]}
     assert "withholding" in late and rules.LOW_RATING not in late
     assert all(c["working_days_late"] == 1 for c in later if c["overdue"])
+
+
+def test_the_refusals_say_the_same_words(api):
+    """No token or an unknown one: 401 asking for a bearer; a token of another role: 403 naming the role."""
+    svc = api.app.state.service
+    for headers in ({}, {"Authorization": "Bearer not-a-token"}, {"Authorization": "Basic abc"}):
+        r = api.get("/api/v1/warnings", headers=headers)
+        assert (r.status_code, r.headers.get("WWW-Authenticate")) == (401, "Bearer")
+        assert r.json() == {"error": {"code": "unauthorized", "message": "A valid bearer token is required."}}
+    kiosk = admin.add_device(svc, DeviceCreate(name="kiosk-9", role=Role.KIOSK), by="test").token
+    officer = svc.login(counter=1, staff_id="O1", pin="123456", device="counter-1").token
+    for token, role in ((kiosk, "kiosk"), (officer, "officer")):
+        r = api.post("/api/v1/warnings/x/close", json={}, headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 403
+        assert r.json() == {"error": {"code": "forbidden", "message": f"A {role} token may not see warnings."}}
