@@ -136,7 +136,7 @@ class DispatcherLink(QObject):
         self._hall_id: str | None = None  # the hall whose adverts are followed (the first one found)
         self._stream_refusal = ""
         self.discovery = discovery  # a qtclient.discovery.DiscoveryBrowser, used when url is None
-        self.backoff = backoff or Backoff()
+        self.backoff = backoff or Backoff.reconnecting()  # prompt first retry, ≤ 1 s apart while an outage is young
         self.request_timeout_ms = request_timeout_ms
         self.ping_interval_ms = ping_interval_ms
         self.state = state or HallState()
