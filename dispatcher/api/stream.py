@@ -80,26 +80,25 @@ async def stream(ws: WebSocket, since: int | None = Query(None, ge=0, le=MAX_ID)
     sub = svc.hub.subscribe()
     svc.stream_opened(who.counter)
     reader = asyncio.create_task(_read_client(ws, lambda: _heard(svc, who)))
+    reader.add_done_callback(lambda _task: sub.close())
     try:
         last = await _catch_up(ws, svc, since, aud, ws.app.state.settings.stream_max_replay)
         while True:
-            getter = asyncio.create_task(sub.queue.get())
-            done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
-            if reader in done:
-                getter.cancel()
+            items = await sub.take()
+            if sub.closed:  # the client left
                 return
-            item = getter.result()
             if sub.overflowed:
                 await ws.close(code=1013, reason="too slow; reconnect with since")
                 return
-            if item.seq <= last:
-                continue
-            await ws.send_text(item.text_for(aud))
-            last = item.seq
-            ended = may_end(item.kind, item.event.data, who, console=bool(cookie))
-            if ended and await run_in_threadpool(resolve) is None:
-                await ws.close(code=4401, reason="token revoked")
-                return
+            for item in items:
+                if item.seq <= last:
+                    continue
+                await ws.send_text(item.text_for(aud))
+                last = item.seq
+                ended = may_end(item.kind, item.event.data, who, console=bool(cookie))
+                if ended and await run_in_threadpool(resolve) is None:
+                    await ws.close(code=4401, reason="token revoked")
+                    return
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
