@@ -20,7 +20,8 @@ READERS = frozenset(Role)  # every enrolled role may read the hall's public stat
 STAFF = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 
-def service(request: Request) -> HallService:
+async def service(request: Request) -> HallService:
+    """The app's service (async: a plain attribute read needs no worker thread)."""
     return request.app.state.service
 
 
@@ -37,7 +38,7 @@ def bearer_token(authorization: str | None) -> str | None:
 
 def principal(request: Request) -> Principal:
     """The caller; 401 without a valid token. A counter's request also says it is still there."""
-    svc = service(request)
+    svc: HallService = request.app.state.service
     found = resolve_token(svc, bearer_token(request.headers.get("authorization")))
     if found is None:
         raise ApiError(401, "unauthorized", "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"})
