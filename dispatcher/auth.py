@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import secrets
@@ -19,8 +20,6 @@ from protocol import Role
 from protocol.events import OfficerLoginAlert
 
 _hasher = PasswordHasher()
-# A hash to verify against when the staff id is unknown, so timing does not reveal which ids exist.
-_DUMMY_HASH = _hasher.hash("not-a-pin")
 PIN_MIN_DIGITS = 6
 PIN_MAX_DIGITS = 12
 
@@ -41,10 +40,20 @@ def hash_pin(pin: str) -> str:
     return _hasher.hash(pin)
 
 
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the staff id is unknown, so timing does not reveal which ids exist.
+
+    Made at the first need, not at import: an argon2 hash at every start of the dispatcher (and of every
+    CLI) delayed the restart that clients wait for.
+    """
+    return _hasher.hash("not-a-pin")
+
+
 def verify_pin(pin_hash: str | None, pin: str) -> bool:
     """True if the PIN matches; spends the same effort when there is no hash."""
     try:
-        return _hasher.verify(pin_hash or _DUMMY_HASH, pin) and pin_hash is not None
+        return _hasher.verify(pin_hash or _dummy_hash(), pin) and pin_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
