@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QObject, QTimer
+from PySide6.QtCore import QDateTime, QObject
 
 from qtclient.i18n import Translator
+from qtclient.timers import timer
 
 from .devices import CounterDevices
 from .model import ACTIONS, led_for, pause_or_resume
@@ -66,7 +67,7 @@ class CounterController(QObject):
             devices.ratingTimedOut.connect(lambda ticket_id: self._rated.pop(ticket_id, None))
             devices.deviceOnline.connect(lambda _kind, _online: self.render())
         translator.languageChanged.connect(lambda _lang: self.render())
-        self._clock = QTimer(self, interval=1000, timeout=self._tick)
+        self._clock = timer(self, 1000, self._tick)
         self.render()
 
     # ---- life ------------------------------------------------------------------------------

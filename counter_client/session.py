@@ -10,26 +10,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from protocol.events import EventKind
 from qtclient import ApiResult, DispatcherLink
 
 from .model import ENDPOINTS, allowed, newer_ticket, parse_time, pause_or_resume, seconds_between
 
 log = logging.getLogger("fairq.counter")
-
-# Events about this counter after which its view is fetched again (another client, an admin or the day did it).
-_RESYNC_KINDS = {
-    EventKind.TICKET_COMPLETED,
-    EventKind.TICKET_NO_SHOW,
-    EventKind.TICKET_TRANSFERRED,
-    EventKind.TICKET_RETURNED,
-    EventKind.TICKET_CANCELLED,
-    EventKind.TICKET_EXPIRED,
-    EventKind.COUNTER_LOGOUT,
-    EventKind.COUNTER_LOST,
-    EventKind.DAY_OPENED,
-    EventKind.DAY_CLOSED,
-}
 
 
 class CounterSession(QObject):
@@ -96,6 +81,13 @@ class CounterSession(QObject):
         return self.online and self.number is not None and self.pending is None and not self.logged_in
 
     @property
+    def own_number(self) -> int:
+        """This PC's counter number, asked only once the dispatcher has said it."""
+        if self.number is None:
+            raise RuntimeError("this counter PC does not know its counter number yet")
+        return self.number
+
+    @property
     def counter_view(self) -> dict[str, Any]:
         """This counter as the hall state last saw it (name, categories)."""
         return (self.link.state.counter(self.number) if self.number is not None else None) or {}
@@ -148,7 +140,7 @@ class CounterSession(QObject):
             self.loginFailed.emit(self.tr("The dispatcher is not reachable; please wait."))
             return False
         self._set_pending("login")
-        self.link.counter_action(self.number, "login", {"staff_id": staff_id, "pin": pin}, callback=self._logged_in)
+        self.link.counter_action(self.own_number, "login", {"staff_id": staff_id, "pin": pin}, callback=self._logged_in)
         return True
 
     def change_pin(self, pin: str, new_pin: str, repeat: str) -> bool:
@@ -185,7 +177,7 @@ class CounterSession(QObject):
         self._epoch += 1
         self._set_pending(action)
         self.link.counter_action(
-            self.number,
+            self.own_number,
             ENDPOINTS[action],
             body,
             token=self.token,
@@ -236,7 +228,7 @@ class CounterSession(QObject):
             self._ratings.append((ticket_id, rating))
             return
         self.link.counter_action(
-            self.number,
+            self.own_number,
             "rate",
             {"ticket_id": ticket_id, "rating": rating},
             callback=lambda result: self._rated(ticket_id, rating, result),
@@ -360,16 +352,10 @@ class CounterSession(QObject):
         kind = event.get("kind", "")
         if not (ours or kind.startswith("day.")) or self.pending is not None:
             return  # not ours, or an action in flight whose reply will say
-        if kind == EventKind.TICKET_CALLED or (
-            kind in (EventKind.TICKET_RECALLED, EventKind.TICKET_STARTED)
-            and (self.ticket or {}).get("id") == ticket.get("id")
-        ):
-            # the draw assigned a ticket (or someone else acted on it): take it now, no round trip
-            self.ticket = newer_ticket(self.ticket, ticket)
-            self.state = "busy"
-            self.changed.emit()
-        elif kind in _RESYNC_KINDS or kind.startswith("counter."):
-            self._take_view(self.link.state.counter(self.number))  # the shared reducer's view: no round trip
+        if kind.startswith(("ticket.", "counter.", "day.")):
+            # the draw assigned a ticket, or someone else (another client, an admin, the day) acted on this
+            # counter: the shared reducer has already folded it in, so its view is taken, with no round trip
+            self._take_view(self.link.state.counter(self.number))
 
     # ---- helpers ---------------------------------------------------------------------------
 

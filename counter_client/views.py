@@ -512,7 +512,9 @@ class ServiceView(LanguageAware):
             shown = self._pause_action if action == "pause" else action
             button.setText(f"{names[shown]}\n{SHORTCUTS[action]}")
         self.outcome_label.setText(self.tr("Outcome (optional)"))
-        self.outcome.lineEdit().setPlaceholderText(self.tr("e.g. accepted"))
+        editor = self.outcome.lineEdit()
+        if editor is not None:  # an editable combo box always has one
+            editor.setPlaceholderText(self.tr("e.g. accepted"))
 
     def set_pause_mode(self, state: str) -> None:
         action = pause_or_resume(state)

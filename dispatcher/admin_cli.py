@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -157,7 +158,7 @@ def _body(args) -> DeviceCreate | OfficerCreate | None:
         fail(f"{PROG} {args.what} add", validation_message(err, OPTION_NAMES))
 
 
-def _run(svc, args, body) -> object:
+def _run(svc, args, body) -> Any:
     if args.what == "device":
         if args.action == "add":
             return admin.add_device(svc, body, by=BY).model_dump(mode="json")

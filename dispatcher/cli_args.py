@@ -38,9 +38,9 @@ def add_store_options(parser: argparse.ArgumentParser, *, config_help: str) -> N
     )
 
 
-def store_options_parent(*, config_help: str) -> argparse.ArgumentParser:
+def store_options_parent(*, config_help: str) -> OneLineParser:
     """A parent parser with the store options, for subcommands (so they may come after the subcommand)."""
-    parent = argparse.ArgumentParser(add_help=False)
+    parent = OneLineParser(add_help=False)
     add_store_options(parent, config_help=config_help)
     return parent
 

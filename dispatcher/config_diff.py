@@ -129,10 +129,11 @@ def diff(current: HallShape, wanted: HallShape) -> list[Change]:
             changes.append(Change("add", "setting", key, None, wanted.settings[key]))
         elif current.settings[key] != wanted.settings[key]:
             changes.append(Change("change", "setting", key, current.settings[key], wanted.settings[key]))
-    for what, now, then in (
+    tables: tuple[tuple[str, dict[Any, Any], dict[Any, Any]], ...] = (
         ("category", current.categories, wanted.categories),
         ("counter", current.counters, wanted.counters),
-    ):
+    )
+    for what, now, then in tables:
         for key in sorted(set(now) | set(then)):
             if key not in now:
                 changes.append(Change("add", what, str(key), None, then[key]))

@@ -43,7 +43,7 @@ def service_info(
 def _local_addresses(host: str) -> list[str]:
     if host not in ("0.0.0.0", ""):
         return [host]
-    addresses = {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)}
+    addresses = {str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)}
     return sorted(addresses - {"127.0.1.1"}) or ["127.0.0.1"]
 
 

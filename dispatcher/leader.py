@@ -66,6 +66,8 @@ class Leadership:
             return False
 
     def _alive(self) -> bool:
+        if self.conn is None:
+            return False
         try:
             self.conn.execute(text("SELECT 1")).scalar()
             self.conn.commit()

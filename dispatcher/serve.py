@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if not settings.tls and not is_loopback(settings.host):
         log.warning(plain_http_warning(settings.host))
-    tls: dict[str, str] = {}
+    tls: dict[str, Any] = {}
     pin = None
     if settings.tls:
         cert, key = ensure_certificate(settings.data_dir / "tls", [settings.host])

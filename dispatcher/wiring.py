@@ -102,10 +102,11 @@ def build_service(
         and (purpose == READ or file is None and purpose not in (SERVE, OPEN))
     ):
         raise ConfigError(f"{where(settings)} holds no fairq database ({sqlite_file} does not exist)")
-    if settings.sqlite_path() is not None or settings.data_dir.exists():
+    sqlite_path = settings.sqlite_path()
+    if sqlite_path is not None or settings.data_dir.exists():
         secure_tree(settings.data_dir)  # only the dispatcher's user may read its data (fixed, or refused)
-    if settings.sqlite_path() is not None:
-        secure_sqlite(settings.sqlite_path())
+    if sqlite_path is not None:
+        secure_sqlite(sqlite_path)
     sealer = sealer_from_file(settings.seed_key_path())
     engine = open_database(settings)
     try:
@@ -118,10 +119,13 @@ def build_service(
             log.warning("the open day %s had its seed stored in the clear: sealed it with %s", day, sealer.path)
         stored = stored_hall_config(store)
         recorded = bool(store.setting("hall_config"))  # older stores kept only categories and counters
+        config: HallConfig | None
         if purpose in (ADMIN, READ, OPEN) and stored is not None and (recorded or file is None):
             config = stored
         else:
             config = file or stored
+        if config is None:
+            raise ConfigError(f"{where(settings)}: hall {hall_id} has no configuration stored; give --config hall.toml")
         limits = Limits.from_settings(settings)
         svc = HallService(store, config, hub=EventHub(), clock=clock, entropy=entropy, limits=limits)
         if file is not None and (purpose == SERVE or (purpose in (ADMIN, OPEN) and stored is None)):

@@ -9,8 +9,9 @@ Public API
     ``flash_call(call)``, ``show_banner(key|None)``, ``set_mode``, ``set_language``; parts ``header``, ``latest``,
     ``calls``, ``grid``, ``queues``, ``ticker``, ``banner``. Sizes follow the window (landscape, portrait, 4K).
 ``display.controller.DisplayController(link, window, *, zone, announcer)`` — all the signal wiring.
-``display.model`` — ``ScreenModel(zone)`` (``note_event``, ``refresh(HallState)``; ``latest``, ``history``,
-    ``tiles``, ``queues``, ``notice``, ``short_commitment``), ``CallItem``, ``CounterTile``, ``QueueItem``, ``TEXTS``.
+``display.model`` — ``ScreenModel(zone)`` (``refresh(HallState)``: everything from the shared reducer's hall, what
+    became of each call included; ``latest``, ``history``, ``tiles``, ``queues``, ``notice``, ``short_commitment``),
+    ``CallItem``, ``call_item(call, status)``, ``CounterTile``, ``QueueItem``, ``TEXTS``.
 ``display.zones`` — ``Zone.parse(categories="A,B", counters="1-8,12")``, ``accepts(category, counter)``.
 ``display.phrases`` — ``plan_call(label, counter, *, recall, repeat, languages) -> Plan`` (segments of clip names
     and text per language), ``zh_number``, ``en_number``, ``clip_catalogue()``.

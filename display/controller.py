@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from qtclient import DispatcherLink
 
 from .announcer import Announcer
-from .model import CallItem, ScreenModel
+from .model import ScreenModel, call_item
 from .window import DisplayWindow
 from .zones import Zone
 
@@ -57,7 +57,6 @@ class DisplayController(QObject):
         self.announcer = announcer
         self.utc_now = utc_now
         self.was_up = False
-        link.eventReceived.connect(self.model.note_event)
         link.stateChanged.connect(self.refresh)
         link.ticketCalled.connect(self._called)
         link.ticketRecalled.connect(self._called)
@@ -89,7 +88,7 @@ class DisplayController(QObject):
         self.refresh()
         item = self.model.latest
         if item is None or item.ticket_id != call.get("ticket_id"):
-            item = CallItem(call["ticket_id"], call["label"], call.get("category", ""), int(call["counter"]))
+            item = call_item(call)
         self.window.flash_call(item)
         log.info("showing call %s at counter %s%s", item.label, item.counter, " (recall)" if call.get("recall") else "")
         self.called.emit(item)

@@ -1,4 +1,4 @@
-"""What the hall screen shows, worked out from the `HallState` and the events; plain Python, no widgets."""
+"""What the hall screen shows, worked out from the `HallState` (the shared reducer's hall) alone; no widgets."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from protocol.events import EventKind
 from qtclient.hallstate import HallState
 
 from .zones import Zone
@@ -63,20 +62,6 @@ def short_commitment(commitment: str | None, length: int = 12) -> str:
     return " ".join(head[i : i + 4] for i in range(0, len(head), 4))
 
 
-# Ticket event kind -> what the screen says about that ticket afterwards.
-_STATUS = {
-    EventKind.TICKET_CALLED: "called",
-    EventKind.TICKET_RECALLED: "called",
-    EventKind.TICKET_STARTED: "serving",
-    EventKind.TICKET_COMPLETED: "done",
-    EventKind.TICKET_NO_SHOW: "no_show",
-    EventKind.TICKET_TRANSFERRED: "transferred",
-    EventKind.TICKET_RETURNED: "returned",
-    EventKind.TICKET_CANCELLED: "cancelled",
-    EventKind.TICKET_EXPIRED: "done",
-}
-
-
 @dataclass(frozen=True)
 class CallItem:
     """One call as shown: ticket label, counter, whether it was a recall, and what became of the ticket."""
@@ -93,6 +78,19 @@ class CallItem:
     def active(self) -> bool:
         """Still to be answered at the counter (not finished elsewhere)."""
         return self.status in ("called", "serving")
+
+
+def call_item(call: dict[str, Any], status: str = "called") -> CallItem:
+    """A call of the hall state (a CallView dict) as shown, with what became of its ticket."""
+    return CallItem(
+        ticket_id=call["ticket_id"],
+        label=call["label"],
+        category=call.get("category", ""),
+        counter=int(call["counter"]),
+        at=str(call.get("at", "")),
+        recall=bool(call.get("recall")),
+        status=status,
+    )
 
 
 @dataclass(frozen=True)
@@ -115,7 +113,10 @@ class QueueItem:
 
 @dataclass
 class ScreenModel:
-    """The screen's content for one zone. ``note_event`` then ``refresh(state)`` after each change."""
+    """The screen's content for one zone, all derived from the folded hall: ``refresh(state)`` after each change.
+
+    What became of each call's ticket (no-show, transfer...) is the shared reducer's ``call_status`` too.
+    """
 
     zone: Zone = field(default_factory=Zone)
     history_rows: int = 10
@@ -129,16 +130,6 @@ class ScreenModel:
     queues: list[QueueItem] = field(default_factory=list)
     notice: str = ""
     loaded: bool = False
-    statuses: dict[int, str] = field(default_factory=dict)  # ticket id -> status, from events
-
-    def note_event(self, event: dict[str, Any]) -> None:
-        """Remember what happened to a ticket (no-show, transfer...) to mark its call on screen."""
-        status = _STATUS.get(event.get("kind", ""))
-        ticket = (event.get("data") or {}).get("ticket") or {}
-        if status and isinstance(ticket.get("id"), int):
-            self.statuses[ticket["id"]] = status
-        if event.get("kind") == EventKind.DAY_OPENED:
-            self.statuses.clear()
 
     def refresh(self, state: HallState) -> None:
         """Work everything out again from the hall as last seen."""
@@ -149,18 +140,13 @@ class ScreenModel:
         self.day_open = bool(day.get("is_open"))
         self.commitment = day.get("commitment") or ""
         self.notice = state.notice or ""
-        current = {}
-        for c in state.counters.values():
-            ticket = c.get("ticket") or {}
-            if ticket.get("id") is not None:
-                current[ticket["id"]] = ticket.get("state")
         calls: list[CallItem] = []
         seen: set[int] = set()
         for call in reversed(state.recent_calls):
             if not self.zone.accepts_call(call) or call.get("ticket_id") in seen:
                 continue
             seen.add(call["ticket_id"])
-            calls.append(self._call_item(call, current))
+            calls.append(call_item(call, state.status_of_call(call["ticket_id"])))
         self.latest = calls[0] if calls else None
         self.history = calls[1 : 1 + self.history_rows]
         self.tiles = [self._tile(state.counters[n]) for n in self.zone.counter_numbers(state.counters)]
@@ -175,21 +161,6 @@ class ScreenModel:
             )
             for code in codes
         ]
-
-    def _call_item(self, call: dict[str, Any], current: dict[int, str | None]) -> CallItem:
-        ticket_id = call["ticket_id"]
-        status = self.statuses.get(ticket_id)
-        if ticket_id in current:  # the counter still has it: trust the snapshot
-            status = "serving" if current[ticket_id] == "serving" else "called"
-        return CallItem(
-            ticket_id=ticket_id,
-            label=call["label"],
-            category=call.get("category", ""),
-            counter=int(call["counter"]),
-            at=str(call.get("at", "")),
-            recall=bool(call.get("recall")),
-            status=status or "done",
-        )
 
     def _tile(self, counter: dict[str, Any]) -> CounterTile:
         ticket = counter.get("ticket") or None

@@ -143,12 +143,13 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_sim(args: argparse.Namespace) -> int:
     """Run a simulator; the first line printed is where to point a driver."""
+    sim: PrinterSimulator | ScannerSimulator | LineSimulator
     if args.kind == "printer":
         directory = args.dir or Path(tempfile.mkdtemp(prefix="fairq-printer-"))
-        sim = PrinterSimulator(
+        sim = printer = PrinterSimulator(
             directory, transport="pty" if args.pty else "tcp", paper_mm=args.paper, link=args.link
         ).start()
-        print(sim.url, flush=True)
+        print(printer.url, flush=True)
         print(f"directory: {directory}", file=sys.stderr, flush=True)
     elif args.kind == "scanner":
         sim = ScannerSimulator(link=args.link, control_file=args.control).start()

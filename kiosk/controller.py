@@ -17,6 +17,7 @@ from hardware.printer import TicketLayout
 from protocol import PrinterState
 from qtclient import ApiResult, DispatcherLink
 from qtclient.i18n import Translator
+from qtclient.timers import timer
 
 from .model import TicketRequest, category_for_code, service_problem
 from .pending import PendingWork
@@ -59,9 +60,9 @@ class KioskController(QObject):
         self.pending = pending or PendingWork()  # tickets to void, lost requests to look up
         self.reported_printer: tuple[str, str] | None = None
         self.stopped = False
-        self.idle = QTimer(self, singleShot=True, interval=int(idle_timeout_s * 1000), timeout=self._idle)
-        self.ticket_timer = QTimer(self, singleShot=True, interval=int(ticket_timeout_s * 1000), timeout=self.home)
-        self.failed_timer = QTimer(self, singleShot=True, interval=int(failed_timeout_s * 1000), timeout=self.home)
+        self.idle = timer(self, int(idle_timeout_s * 1000), self._idle, single_shot=True)
+        self.ticket_timer = timer(self, int(ticket_timeout_s * 1000), self.home, single_shot=True)
+        self.failed_timer = timer(self, int(failed_timeout_s * 1000), self.home, single_shot=True)
         self._wire()
 
     def _wire(self) -> None:
@@ -82,7 +83,9 @@ class KioskController(QObject):
         w.entry.confirmed.connect(self.confirm)
         w.ticket.done.connect(self.home)
         w.scanned.connect(self.scanned)
-        QApplication.instance().installEventFilter(self)
+        app = QApplication.instance()
+        assert app is not None, "the kiosk runs inside a QApplication"
+        app.installEventFilter(self)
 
     def start(self) -> None:
         self._set_phase("out_of_service")
@@ -92,9 +95,11 @@ class KioskController(QObject):
 
     def stop(self) -> None:
         self.stopped = True  # late signals from the link or the printer thread must not touch a closed window
-        for timer in (self.idle, self.ticket_timer, self.failed_timer):
-            timer.stop()
-        QApplication.instance().removeEventFilter(self)
+        for each in (self.idle, self.ticket_timer, self.failed_timer):
+            each.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         self.link.stop()
         self.printer.stop()
 

@@ -6,10 +6,11 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from hardware.printer import PrinterError, PrintIncomplete, TicketLayout, open_printer
 from protocol import PrinterState
+from qtclient.timers import timer
 
 log = logging.getLogger("fairq.kiosk.printer")
 
@@ -52,7 +53,7 @@ class PrinterService(QObject):
         self._printer: Any = None
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # the printer is one device: one call at a time
-        self._poll = QTimer(self, interval=poll_ms, timeout=self.check)
+        self._poll = timer(self, poll_ms, self.check)
         self._jobs = 0
         self._polling = False
         self.stateChanged.connect(self._remember)

@@ -61,7 +61,9 @@ class KioskWindow(QWidget):
 
     @property
     def current(self) -> Screen:
-        return self.stack.currentWidget()
+        shown = self.stack.currentWidget()
+        assert isinstance(shown, Screen), "the stack holds only screens"
+        return shown
 
     # ---- screens ----------------------------------------------------------------------
 

@@ -4,6 +4,10 @@ A client fetches a snapshot when it connects (or finds a gap) and folds every ev
 counter events carry the queue figures their command changed (`queues`), so the fold stays what a fresh
 snapshot would say (tests/protocol/test_reducer_property.py drives the real service to check it).
 Pure: no I/O, the hall given is never changed; parts that did not change are shared with it.
+
+Beside the snapshot's keys the fold keeps one the snapshot has not: ``call_status``, what became of the
+ticket of each recent call (ticket id -> called, serving, done, no_show, transferred, returned, cancelled),
+which a hall screen marks the call with. `rebase` starts it from a snapshot and what was known before.
 """
 
 from __future__ import annotations
@@ -28,6 +32,18 @@ _COUNTER_AFTER: dict[str, str] = {
     EventKind.TICKET_NO_SHOW: "idle",
     EventKind.TICKET_TRANSFERRED: "idle",
 }
+# What a ticket event says became of the ticket of a call (the screen's mark on it).
+CALL_STATUS_AFTER: dict[str, str] = {
+    EventKind.TICKET_CALLED: "called",
+    EventKind.TICKET_RECALLED: "called",
+    EventKind.TICKET_STARTED: "serving",
+    EventKind.TICKET_COMPLETED: "done",
+    EventKind.TICKET_NO_SHOW: "no_show",
+    EventKind.TICKET_TRANSFERRED: "transferred",
+    EventKind.TICKET_RETURNED: "returned",
+    EventKind.TICKET_CANCELLED: "cancelled",
+    EventKind.TICKET_EXPIRED: "done",
+}
 _STATE_OF: dict[str, str] = {
     EventKind.COUNTER_READY: "ready",
     EventKind.COUNTER_PAUSED: "paused",
@@ -46,7 +62,33 @@ def empty_hall() -> dict[str, Any]:
         "counters": [],
         "recent_calls": [],
         "notice": "",
+        "call_status": {},
     }
+
+
+def rebase(known: dict[str, Any], snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A fresh snapshot as the hall, with what `known` (the hall before it) said became of the calls it lists.
+
+    A ticket still at a counter is as the snapshot says; a finished one keeps the status events gave it on
+    the same day (a status of "called" or "serving" the snapshot no longer shows is left out: unknown).
+    """
+    hall = {**empty_hall(), **snapshot}
+    held = {
+        c["ticket"]["id"]: "serving" if c["ticket"].get("state") == "serving" else "called"
+        for c in hall["counters"]
+        if (c.get("ticket") or {}).get("id") is not None
+    }
+    same_day = (known.get("day") or {}).get("day") == (hall.get("day") or {}).get("day")
+    before = (known.get("call_status") or {}) if same_day else {}
+    status: dict[int, str] = {}
+    for call in hall["recent_calls"]:
+        ticket_id = call["ticket_id"]
+        if ticket_id in held:
+            status[ticket_id] = held[ticket_id]
+        elif before.get(ticket_id) not in (None, "called", "serving"):
+            status[ticket_id] = before[ticket_id]
+    hall["call_status"] = status
+    return hall
 
 
 def ticket_view(ticket: dict[str, Any]) -> dict[str, Any]:
@@ -89,7 +131,23 @@ def fold(hall: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
     elif kind in _WAITING_DELTA or (kind == EventKind.TICKET_CANCELLED and not data.get("after_call")):
         _add_waiting(out, ticket.get("category"), _WAITING_DELTA.get(kind, -1))
     counters.done()
+    if kind in CALL_STATUS_AFTER or kind in (EventKind.DAY_OPENED, EventKind.DAY_CLOSED):
+        _follow_calls(out, kind, data, ticket)
     return out
+
+
+def _follow_calls(out: dict[str, Any], kind: str, data: dict[str, Any], ticket: dict[str, Any]) -> None:
+    """Mark what became of the tickets of the recent calls; only those are kept."""
+    status = dict(out.get("call_status") or {})
+    if kind == EventKind.DAY_OPENED:
+        status = {}
+    elif kind == EventKind.DAY_CLOSED:
+        for ticket_id in (i for ids in (data.get("expired") or {}).values() for i in ids):
+            status[ticket_id] = "done"
+    elif ticket.get("id") is not None:
+        status[ticket["id"]] = CALL_STATUS_AFTER[kind]
+    called = {c["ticket_id"] for c in out.get("recent_calls", [])}
+    out["call_status"] = {ticket_id: s for ticket_id, s in status.items() if ticket_id in called}
 
 
 def _ticket_event(

@@ -27,8 +27,14 @@ Public API
     (or a snapshot the first time). Events are applied in sequence order: duplicates are dropped, a
     gap makes it reconnect and replay at once. Lost stream → ``linkDown`` → retries with
     ``Backoff`` (exponential, capped at 10 s, jittered). A silent stream (no pong within 3 pings)
-    counts as lost. After ticket/counter/day events a fresh snapshot is fetched (debounced by
-    ``refresh_ms``) so that queue lengths and wait estimates stay right.
+    counts as lost. Events carry the queue figures: no snapshot is fetched after them (only, after
+    ``refresh_ms``, when an event breaks the event contract).
+
+    Inside, the link is a Qt shell around plain parts: ``qtclient.endpoints.Endpoints`` (the URL in use,
+    the pair's or the adverts' URLs, the pin each must show, the GET /health round), ``qtclient.stream.
+    StreamMachine`` (``last_seq``, snapshot or replay, duplicates, gaps, the reconnect backoff: all of it
+    testable without Qt or a socket), ``qtclient.streamsocket.StreamSocket`` (the pinned WebSocket),
+    ``qtclient.calls.HallCalls`` (the REST calls by name) and ``qtclient.rest`` (how REST travels).
 
     Signals: ``linkUp()``, ``linkDown(str reason)``, ``authFailed(str)``, ``tlsRefused(str)``, ``urlChanged(str)``,
     ``deviceInfo(dict)``, ``snapshotReceived(dict)``, ``eventReceived(dict)``, ``stateChanged()``,
@@ -56,8 +62,10 @@ Public API
 ``qtclient.hallstate.HallState`` — plain Python, no Qt: ``apply_snapshot(dict)``,
     ``apply_event(dict) -> bool``; ``seq``, ``hall_id``, ``hall_name``, ``day``, ``day_open``,
     ``categories`` (code → CategoryView dict, in the dispatcher's order), ``counters`` (number →
-    CounterView dict), ``recent_calls`` (CallView dicts, oldest first), ``notice``, ``loaded``;
-    ``category(code)``, ``category_list()``, ``counter(n)``. Kept as it was when the link drops.
+    CounterView dict), ``recent_calls`` (CallView dicts, oldest first), ``call_status`` (ticket id → what
+    became of a recent call's ticket, the reducer's), ``notice``, ``loaded``; ``category(code)``,
+    ``category_list()``, ``counter(n)``, ``status_of_call(ticket_id)``. Kept as it was when the link drops.
+    Everything is folded by ``protocol.reducer`` (``fold``, ``rebase``): no app follows events itself.
 
 ``qtclient.discovery`` — ``DiscoveryBrowser(*, interfaces=None, hall_id=None)`` (QObject; ``start()``,
     ``stop()``; signals ``found(str url)``, ``foundService(Found)``, ``lost(str url)``; pass it to

@@ -7,7 +7,7 @@ from collections import deque
 from datetime import datetime
 from typing import Any
 
-from protocol.reducer import RECENT_CALLS, empty_hall, fold
+from protocol.reducer import RECENT_CALLS, empty_hall, fold, rebase
 
 EVENT_MEMORY = 500
 
@@ -21,7 +21,7 @@ def oldest_first(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 class HallState:
-    """Categories, counters, recent calls and the notice, kept up to date from snapshots and events.
+    """Categories, counters, recent calls (and what became of them) and the notice, from snapshots and events.
 
     A snapshot replaces everything; events after it are folded in order by the one shared reducer
     (`protocol.reducer.fold`), which is what every client follows the hall with. Events are remembered for
@@ -40,7 +40,7 @@ class HallState:
     def apply_snapshot(self, snapshot: dict[str, Any]) -> None:
         """Take a whole picture; events newer than it that were already applied are applied again."""
         newer = [e for e in self._events if e["seq"] > snapshot["seq"]]
-        self.hall = {**empty_hall(), **copy.deepcopy(snapshot)}
+        self.hall = rebase(self.hall, copy.deepcopy(snapshot))
         self.loaded = True
         self._events = deque((e for e in self._events if e["seq"] <= snapshot["seq"]), maxlen=EVENT_MEMORY)
         for event in newer:
@@ -68,6 +68,7 @@ class HallState:
         self.counters = {c["number"]: c for c in hall.get("counters", [])}
         self.recent_calls = oldest_first(list(hall.get("recent_calls", [])))[-RECENT_CALLS:]
         self.notice = hall.get("notice", "")
+        self.call_status: dict[int, str] = hall.get("call_status") or {}
 
     # ---- views ------------------------------------------------------------------------
 
@@ -78,6 +79,13 @@ class HallState:
     def category_list(self) -> list[dict[str, Any]]:
         """Categories in the dispatcher's order (priority, then code)."""
         return list(self.categories.values())
+
+    def status_of_call(self, ticket_id: int) -> str:
+        """What became of a recent call's ticket: called, serving, done, no_show, transferred, returned, cancelled.
+
+        "done" when not known (its end came before the snapshot this client started from).
+        """
+        return self.call_status.get(ticket_id, "done")
 
     def counter(self, number: int) -> dict[str, Any] | None:
         """One counter as last seen, or None."""

@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh test || exit 1
 export QT_QPA_PLATFORM=offscreen
-scripts/with-postgres.sh .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+scripts/with-postgres.sh .venv/bin/python -m pytest -q -p no:cacheprovider --durations=30 "$@"
 tests=$?
 .venv/bin/ruff check --quiet . && .venv/bin/ruff format --check --quiet . 
 lint=$?

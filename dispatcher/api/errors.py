@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -79,6 +81,11 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(exc.status_code, code, str(exc.detail))
 
 
+async def _no_body() -> dict[str, Any]:
+    """What an answer refused before its body was read hears if it asks for more."""
+    return {"type": "http.disconnect"}
+
+
 class BodyLimit:
     """ASGI middleware: refuses request bodies over a limit, whether or not Content-Length says so.
 
@@ -118,4 +125,4 @@ class BodyLimit:
 
     async def _refuse(self, send) -> None:
         response = error_response(413, "body_too_large", f"A request body may have at most {self.max_bytes} bytes.")
-        await response({"type": "http"}, None, send)
+        await response({"type": "http"}, _no_body, send)

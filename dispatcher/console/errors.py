@@ -20,12 +20,19 @@ def _validation(err: ValidationError) -> str:
     return f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
 
 
+def refusal(t: Callable[..., str], err: DomainError) -> str:
+    """The hall's reason in the page's language: the console's words for its code, else the hall's own message."""
+    key = f"refused_{err.code}"
+    text = t(key, message=err.message)
+    return err.message if text == key else text
+
+
 def attempt(t: Callable[..., str], change: Callable[[], Any]) -> dict[str, Any]:
     """Run a change; {'message', 'result'} on success, {'error'} with a readable reason otherwise."""
     try:
         result = change()
     except DomainError as err:
-        return {"error": err.message}
+        return {"error": refusal(t, err)}
     except ValidationError as err:
         return {"error": _validation(err)}
     except ValueError as err:

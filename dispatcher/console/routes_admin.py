@@ -27,7 +27,7 @@ from protocol.models import CategoryConfig, CounterConfig, DeviceCreate, DeviceT
 from . import accounts
 from .accounts import Viewer
 from .errors import attempt
-from .i18n import TEXT, translator
+from .i18n import translator
 from .pages import language, render
 from .security import admin_only, checked_form, service
 
@@ -250,14 +250,13 @@ def _day_page(request: Request, viewer: Viewer, svc: HallService, **context) -> 
     )  # fmt: skip
 
 
-def _reopen(svc: HallService, form: dict[str, str], *, by: str, t: Callable[..., str]) -> object:
-    """Reopen the day the page showed; a refusal is said in the page's language when the console knows its words."""
+def _reopen(svc: HallService, form: dict[str, str], *, by: str) -> object:
+    """Reopen the day the page showed; a missing reason is said with the words for reopening, not a general one."""
     try:
         return admin.reopen_day(svc, day=form.get("day", ""), reason=form.get("reason", ""), by=by)
     except DomainError as err:
-        key = f"refused_{err.code}"
-        if key in TEXT:
-            raise type(err)(err.code, t(key, message=err.message)) from err
+        if err.code == "reason_required":
+            raise type(err)("reopen_reason_required", err.message) from err
         raise
 
 
@@ -269,14 +268,13 @@ def day_page(request: Request, viewer: Viewer = Depends(admin_only), svc: HallSe
 @router.post("/day", include_in_schema=False)
 async def day(request: Request, viewer: Viewer = Depends(admin_only), svc: HallService = Depends(service)) -> Response:
     by = viewer.staff_id
-    t = translator(language(request))
     result = await _handle(
         request,
         viewer,
         {
             "open": lambda f: admin.open_day(svc, by=by),
             "close": lambda f: admin.close_day(svc, by=by),
-            "reopen": lambda f: _reopen(svc, f, by=by, t=t),
+            "reopen": lambda f: _reopen(svc, f, by=by),
         },
     )
     result.pop("result", None)

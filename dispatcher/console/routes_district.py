@@ -16,6 +16,7 @@ from dispatcher.integrity.records import closed_days
 from dispatcher.service import HallService
 
 from .accounts import Viewer
+from .errors import refusal
 from .i18n import translator
 from .pages import language, render
 from .security import HEADERS, REPORT_CSP, service, staff
@@ -35,7 +36,7 @@ async def district_page(
     try:
         view = await run_in_threadpool(district.district, svc, viewer.staff_id, chosen, thresholds)
     except DomainError as err:
-        return render(request, "refused.html", viewer=viewer, status=403, title=t("district"), text=err.message)
+        return render(request, "refused.html", viewer=viewer, status=403, title=t("district"), text=refusal(t, err))
     metrics = [(key, zh if language(request) == "zh" else en) for key, zh, en in district.METRICS]
     return render(request, "district.html", viewer=viewer, title=t("district"), view=view, day=chosen,
                   days=list(reversed(days))[:14], metrics=metrics)  # fmt: skip

@@ -39,7 +39,7 @@ def day_chart(scenario: Scenario, summaries: list[Summary]) -> str:
             Series(s.policy, [_hourly(s, lambda h: h.waits.mean_s)], COLORS[s.policy]) for s in summaries
         ]
         panels.append(compare)
-    ticks = [(t, clock(t)) for t in range(int(start), int(end) + 1, int(HOUR))]
+    ticks: list[tuple[float, str]] = [(t, clock(t)) for t in range(int(start), int(end) + 1, int(HOUR))]
     return panel_chart(panels, title=f"{scenario.name}, {scenario.date}", x_range=(start, end), x_ticks=ticks)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from dispatcher.stats import percentile
 
 from . import erlang
-from .engine import DayRun
+from .engine import DayRun, Visit
 from .scenario import HOUR, Scenario
 
 WAIT_MARK_S = 600.0  # the "called within 10 minutes" share
@@ -71,6 +71,11 @@ class Summary:
     queue: list[tuple[float, int]] = field(repr=False)
 
 
+def _waits(visits: Iterable[Visit]) -> list[float]:
+    """The waits of the visits that were called (the others have none)."""
+    return [w for v in visits if (w := v.wait_s) is not None]
+
+
 def summarise(run: DayRun) -> Summary:
     """Turn a day's raw record into the numbers the report shows."""
     scenario = run.scenario
@@ -86,9 +91,9 @@ def summarise(run: DayRun) -> Summary:
         served=sum(1 for v in run.visits if v.outcome == "done"),
         no_shows=sum(1 for v in run.visits if v.outcome == "no_show"),
         expired=sum(1 for v in run.visits if v.outcome == "expired"),
-        waits=WaitStats.of(v.wait_s for v in called),
+        waits=WaitStats.of(_waits(called)),
         by_category={
-            c.code: WaitStats.of(v.wait_s for v in called if v.trader.category == c.code) for c in scenario.categories
+            c.code: WaitStats.of(_waits(v for v in called if v.trader.category == c.code)) for c in scenario.categories
         },
         hours=[h for h in hours if h.arrivals or h.counters],
         utilisation=_ratio(_total(run.busy), _total(run.duty)),

@@ -12,7 +12,7 @@ from .tables import ArchivedDayRow, DrawRow, EventRow, TicketRow
 
 def checkpoints(session: Session, hall_id: str) -> list[ArchivedDayRow]:
     """The hall's archived days, oldest first."""
-    q = select(ArchivedDayRow).where(ArchivedDayRow.hall_id == hall_id).order_by(ArchivedDayRow.last_seq)
+    q = select(ArchivedDayRow).where(ArchivedDayRow.hall_id == hall_id).order_by(col(ArchivedDayRow.last_seq))
     return list(session.exec(q))
 
 
@@ -42,9 +42,9 @@ def remove_archived(engine: Engine, hall_id: str, rows: Sequence[ArchivedDayRow]
     days = [r.day for r in rows]
     with Session(engine, expire_on_commit=False) as s:
         s.add_all(rows)
-        s.exec(delete(TicketRow).where(TicketRow.hall_id == hall_id, col(TicketRow.day).in_(days)))
-        s.exec(delete(DrawRow).where(DrawRow.hall_id == hall_id, col(DrawRow.day).in_(days)))
-        s.exec(delete(EventRow).where(EventRow.hall_id == hall_id, EventRow.seq <= cut_seq))
+        s.exec(delete(TicketRow).where(col(TicketRow.hall_id) == hall_id, col(TicketRow.day).in_(days)))
+        s.exec(delete(DrawRow).where(col(DrawRow.hall_id) == hall_id, col(DrawRow.day).in_(days)))
+        s.exec(delete(EventRow).where(col(EventRow.hall_id) == hall_id, col(EventRow.seq) <= cut_seq))
         s.commit()
 
 

@@ -85,6 +85,8 @@ def plan(conn: Connection, cfg: Config | None = None) -> Plan:
     cfg = cfg or alembic_config()
     script = ScriptDirectory.from_config(cfg)
     head = script.get_current_head()
+    if head is None:
+        raise SchemaError("this fairq has no schema revisions (its migrations folder is missing)")
     names = set(inspect(conn).get_table_names())
     heads = MigrationContext.configure(conn).get_current_heads() if "alembic_version" in names else ()
     if not heads:

@@ -22,11 +22,13 @@ from .rtu import RtuFrameReader, build_frame
 log = logging.getLogger(__name__)
 
 try:
-    from termios import error as _TermiosError
+    from termios import error as termios_error
+
+    _TERMIOS_ERRORS: tuple[type[Exception], ...] = (termios_error,)
 except ImportError:  # not on POSIX
-    _TermiosError = OSError
+    _TERMIOS_ERRORS = ()
 # What a vanished adapter raises, depending on where in pyserial it is noticed.
-PORT_ERRORS = (serial.SerialException, OSError, _TermiosError)
+PORT_ERRORS: tuple[type[Exception], ...] = (serial.SerialException, OSError, *_TERMIOS_ERRORS)
 
 Listener = Callable[[int, bool], None]
 

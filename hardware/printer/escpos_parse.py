@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .layout import Align, Block, Cut, Feed, Qr, Text
 
@@ -25,7 +26,7 @@ def parse_escpos(data: bytes) -> list[Block]:
     blocks: list[Block] = []
     mode = _Mode()
     line = bytearray()
-    qr = {"module": 3, "ec": 0, "data": b""}
+    qr: dict[str, Any] = {"module": 3, "ec": 0, "data": b""}
     i = 0
 
     def flush_line() -> None:

@@ -41,7 +41,7 @@ def _text_image(block: Text, max_width: int) -> Image.Image:
         for dx in (0, 1) if block.bold else (0,):  # bold as the printer does it: double strike
             draw.text((x + w / 2 + dx, CELL_H / 2), ch, font=_font(), fill=0, anchor="mm")
         x += w
-    img = img.resize((img.width * block.width, img.height * block.height), Image.NEAREST)
+    img = img.resize((img.width * block.width, img.height * block.height), Image.Resampling.NEAREST)
     if img.width > max_width:  # the printer drops what does not fit on the line
         img = img.crop((0, 0, max_width, img.height))
     return img
@@ -80,9 +80,9 @@ def render_blocks(blocks: list[Block], paper_mm: int = 80) -> Image.Image:
     canvas = Image.new("L", (width + 2 * MARGIN, height), 255)
     draw = ImageDraw.Draw(canvas)
     y = MARGIN
-    for img, advance, align in pieces:
-        if img is not None:
-            _place(canvas, img, y + (advance - img.height) // 2, align, width)
+    for piece, advance, align in pieces:
+        if piece is not None:
+            _place(canvas, piece, y + (advance - piece.height) // 2, align, width)
         if advance < 0:  # cut: a dashed line across the paper
             for x in range(0, canvas.width, 16):
                 draw.line((x, y + MARGIN // 2, x + 8, y + MARGIN // 2), fill=128, width=2)

@@ -6,6 +6,7 @@ import contextlib
 import os
 import select
 import stat
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from escpos.escpos import Escpos
@@ -22,12 +23,14 @@ class SerialPrinter(Serial):
     def open(self, raise_not_found: bool = True) -> None:
         """Open with a write timeout, so a stalled line cannot hold a print forever."""
         super().open(raise_not_found)
-        if self._device:
-            self._device.write_timeout = WRITE_TIMEOUT
+        device: Any = self._device  # python-escpos keeps False or the pyserial port here
+        if device:
+            device.write_timeout = WRITE_TIMEOUT
 
     def close(self) -> None:
         """Close without draining output nobody is reading (that would block)."""
-        device, self._device = self._device, False
+        device: Any = self._device
+        self._device = False
         if device and device.is_open:
             with contextlib.suppress(Exception):
                 device.reset_output_buffer()

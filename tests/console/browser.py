@@ -44,10 +44,8 @@ def chrome(downloads: Path, size: tuple[int, int] = SIZE):
 
 def wait_for(driver, condition, seconds: float = 30):
     """Until the condition holds; rows redrawn by the live page under the condition are simply looked up again."""
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
-
-    from selenium.common.exceptions import WebDriverException
 
     def holds(d):
         try:

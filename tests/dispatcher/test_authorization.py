@@ -51,6 +51,10 @@ ENDPOINTS = [
     ("POST", "/warnings/1/explain", {"text": "x"}, {"supervisor", "admin"}),
     ("GET", "/spot-checks", None, {"supervisor", "admin"}),
     ("POST", "/spot-checks", {}, {"supervisor", "admin"}),
+    ("POST", "/warnings/1/close", {"note": "x"}, {"supervisor", "admin"}),
+    ("POST", "/warnings/1/send-back", {"note": "x"}, {"supervisor", "admin"}),
+    ("POST", "/spot-checks/1/draw", None, {"supervisor", "admin"}),
+    ("POST", "/spot-checks/1/reviews", {"case": "1", "outcome": "upheld"}, {"supervisor", "admin"}),
 ]
 
 

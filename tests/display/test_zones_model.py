@@ -88,7 +88,43 @@ def test_model_marks_what_became_of_a_call():
     events[0]["data"]["call"] = call(4, "A002", 1, "2024-05-01T01:00:09Z")
     for event in events:
         s.apply_event(event)
-        model.note_event(event)
         model.refresh(s)
     assert model.latest.label == "A002" and model.latest.status == "no_show" and not model.latest.active
     assert model.tiles[0].label is None
+    assert s.call_status == {4: "no_show"}  # the shared reducer's: the screen keeps no copy of its own
+
+
+def test_a_late_snapshot_keeps_what_became_of_the_calls_and_trusts_the_counters():
+    s = state()
+    model = ScreenModel()
+    model.refresh(s)
+    assert [c.status for c in [model.latest, *model.history]] == ["done", "done", "done"]  # ended before we came
+    a002 = {"id": 4, "label": "A002", "category": "A", "counter": 1, "state": "called"}
+    b002 = {"id": 5, "label": "B002", "category": "B", "counter": 3, "state": "called"}
+    for seq, kind, ticket, counter, at in [
+        (11, "ticket.called", a002, 1, "2024-05-01T01:00:09Z"),
+        (12, "ticket.called", b002, 3, "2024-05-01T01:00:10Z"),
+        (13, "ticket.transferred", {**a002, "state": "waiting", "category": "B"}, 1, None),
+    ]:
+        data = {"ticket": ticket, "counter": counter}
+        if at:
+            data["call"] = call(ticket["id"], ticket["label"], counter, at)
+        s.apply_event({"seq": seq, "kind": kind, "at": "2024-05-01T01:00:11Z", "data": data})
+    model.refresh(s)
+    assert [(c.label, c.status) for c in [model.latest, *model.history]][:2] == [
+        ("B002", "called"),
+        ("A002", "transferred"),
+    ]
+    # a reconnect: the snapshot has B002 being served at counter 3, and A002 still transferred
+    serving = {**COUNTERS[2], "state": "busy", "ticket": {**b002, "state": "serving"}}
+    snapshot = {k: v for k, v in s.hall.items() if k != "call_status"}  # a snapshot has no call_status
+    s.apply_snapshot({**snapshot, "seq": 14, "counters": [*COUNTERS[:2], serving, COUNTERS[3]]})
+    model.refresh(s)
+    assert [(c.label, c.status) for c in [model.latest, *model.history]][:2] == [
+        ("B002", "serving"),
+        ("A002", "transferred"),
+    ]
+    s.apply_snapshot(
+        {**snapshot, "seq": 15, "day": {**snapshot["day"], "day": "2024-05-02"}, "counters": s.hall["counters"]}
+    )  # another day: nothing known of yesterday's calls carries over
+    assert s.call_status == {5: "serving"}

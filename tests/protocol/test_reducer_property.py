@@ -4,6 +4,8 @@ The real service (store, group-commit path, queue figures) is driven with random
 one, the events it committed are folded with `protocol.reducer.fold`, for the staff's view and for a
 hall display's (public) view, and compared with the service's own snapshot in that view. The only thing
 left out is `oldest_wait_s`, which counts to "now": the fold keeps `oldest_issued_at`, which it counts from.
+The fold's own `call_status` (what became of each recent call, which the hall screen marks) is checked
+against the server's tickets instead.
 """
 
 from __future__ import annotations
@@ -55,6 +57,19 @@ categories = ["C"]
 DISPLAY = projection.audience(Role.DISPLAY, name="screen")
 VIEWS = {"staff": projection.Audience(projection.STAFF), "display": DISPLAY}
 STEPS = {"count": 0}
+
+
+# A ticket's state on the server -> what the fold may say became of its call.
+CALL_STATUS = {
+    "waiting": {"transferred", "returned"},
+    "called": {"called"},
+    "serving": {"serving"},
+    "done": {"done"},
+    "no_show": {"no_show"},
+    "cancelled": {"cancelled"},
+    "expired": {"done"},
+}
+SEEN_STATUSES: set[str] = set()
 
 
 def comparable(snapshot: Snapshot) -> dict:
@@ -109,6 +124,19 @@ class FoldedHall(RuleBasedStateMachine):
     def press(self, counter, action):
         self.act(lambda h: getattr(h, action)(counter))
 
+    @rule(counter=st.integers(1, 3), then=st.sampled_from(["", "start", "complete", "no_show", "transfer", "recall"]))
+    def serve(self, counter, then):
+        """A counter's whole turn (a ticket it serves, its officer, Next, one thing done with it): calls to mark."""
+        self.act(lambda h: h.issue_ticket(category="C" if counter == 3 else "A"))
+        self.act(lambda h: h.login(counter, f"O{counter}"))
+        self.act(lambda h: h.next(counter))
+        if then in ("start", "complete"):
+            self.act(lambda h: h.start(counter))
+        if then == "transfer":
+            self.act(lambda h: h.transfer(counter, category="C", reason="转办"))
+        elif then in ("complete", "no_show", "recall"):
+            self.act(lambda h: getattr(h, then)(counter))
+
     @rule(counter=st.integers(1, 3), action=st.sampled_from(["pause", "resume", "logout", "counter_lost"]))
     def break_or_leave(self, counter, action):
         self.act(lambda h: getattr(h, action)(counter))
@@ -147,13 +175,26 @@ class FoldedHall(RuleBasedStateMachine):
         server = self.svc.snapshot()
         for name, aud in VIEWS.items():
             expected = comparable(projection.snapshot(aud, server))
-            got = comparable(Snapshot.model_validate(self.folded[name]))
+            folded = {k: v for k, v in self.folded[name].items() if k != "call_status"}
+            got = comparable(Snapshot.model_validate(folded))
             assert got == expected, f"{name} view differs after seq {self.seq}"
+
+    @invariant()
+    def every_recent_call_is_marked_as_its_ticket_is(self):
+        for name in VIEWS:
+            folded = self.folded[name]
+            status = folded.get("call_status", {})
+            assert set(status) == {c["ticket_id"] for c in folded["recent_calls"]}, name
+            for ticket_id, mark in status.items():
+                state = self.svc.hall.tickets[ticket_id].state
+                assert mark in CALL_STATUS[state], f"{name}: ticket {ticket_id} is {state}, its call says {mark}"
+                SEEN_STATUSES.add(mark)
 
 
 @pytest.mark.timeout(900)
 def test_folding_the_stream_gives_the_servers_snapshot():
     STEPS["count"] = 0
+    SEEN_STATUSES.clear()
     run_state_machine_as_test(
         FoldedHall,
         settings=settings(
@@ -166,3 +207,4 @@ def test_folding_the_stream_gives_the_servers_snapshot():
         ),
     )
     assert STEPS["count"] >= 1000  # thousands of random steps, each one checked
+    assert SEEN_STATUSES == {s for marks in CALL_STATUS.values() for s in marks}  # every mark was met

@@ -19,6 +19,7 @@ CONSOLE_PASSWORD = "correct horse battery"
 DT = "220120260000012346"  # the export declaration counter 2's transfer to B gives
 E1, E2, E3 = "3101000001", "3301960001", "4403960ABC"
 PRIVATE_TICKET = ("declaration_no", "enterprise_code", "kiosk", "outcome", "rating")
+REOPEN_REASON = "误点结束营业日 closed by mistake"
 DEVICE_NAMES = ("kiosk-1", "kiosk-2", "pc-1", "pc-2", "screen-1", "sup-1", "boss")
 
 # The spec, written apart from dispatcher/projection.py: for the public view (displays, kiosks),
@@ -61,6 +62,7 @@ PUBLIC = {
     "admin.device_revoked": set(),
     "admin.day_open": set(),
     "admin.day_close": set(),
+    "admin.day_reopen": set(),
     "admin.force_logout": set(),
     "device.printer": set(),
     "officer.login_failed": set(),
@@ -100,6 +102,8 @@ def day(tmp_path_factory):
     kiosk2, boss, pc2 = live.client(t["kiosk"]), live.client(t["admin"]), live.client(t["counter"])
     pc1 = live.client(live.device("counter", "pc-1", counter=1))
     ok = lambda r: r.raise_for_status().json()  # noqa: E731
+    closed = ok(boss.post("/admin/day/close"))  # closed by mistake before the first ticket, then reopened
+    ok(boss.post("/admin/day/reopen", json={"day": closed["day"], "reason": REOPEN_REASON}))
     ok(kiosk1.post("/tickets", json={"category": "A", "declaration_no": D1, "enterprise_code": E1}))
     ok(kiosk1.post("/tickets", json={"category": "A", "declaration_no": D2, "enterprise_code": E2}))
     c_ticket = ok(kiosk2.post("/tickets", json={"category": "C"}, headers={"Idempotency-Key": "k-1"}))
@@ -170,6 +174,7 @@ def _console_visits(live) -> None:
 # What each role must never see anywhere in what it reads (strings), beyond the field rules.
 HIDDEN = {
     "display": [
+        REOPEN_REASON,
         D1,
         D2,
         D3,
@@ -187,6 +192,7 @@ HIDDEN = {
         "roll low",
     ],
     "kiosk": [
+        REOPEN_REASON,
         D1,
         D2,
         D3,
@@ -205,8 +211,36 @@ HIDDEN = {
         "wrong desk",
         "released",
     ],
-    "counter": [D1, D3, D4, E1, E3, "S900", "pc-1", "sup-1", "boss", "released", "roll low", "printer jam"],
-    "officer": [D2, DT, E2, E3, "S900", "kiosk-2", "pc-2", "sup-1", "boss", "wrong desk", "printer jam", "roll low"],
+    "counter": [
+        REOPEN_REASON,
+        D1,
+        D3,
+        D4,
+        E1,
+        E3,
+        "S900",
+        "pc-1",
+        "sup-1",
+        "boss",
+        "released",
+        "roll low",
+        "printer jam",
+    ],
+    "officer": [
+        REOPEN_REASON,
+        D2,
+        DT,
+        E2,
+        E3,
+        "S900",
+        "kiosk-2",
+        "pc-2",
+        "sup-1",
+        "boss",
+        "wrong desk",
+        "printer jam",
+        "roll low",
+    ],
 }
 OWN_COUNTER = {"counter": 2, "officer": 1}
 

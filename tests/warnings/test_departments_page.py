@@ -41,7 +41,7 @@ def test_an_admin_sets_departments_and_members_others_are_refused(hall_dir):
         form = {"csrf": csrf_of(page.text), "action": "member", "staff_id": "O6", "department": "K3"}
         assert admin.post("/console/admin/departments", data=form).status_code == 200
         bad = {"csrf": csrf_of(page.text), "action": "member", "staff_id": "O6", "department": "K9"}
-        assert "No department K9." in admin.post("/console/admin/departments", data=bad).text
+        assert "没有这个科室。" in admin.post("/console/admin/departments", data=bad).text
         store = CaseStore(app.state.service.store)
         assert store.department("K3").head == HEAD_1 and store.member("O6").department == "K3"
         kinds = [e.kind for e in app.state.service.events_since(0, limit=100000)]
