@@ -152,10 +152,16 @@ async def _catch_up(ws: WebSocket, svc: HallService, since: int | None, aud, max
                 await ws.send_text(stream_message(projection.event(aud, event)))
             last = page[-1].seq
         return last
-    snapshot = projection.snapshot(aud, await run_in_threadpool(svc.snapshot))
-    await ws.send_text(StreamHello(mode="snapshot", since=since, seq=snapshot.seq).model_dump_json())
-    await ws.send_text(json.dumps({"type": "snapshot", "snapshot": snapshot.model_dump(mode="json")}))
-    return snapshot.seq
+
+    def snapshot_message() -> tuple[int, str]:
+        """The snapshot, cut and written as JSON in the worker thread: a big hall's is no work for the loop."""
+        snapshot = projection.snapshot(aud, svc.snapshot())
+        return snapshot.seq, '{"type": "snapshot", "snapshot": ' + snapshot.model_dump_json() + "}"
+
+    seq, text = await run_in_threadpool(snapshot_message)
+    await ws.send_text(StreamHello(mode="snapshot", since=since, seq=seq).model_dump_json())
+    await ws.send_text(text)
+    return seq
 
 
 async def _read_client(ws: WebSocket, heard: Callable[[], None]) -> None:
