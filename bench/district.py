@@ -394,13 +394,16 @@ def throughput_and_close(tree: Path, args: argparse.Namespace, database_url: str
         with server.client() as c:
             tokens = [server.device(c, "kiosk", f"kiosk-{i}") for i in range(args.throughput_kiosks)]
             screen = server.device(c, "display", "screen")
+        cpu0 = server.cpu_s()
         times = issue_parallel(server, tokens, args.throughput_per_kiosk, "t")
+        cpu = server.cpu_s() - cpu0
         span = max(t1 for _, t1 in times) - min(t0 for t0, _ in times)
         issued = len(times)
         result: dict[str, Any] = {
             "store": "postgresql" if database_url else "sqlite",
             "issue_per_s": round(issued / span),
             "issue_p99_ms": ms(percentile([t1 - t0 for t0, t1 in times], 99)),
+            "issue_cpu_ms": round(cpu / issued * 1000, 2),  # the dispatcher's CPU per ticket: what bounds it
         }
         more = max(0, args.close_waiting - issued)
         if more:
@@ -452,8 +455,9 @@ async def _close(server: Server, screen: str, streams: int) -> dict[str, Any]:
 def column(tree: Path, args: argparse.Namespace) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="fairq-district-clients-"))
     col: dict[str, Any] = {"tree": str(tree), "commit": _commit(tree)}
-    col["district"] = district(tree, args, work)
-    emit({"bench": "district", **col["district"], "tree": str(tree)})
+    if args.only != "throughput":
+        col["district"] = district(tree, args, work)
+        emit({"bench": "district", **col["district"], "tree": str(tree)})
     col["sqlite"] = throughput_and_close(tree, args, None)
     emit({"bench": "district_throughput", **col["sqlite"], "tree": str(tree)})
     pg = os.environ.get("FAIRQ_TEST_PG_URL")
@@ -487,6 +491,11 @@ ROWS = [
     ("all clients resynced after kill -9, s", "≤ 2", lambda c: c["district"]["resynced_p100_s"]),
     ("durable issues/s, 8 kiosks, SQLite", "≥ 1000", lambda c: c["sqlite"]["issue_per_s"]),
     ("durable issues/s, 8 kiosks, PostgreSQL", "", lambda c: c.get("postgresql", {}).get("issue_per_s", "–")),
+    (
+        "dispatcher CPU ms per durable issue, SQLite / PostgreSQL",
+        "≤ 1 (for 1000/s)",
+        lambda c: f"{c['sqlite']['issue_cpu_ms']} / {c.get('postgresql', {}).get('issue_cpu_ms', '–')}",
+    ),
     ("close a day with N waiting, s", "≤ 1", lambda c: f"{c['sqlite']['close_s']} (N={c['sqlite']['close_waiting']})"),
     ("snapshot during the close, s", "", lambda c: c["sqlite"]["snapshot_during_close_s"]),
     ("streams dropped by the close", "0", lambda c: f"{c['sqlite']['streams_dropped']} of {c['sqlite']['streams']}"),
@@ -538,6 +547,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--close-waiting", type=int, default=10_000)
     p.add_argument("--close-streams", type=int, default=20)
     p.add_argument("--no-postgres", action="store_true")
+    p.add_argument("--only", choices=["all", "throughput"], default="all", help="throughput: skip the district part")
     p.add_argument("--before", type=Path, help="another fairq tree to measure first, as the 'before' column")
     p.add_argument("--save", type=Path, help="also write the table to this file")
     args = p.parse_args(argv)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import os
 import secrets
 import threading
 from collections import defaultdict, deque
@@ -20,6 +21,11 @@ from protocol import Role
 from protocol.events import OfficerLoginAlert
 
 _hasher = PasswordHasher()
+# Each argon2 check takes memory_cost (64 MiB) while it runs: a login storm of a hundred counters would take
+# gigabytes at once. So only this many run at a time (one per core, at most 4: more would not finish
+# sooner); the other callers wait their turn, none is refused.
+PIN_CHECKS_AT_ONCE = max(1, min(4, os.cpu_count() or 1))
+_pin_checks = threading.BoundedSemaphore(PIN_CHECKS_AT_ONCE)
 PIN_MIN_DIGITS = 6
 PIN_MAX_DIGITS = 12
 
@@ -37,7 +43,8 @@ def token_hash(token: str) -> str:
 
 
 def hash_pin(pin: str) -> str:
-    return _hasher.hash(pin)
+    with _pin_checks:
+        return _hasher.hash(pin)
 
 
 @functools.cache
@@ -51,9 +58,10 @@ def _dummy_hash() -> str:
 
 
 def verify_pin(pin_hash: str | None, pin: str) -> bool:
-    """True if the PIN matches; spends the same effort when there is no hash."""
+    """True if the PIN matches; spends the same effort when there is no hash (one of PIN_CHECKS_AT_ONCE)."""
     try:
-        return _hasher.verify(pin_hash or _dummy_hash(), pin) and pin_hash is not None
+        with _pin_checks:
+            return _hasher.verify(pin_hash or _dummy_hash(), pin) and pin_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dispatcher.auth import Throttled
+from dispatcher.auth import Principal, Throttled
 from dispatcher.core import Conflict, Invalid
 from protocol import enterprise_problem, normalise_enterprise
 from protocol.events import TicketDeclarationConflict
@@ -52,11 +52,11 @@ def _squatter(hall: Hall, body: TicketCreate, kiosk: str) -> Ticket | None:
     return None
 
 
-def issue(svc: HallService, body: TicketCreate, *, kiosk: str, idempotency_key: str | None) -> TicketPublic:
-    """Issue a ticket for a kiosk; a retry with the same key (and body) or an open declaration returns the old one."""
+def _command(svc: HallService, body: TicketCreate, kiosk: str, idempotency_key: str | None):
+    """The issue as a command on the hall's serialised path."""
     key = f"{kiosk}:{idempotency_key}" if idempotency_key else None
 
-    def command(hall):
+    def command(hall: Hall) -> TicketPublic:
         found = hall.ticket_for_key(key) if key else None
         if found is not None and _mismatch(*found, body):
             raise Invalid("idempotency_mismatch", "This Idempotency-Key was used for another request.")
@@ -88,8 +88,24 @@ def issue(svc: HallService, body: TicketCreate, *, kiosk: str, idempotency_key: 
         )
         return svc.ticket_public(ticket, reprint=reprint)
 
+    return command
+
+
+def issue(svc: HallService, body: TicketCreate, *, kiosk: str, idempotency_key: str | None) -> TicketPublic:
+    """Issue a ticket for a kiosk; a retry with the same key (and body) or an open declaration returns the old one."""
     try:
-        return svc.run(command)
+        return svc.run(_command(svc, body, kiosk, idempotency_key))
     except DeclarationInUse as refused:
         svc.record(refused.record)
+        raise
+
+
+async def issue_async(
+    svc: HallService, body: TicketCreate, *, caller: Principal, idempotency_key: str | None
+) -> TicketPublic:
+    """`issue` from a coroutine, for the caller let in from memory (confirmed when the ticket commits)."""
+    try:
+        return await svc.run_async(_command(svc, body, caller.name, idempotency_key), caller=caller)
+    except DeclarationInUse as refused:
+        await svc.record_async(refused.record)
         raise

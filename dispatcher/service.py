@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import logging
@@ -10,6 +11,7 @@ import threading
 from collections import Counter as Tally
 from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeVar
 
@@ -57,6 +59,12 @@ class CommitFailed(Exception):
     """A request written together with others was not kept, because another one of them failed."""
 
 
+class Unauthorized(DomainError):
+    """The caller's token was revoked (or its session ended) before the command could be committed."""
+
+    status = 401
+
+
 class HallLock:
     """The serialised path's re-entrant lock; it knows whether this thread holds it (then no batching)."""
 
@@ -92,18 +100,43 @@ class HallLock:
 class Pending:
     """One command on its way through a group commit: applied in order, answered after the commit."""
 
-    __slots__ = ("command", "audit", "rows", "config", "done", "result", "error")
+    __slots__ = ("command", "audit", "rows", "config", "caller", "done", "result", "error", "loop", "waiter")
 
-    def __init__(self, command: Callable[[Hall], Any], audit: list, rows: list, config: ConfigWrite | None):
+    def __init__(
+        self,
+        command: Callable[[Hall], Any],
+        audit: list,
+        rows: list,
+        config: ConfigWrite | None,
+        caller: Principal | None = None,
+    ):
         self.command, self.audit, self.rows, self.config = command, audit, rows, config
+        self.caller = caller  # confirmed against the store just before the command is applied
         self.done = False
         self.result: Any = None
         self.error: BaseException | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None  # an async caller's loop and its waiting future
+        self.waiter: asyncio.Future | None = None
 
     def outcome(self) -> Any:
         if self.error is not None:
             raise self.error
         return self.result
+
+    def answer(self) -> None:
+        """Hand the outcome to the async caller's future (on its own loop)."""
+        waiter = self.waiter
+        if waiter is None or waiter.done():  # a caller that went away (its request was cancelled)
+            return
+        if self.error is not None:
+            waiter.set_exception(self.error)
+        else:
+            waiter.set_result(self.result)
+
+
+def _answer_all(items: list[Pending]) -> None:
+    for item in items:
+        item.answer()
 
 
 def utc_now() -> datetime:
@@ -131,6 +164,8 @@ class HallService:
         self.lock = HallLock()
         self._queue: deque[Pending] = deque()  # commands that arrived while a commit was under way
         self._queue_guard = threading.Lock()
+        self._draining = False  # the committer thread is taking the queue (async callers' commands)
+        self._committer = ThreadPoolExecutor(1, thread_name_prefix="fairq-commit")
         self._figures: dict[str, tuple] = {}  # queue figures as the last event said them
         self.role = ACTIVE  # a standby (PostgreSQL pair) refuses writes until it holds the hall's lock
         self.last_seen: dict[int, datetime] = {}  # counter -> last request from its officer or PC
@@ -209,15 +244,17 @@ class HallService:
         audit: Iterable[Payload] = (),
         rows: Iterable[Any] = (),
         config: ConfigWrite | None = None,
+        caller: Principal | None = None,
     ) -> T:
         """Run a command on the hall, commit what it changed (plus audit events, rows, configuration), then publish.
 
         Group commit: commands that arrive while a commit is under way wait for the lock, then the first of
         them applies them all in arrival order and writes them in one transaction (one fsync); each caller
         gets its answer only after that commit. Inside the serialised path (a tick, a close) a command
-        is committed alone, at once.
+        is committed alone, at once. A `caller` is confirmed against the store before the command runs
+        (401 if its token was revoked meanwhile).
         """
-        item = Pending(command, list(audit), list(rows), config)
+        item = Pending(command, list(audit), list(rows), config, caller)
         if self.lock.owned():
             self._commit([item])
             return item.outcome()
@@ -225,11 +262,64 @@ class HallService:
             self._queue.append(item)
         with self.lock:
             if not item.done:
-                with self._queue_guard:
-                    batch = list(self._queue)
-                    self._queue.clear()
-                self._commit(batch)
+                self._commit_queued()
         return item.outcome()
+
+    async def run_async(
+        self,
+        command: Callable[[Hall], T],
+        *,
+        audit: Iterable[Payload] = (),
+        rows: Iterable[Any] = (),
+        config: ConfigWrite | None = None,
+        caller: Principal | None = None,
+    ) -> T:
+        """`run` for a coroutine: the command joins the group commit without taking a worker thread.
+
+        The committer thread applies and writes it with the others queued, and the answer comes after
+        the commit, as with `run`.
+        """
+        item = Pending(command, list(audit), list(rows), config, caller)
+        item.loop = asyncio.get_running_loop()
+        item.waiter = item.loop.create_future()
+        with self._queue_guard:
+            self._queue.append(item)
+            kick = not self._draining
+            self._draining = True
+        if kick:
+            self._committer.submit(self._drain)
+        return await item.waiter
+
+    def _drain(self) -> None:
+        """The committer thread: commit what is queued, batch after batch, until the queue is empty."""
+        while True:
+            try:
+                with self.lock:
+                    with self._queue_guard:
+                        if not self._queue:
+                            self._draining = False
+                            return
+                    self._commit_queued()
+            except Exception:  # pragma: no cover - a bug in the path: its batch was answered with the error
+                log.exception("a group commit failed")
+
+    def _commit_queued(self) -> None:
+        """Take every queued command and commit them as one batch; then answer the async callers among them."""
+        with self._queue_guard:
+            batch = list(self._queue)
+            self._queue.clear()
+        try:
+            self._commit(batch)
+        finally:
+            waiting: dict[asyncio.AbstractEventLoop, list[Pending]] = {}
+            for item in batch:
+                if item.loop is not None:
+                    waiting.setdefault(item.loop, []).append(item)
+            for loop, items in waiting.items():  # one wake-up per loop and batch
+                try:
+                    loop.call_soon_threadsafe(_answer_all, items)
+                except RuntimeError:  # that loop is closed: nobody waits any more
+                    pass
 
     def _commit(self, batch: list[Pending]) -> None:
         """Apply a batch in order and write it in one transaction; every command is done after (or failed)."""
@@ -252,7 +342,10 @@ class HallService:
                     return self._fail(batch, _each(e))
             applied: list[Pending] = []
             writes: list[Write] = []
+            self._confirm_callers(batch)
             for item in batch:
+                if item.done:  # refused before it ran (its caller's token is gone)
+                    continue
                 if self.stale:  # memory could not be read back after a failure: nothing more runs on it
                     self._fail([item], lambda: CommitFailed(_batch_message("the hall could not be reloaded")))
                     continue
@@ -290,6 +383,21 @@ class HallService:
             for item in applied:
                 item.done = True
 
+    def _confirm_callers(self, batch: list[Pending]) -> None:
+        """Callers let in from memory are checked against the store once per batch, before anything runs."""
+        callers = [item for item in batch if item.caller is not None]
+        if not callers:
+            return
+        try:
+            self.store.follow_foreign_writes()
+            now = [self.principal_of(item.caller.token_hash or "") for item in callers]  # type: ignore[union-attr]
+        except Exception as e:
+            return self._fail(callers, _each(e))
+        for item, found in zip(callers, now, strict=True):
+            if found is None or _identity(found) != _identity(item.caller):  # type: ignore[arg-type]
+                item.error = Unauthorized("unauthorized", "This token was revoked: the request was not carried out.")
+                item.done = True
+
     def _add_queue_figures(self, event: CoreEvent) -> None:
         """Put the queue figures the command changed on its last event, so no client needs a snapshot after it."""
         changed = []
@@ -312,6 +420,9 @@ class HallService:
     def record(self, *acts: Payload, rows: Iterable[Any] = ()) -> None:
         """Log acts that move no ticket or counter (an admin change, a failed login, a printer report)."""
         self.run(lambda hall: None, audit=acts, rows=rows)
+
+    async def record_async(self, *acts: Payload, rows: Iterable[Any] = ()) -> None:
+        await self.run_async(lambda hall: None, audit=acts, rows=rows)
 
     def read(self, query: Callable[[Hall], T]) -> T:
         """Look at the hall under the lock, without changing it."""
@@ -527,19 +638,30 @@ class HallService:
             config_refused=self.config_refused,
         )
 
-    def principal(self, token: str | None) -> Principal | None:
-        """Who holds this bearer token: an enrolled device or an officer's session; None if unknown or revoked."""
+    def principal(self, token: str | None, *, fresh: bool = True) -> Principal | None:
+        """Who holds this bearer token: an enrolled device or an officer's session; None if unknown or revoked.
+
+        `fresh`: follow other processes' writes first (a read per request); commands skip that and have
+        their caller confirmed when they commit (see `run`).
+        """
         if not token:
             return None
-        digest = token_hash(token)
-        device = self.store.device_by_token(digest)
+        return self.principal_of(token_hash(token), fresh=fresh)
+
+    def remembered_principal(self, token: str | None) -> Principal | None:
+        """The token's holder as memory knows it, reading nothing (None: not remembered, or revoked)."""
+        if not token:
+            return None
+        return self.principal_of(token_hash(token), fresh=False, read=False)
+
+    def principal_of(self, digest: str, *, fresh: bool = False, read: bool = True) -> Principal | None:
+        device, session = self.store.token_rows(digest, fresh=fresh, read=read)
         if device is not None:
             if device.revoked:
                 return None
             return Principal(
                 role=Role(device.role), name=device.name, device_id=device.id, counter=device.counter, token_hash=digest
             )
-        session = self.store.session_by_token(digest)
         if session is not None and self.sessions.alive(session):  # not revoked, not idle too long
             return Principal(
                 role=Role.OFFICER,
@@ -606,7 +728,9 @@ class HallService:
         return None if row is None else row.is_open
 
     def close(self) -> None:
-        """Let go of the database (the app's shutdown)."""
+        """Let go of the committer thread and the database (the app's shutdown)."""
+        self._committer.shutdown(wait=True)
+        self.store.close()
         self.store.engine.dispose()
 
 
@@ -620,6 +744,10 @@ def _each(error: Exception) -> Callable[[], BaseException]:
             return error
 
     return make
+
+
+def _identity(who: Principal) -> tuple:
+    return (who.role, who.device_id, who.staff_id, who.counter)
 
 
 def _batch_message(why: str) -> str:

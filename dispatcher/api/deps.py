@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from starlette.concurrency import run_in_threadpool
 
 from dispatcher.auth import Principal
 from dispatcher.service import HallService
@@ -20,8 +21,7 @@ READERS = frozenset(Role)  # every enrolled role may read the hall's public stat
 STAFF = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 
-async def service(request: Request) -> HallService:
-    """The app's service (async: a plain attribute read needs no worker thread)."""
+async def service(request: Request) -> HallService:  # async: a dependency FastAPI needs no worker thread for
     return request.app.state.service
 
 
@@ -41,18 +41,54 @@ def principal(request: Request) -> Principal:
     svc: HallService = request.app.state.service
     found = resolve_token(svc, bearer_token(request.headers.get("authorization")))
     if found is None:
-        raise ApiError(401, "unauthorized", "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"})
+        raise ApiError(*UNAUTHORIZED)
     svc.seen(found.counter)
     if found.role == Role.OFFICER and found.token_hash:
         svc.sessions.touch(found.token_hash)
     return found
 
 
-def allow(*roles: Role) -> Callable[..., Principal]:
+UNAUTHORIZED = (401, "unauthorized", "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"})
+
+
+async def commander(request: Request) -> Principal:
+    """The caller of a command, from memory (a worker thread reads the store only for a token not remembered).
+
+    Other processes' writes are not followed here: the command's caller is confirmed against the store
+    when its batch commits (`HallService.run(caller=...)`), once for all the batch.
+    """
+    svc: HallService = request.app.state.service
+    token = bearer_token(request.headers.get("authorization"))
+    found = svc.remembered_principal(token)
+    if found is None and token:
+        found = await run_in_threadpool(svc.principal, token, fresh=False)
+    if found is None:
+        raise ApiError(*UNAUTHORIZED)
+    svc.seen(found.counter)
+    if found.role == Role.OFFICER and found.token_hash:
+        svc.sessions.touch(found.token_hash)
+    return found
+
+
+def allow_command(*roles: Role) -> Callable[..., Awaitable[Principal]]:
+    """`allow` for a command: the caller from memory now, confirmed when the command commits (one dependency,
+    so FastAPI solves one level, not three)."""
+    allowed = frozenset(roles)
+
+    async def check(request: Request) -> Principal:
+        who = await commander(request)
+        if who.role not in allowed:
+            raise ApiError(403, "forbidden", f"A {who.role} token may not do this.")
+        return who
+
+    return check
+
+
+def allow(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """A dependency that lets only these roles through (403 for the others)."""
     allowed = frozenset(roles)
 
-    def check(who: Principal = Depends(principal)) -> Principal:
+    async def check(who: Principal = Depends(principal)) -> Principal:  # async: no worker thread for a compare
         if who.role not in allowed:
             raise ApiError(403, "forbidden", f"A {who.role} token may not do this.")
         return who

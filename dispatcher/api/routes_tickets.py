@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Header, Request, Response
 
 from dispatcher import issuing, projection
 from dispatcher.auth import Principal
@@ -10,25 +10,28 @@ from dispatcher.service import HallService
 from protocol import Role
 from protocol.models import CancelRequest, TicketCreate, TicketPublic
 
-from .deps import READERS, Id, allow, service
+from .deps import READERS, Id, allow, allow_command, service
 from .errors import ApiError
 
 router = APIRouter(tags=["tickets"])
 
 
 @router.post("/tickets", response_model=TicketPublic, status_code=200)
-def issue_ticket(
+async def issue_ticket(
+    request: Request,
     body: TicketCreate,
-    who: Principal = Depends(allow(Role.KIOSK, Role.ADMIN)),
-    svc: HallService = Depends(service),
+    who: Principal = Depends(allow_command(Role.KIOSK, Role.ADMIN)),
     idempotency_key: str | None = Header(default=None, max_length=100),
-) -> TicketPublic:
+) -> Response:
     """Issue a ticket; a retry with the same Idempotency-Key (and body), or an open declaration, returns the old one.
 
     Refusals: 429 `issue_rate_limited` (with Retry-After), 409 `declaration_in_use` (another kiosk holds
     the declaration under another enterprise code; the supervisor is told), 422 `idempotency_mismatch`.
+    Answered after the ticket's commit, which it shares with the other requests that came meanwhile.
     """
-    return issuing.issue(svc, body, kiosk=who.name, idempotency_key=idempotency_key)
+    svc: HallService = request.app.state.service
+    ticket = await issuing.issue_async(svc, body, caller=who, idempotency_key=idempotency_key)
+    return Response(ticket.model_dump_json(), media_type="application/json")  # built as it is, not re-checked
 
 
 @router.get("/tickets/by-key/{key}", response_model=TicketPublic)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -11,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, delete, select
 
 from dispatcher.core import Category, Changes, CoreEvent, Counter, Day, Draw, Officer, Ticket
@@ -74,6 +76,9 @@ class ConfigWrite:
     settings: dict[str, str] = field(default_factory=dict)
 
 
+HEAD_SQL = "SELECT seq FROM event WHERE hall_id = ? ORDER BY seq DESC LIMIT 1"
+
+
 def hall_ids(engine: Engine) -> list[str]:
     """The halls configured in a database (each has at least one category)."""
     with Session(engine) as s:
@@ -100,6 +105,8 @@ class Store:
         self._token_generation = 0
         self._sealed: tuple[Any, str] = (None, "")
         self.writer: Connection | None = None  # set on a PostgreSQL pair: the connection holding the lock
+        self._head_db: sqlite3.Connection | None = None  # see _sqlite_head
+        self._head_lock = threading.Lock()
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -469,8 +476,9 @@ class Store:
             return row
 
     def device_by_token(self, token_hash: str) -> DeviceRow | None:
-        """The device of a token, from memory while the store is unchanged (every request asks)."""
-        return self._remembered("device", token_hash, self._device_by_token)
+        """The device of a token, from memory while the store is unchanged (a copy, the caller's to change)."""
+        row = self._remembered("device", token_hash, self._device_by_token)
+        return None if row is None else type(row)(**row.model_dump())
 
     def _device_by_token(self, token_hash: str) -> DeviceRow | None:
         with self.session() as s:
@@ -478,20 +486,43 @@ class Store:
             return s.exec(q).first()
 
     def session_by_token(self, token_hash: str) -> SessionRow | None:
-        """An officer session by its token, from memory while the store is unchanged."""
-        return self._remembered("session", token_hash, self._session_by_token)
+        """An officer session by its token, from memory while the store is unchanged (a copy)."""
+        row = self._remembered("session", token_hash, self._session_by_token)
+        return None if row is None else type(row)(**row.model_dump())
 
     def _session_by_token(self, token_hash: str) -> SessionRow | None:
         with self.session() as s:
             row = s.get(SessionRow, token_hash)
             return row if row and row.hall_id == self.hall_id else None
 
-    def _remembered(self, kind: str, token_hash: str, read: Any) -> Any:
+    def token_rows(
+        self, token_hash: str, *, fresh: bool = True, read: bool = True
+    ) -> tuple[DeviceRow | None, SessionRow | None]:
+        """The device or the officer session a token belongs to: shared rows, to be read and never changed.
+
+        Remembered ones first (a session's token is no device's, so an officer's request reads nothing);
+        `fresh` first follows other processes' writes (one indexed read); without `read` only memory is asked.
+        """
+        if fresh:
+            self.follow_foreign_writes()
+        tokens = self._tokens
+        device = tokens.get("device", {}).get(token_hash)
+        if device is not None:
+            return device, None
+        session = tokens.get("session", {}).get(token_hash)
+        if session is not None or not read:
+            return None, session
+        device = self._remembered("device", token_hash, self._device_by_token, fresh=False)
+        if device is not None:
+            return device, None
+        return None, self._remembered("session", token_hash, self._session_by_token, fresh=False)
+
+    def _remembered(self, kind: str, token_hash: str, read: Any, *, fresh: bool = True) -> Any:
         """Token checks kept in step with the store: forgotten at every write of rows by this store, and
         whenever another process (the admin CLI) appended to the event log, as every change of a device or
-        session does. Unknown tokens are not remembered; callers get their own copy."""
-        if self._foreign_writes():
-            self._forget_tokens()
+        session does. Unknown tokens are not remembered. The row returned is the remembered one (shared)."""
+        if fresh:
+            self.follow_foreign_writes()
         cache = self._tokens.setdefault(kind, {})
         row = cache.get(token_hash)
         if row is None:
@@ -501,7 +532,12 @@ class Store:
                 return None
             if generation == self._token_generation:  # no write came between the read and now
                 cache[token_hash] = row
-        return type(row)(**row.model_dump())
+        return row
+
+    def follow_foreign_writes(self) -> None:
+        """Forget the remembered tokens if another process (the admin CLI) wrote to the event log meanwhile."""
+        if self._foreign_writes():
+            self._forget_tokens()
 
     def _forget_tokens(self) -> None:
         self._token_generation += 1
@@ -509,6 +545,8 @@ class Store:
 
     def _foreign_writes(self) -> bool:
         """Whether the event log's head is not the one this store wrote last (one indexed read, no ORM)."""
+        if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
+            return (self._sqlite_head() or 0) != self.last_seq
         table = EventRow.__table__
         q = self._statement(
             "head",
@@ -517,6 +555,26 @@ class Store:
         with self.engine.connect() as conn:
             head = conn.execute(q, {"h": self.hall_id}).scalar()
         return (head or 0) != self.last_seq
+
+    def _sqlite_head(self) -> int | None:
+        """The head read on a connection of its own, kept open: the check runs once per commit and per read."""
+        with self._head_lock:
+            if self._head_db is None:
+                self._head_db = sqlite3.connect(self.engine.url.database, timeout=30, check_same_thread=False)
+            try:
+                row = self._head_db.execute(HEAD_SQL, (self.hall_id,)).fetchone()
+            except sqlite3.Error as err:  # as SQLAlchemy would say it: callers answer 503 for a storage failure
+                self._head_db.close()
+                self._head_db = None
+                raise OperationalError(HEAD_SQL, (self.hall_id,), err) from err
+            return row[0] if row else None
+
+    def close(self) -> None:
+        """Close the head check's connection (the engine is the caller's to dispose)."""
+        with self._head_lock:
+            if self._head_db is not None:
+                self._head_db.close()
+                self._head_db = None
 
     def open_sessions(self, counter: int | None = None, *, staff_id: str | None = None) -> list[SessionRow]:
         """Officer sessions not revoked: at a counter, of an officer, or all of them."""

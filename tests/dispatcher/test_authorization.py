@@ -2,6 +2,8 @@
 
 import pytest
 
+from protocol.models import DeviceCreate
+
 ROLES = ["none", "kiosk", "counter", "display", "supervisor", "admin", "officer", "officer_elsewhere"]
 EVERYONE = set(ROLES) - {"none"}
 DT = "220120260000012346"  # an export declaration: category B requires one
@@ -119,3 +121,23 @@ def test_revoked_token_is_refused(live):
     assert screen.get("/snapshot").status_code == 200
     admin.post(f"/admin/devices/{made['device']['id']}/revoke").raise_for_status()
     assert screen.get("/snapshot").status_code == 401
+
+
+def test_a_kiosk_revoked_by_another_process_issues_no_more_tickets(live):
+    """The issue path knows the kiosk from memory; its commit asks the store, so the admin CLI's revoke holds."""
+    from dispatcher import admin as admin_ops
+    from dispatcher.settings import Settings
+    from dispatcher.wiring import ADMIN, build_service
+
+    made = admin_ops.add_device(live.svc, DeviceCreate(name="kiosk-x", role="kiosk"), by="test")
+    kiosk = live.client(made.token)
+    assert kiosk.post("/tickets", json={"category": "C"}).status_code == 200  # now remembered
+    other = build_service(Settings(data_dir=live.data_dir, zeroconf=False), purpose=ADMIN)  # as `fairq admin` does
+    try:
+        admin_ops.revoke_device(other, made.device.id, by="cli")
+    finally:
+        other.close()
+    before = len(live.svc.hall.tickets)
+    r = kiosk.post("/tickets", json={"category": "C"})
+    assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
+    assert len(live.svc.hall.tickets) == before  # refused before it ran: no ticket, no event

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from dispatcher.auth import LoginGuard, LoginPolicy, Throttled, hash_pin
+from dispatcher import auth
+from dispatcher.auth import PIN_CHECKS_AT_ONCE, LoginGuard, LoginPolicy, Throttled, hash_pin
 from dispatcher.store.codec import officer_from_row
 from dispatcher.store.tables import OfficerRow
 
@@ -36,6 +37,52 @@ def test_100_concurrent_wrong_pins_evaluate_no_more_than_the_limit(live):
     with live.client(token) as pc:
         r = pc.post("/counters/5/login", json={"staff_id": "1001", "pin": RIGHT})
     assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0  # even the right PIN, after the limit
+
+
+class CountingHasher:
+    """argon2's hasher, counting the checks under way; the first ones wait until the bound is reached."""
+
+    def __init__(self, real, bound: int) -> None:
+        self.real, self.bound = real, bound
+        self.lock = threading.Lock()
+        self.active = self.most = self.checks = 0
+        self.full = threading.Event()
+
+    def verify(self, pin_hash: str, pin: str) -> bool:
+        with self.lock:
+            self.active += 1
+            self.checks += 1
+            self.most = max(self.most, self.active)
+            if self.active >= self.bound:
+                self.full.set()
+        try:
+            self.full.wait(10)  # hold until `bound` checks run at once: the bound is reached, never passed
+            return self.real.verify(pin_hash, pin)
+        finally:
+            with self.lock:
+                self.active -= 1
+
+    def hash(self, pin: str) -> str:
+        return self.real.hash(pin)
+
+
+def test_a_login_storm_runs_at_most_the_bound_of_argon2_checks_at_once_and_refuses_none(live, monkeypatch):
+    counting = CountingHasher(auth._hasher, PIN_CHECKS_AT_ONCE)
+    monkeypatch.setattr(auth, "_hasher", counting)
+    token = live.device("counter", "pc-5", counter=5)
+    logins = 4 * PIN_CHECKS_AT_ONCE + 4
+    start = threading.Barrier(logins)
+
+    def login(n: int) -> int:
+        with httpx.Client(base_url=f"{live.url}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=60) as c:
+            start.wait()  # each its own staff id: the guard lets every one through to the hash check
+            return c.post("/counters/5/login", json={"staff_id": f"9{n:03d}", "pin": "000000"}).status_code
+
+    with ThreadPoolExecutor(logins) as pool:
+        codes = list(pool.map(login, range(logins)))
+    assert codes == [401] * logins  # every PIN was checked (and was wrong): none refused for the crowd
+    assert counting.checks == logins
+    assert counting.most == PIN_CHECKS_AT_ONCE  # so many at once, and never more (64 MiB each)
 
 
 def test_an_attacked_officer_still_logs_in_at_their_own_counter_and_the_supervisor_sees_it(live):

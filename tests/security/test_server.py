@@ -53,6 +53,15 @@ def test_a_half_sent_request_is_closed_after_the_header_timeout(server):
     assert server.health()["status"] == "ok"
 
 
+def test_a_request_head_over_16_kib_is_refused(server):
+    with socket.create_connection(("127.0.0.1", server.port)) as s:
+        s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"x" * 20000 + b"\r\n\r\n")
+        assert s.recv(4096).startswith(b"HTTP/1.1 400")
+    with socket.create_connection(("127.0.0.1", server.port)) as s:  # a head under the limit is answered
+        s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"x" * 8000 + b"\r\n\r\n")
+        assert s.recv(4096).startswith(b"HTTP/1.1 200")
+
+
 def test_a_stream_outlives_the_header_timeout(server):
     """The upgrade hands the socket to the WebSocket: the header timer must not close it."""
     auth = {"Authorization": f"Bearer {server.tokens['display']}"}
