@@ -80,6 +80,15 @@ def run_displays(args: argparse.Namespace, tokens: list[str], out: dict[str, Any
     return links
 
 
+class _Waiting:
+    """An officer waiting for their turn to log in (one PIN check at a time)."""
+
+    def __init__(self, session: Any, number: int) -> None:
+        self.session, self.number = session, number
+        self.pending_login = False
+        self.failed = False
+
+
 def run_counters(args: argparse.Namespace, tokens: list[str], out: dict[str, Any]) -> list[Link]:
     from counter_client.session import CounterSession
 
@@ -90,6 +99,21 @@ def run_counters(args: argparse.Namespace, tokens: list[str], out: dict[str, Any
     sessions: list[Any] = []
     out["sessions"] = sessions
     rng = random.Random(args.seed)
+    logins: list[Any] = []  # officers arrive one after another (each PIN check costs the dispatcher argon2)
+
+    def next_login() -> None:
+        if logins and not logins[0].pending_login:
+            session, number = logins[0].session, logins[0].number
+            logins[0].pending_login = True
+            session.number = number
+            session.login(f"B{number}", "123456")
+
+    def login_settled(_=None) -> None:
+        done = [w for w in logins if w.pending_login and (w.session.logged_in or w.failed)]
+        for w in done:
+            logins.remove(w)
+        next_login()
+
     for number, token in zip(args.numbers, tokens, strict=True):
         link = Link(args.url, token)
         session = CounterSession(link.link)
@@ -99,8 +123,8 @@ def run_counters(args: argparse.Namespace, tokens: list[str], out: dict[str, Any
         def up(session=session, number=number, state=state) -> None:
             if not state["logged"]:
                 state["logged"] = True
-                session.number = number
-                session.login(f"B{number}", "123456")
+                logins.append(_Waiting(session, number))
+                next_login()
 
         def done(action: str, session=session, state=state) -> None:
             if action == "next" and state["t0"] is not None:
@@ -125,15 +149,22 @@ def run_counters(args: argparse.Namespace, tokens: list[str], out: dict[str, Any
             QTimer.singleShot(max(1, int(delay * 1000)), press)
 
         def login_failed(message: str, session=session, number=number) -> None:
-            failures.append(f"login: {message}")  # a busy dispatcher may time a login out: try again
-            QTimer.singleShot(
-                1000 + int(rng.random() * 1000), lambda: session.logged_in or session.login(f"B{number}", "123456")
-            )
+            failures.append(f"login: {message}")  # a busy dispatcher may time a login out: queue again
+            for w in logins:
+                if w.session is session:
+                    w.failed = True
+            QTimer.singleShot(1000 + int(rng.random() * 1000), lambda: session.logged_in or _requeue(session, number))
+
+        def _requeue(session: Any, number: int) -> None:
+            logins.append(_Waiting(session, number))
+            login_settled()
 
         link.link.linkUp.connect(up)
         session.actionDone.connect(done)
         session.actionFailed.connect(failed)
         session.loginFailed.connect(login_failed)
+        session.loginFailed.connect(login_settled)
+        session.loggedIn.connect(login_settled)
         QTimer.singleShot(int(rng.random() * 1000), press)
         links.append(link)
     return links

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import os
@@ -20,8 +21,6 @@ from protocol import Role
 from protocol.events import OfficerLoginAlert
 
 _hasher = PasswordHasher()
-# A hash to verify against when the staff id is unknown, so timing does not reveal which ids exist.
-_DUMMY_HASH = _hasher.hash("not-a-pin")
 # Each argon2 check takes memory_cost (64 MiB) while it runs: a login storm of a hundred counters would take
 # gigabytes at once. So only this many run at a time (one per core, at most 4: more would not finish
 # sooner); the other callers wait their turn, none is refused.
@@ -48,11 +47,21 @@ def hash_pin(pin: str) -> str:
         return _hasher.hash(pin)
 
 
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the staff id is unknown, so timing does not reveal which ids exist.
+
+    Made at the first need, not at import: an argon2 hash at every start of the dispatcher (and of every
+    CLI) delayed the restart that clients wait for.
+    """
+    return _hasher.hash("not-a-pin")
+
+
 def verify_pin(pin_hash: str | None, pin: str) -> bool:
     """True if the PIN matches; spends the same effort when there is no hash (one of PIN_CHECKS_AT_ONCE)."""
     try:
         with _pin_checks:
-            return _hasher.verify(pin_hash or _DUMMY_HASH, pin) and pin_hash is not None
+            return _hasher.verify(pin_hash or _dummy_hash(), pin) and pin_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -174,6 +174,7 @@ class HallService:
         self.role = ACTIVE  # a standby (PostgreSQL pair) refuses writes until it holds the hall's lock
         self.last_seen: dict[int, datetime] = {}  # counter -> last request from its officer or PC
         self.streams: Tally[int] = Tally()  # counter -> open event streams of its officer or PC
+        self._streams_guard = threading.Lock()  # only for `streams`, held for an increment
         self.stale = False  # memory may hold an uncommitted change: reload before the next command
         self.config_revision = store.setting("config_revision") or None  # the hall.toml revision in force
         self.config_refused: list[str] = json.loads(store.setting("config_refused") or "[]")
@@ -494,15 +495,16 @@ class HallService:
         self.last_seen = dict.fromkeys(self.hall.counters, now)
 
     def stream_opened(self, counter: int | None) -> None:
+        """Called on the event loop: never waits for the hall lock (a commit may hold it through an fsync)."""
         if counter is not None:
-            with self.lock:
+            with self._streams_guard:
                 self.streams[counter] += 1
                 self.seen(counter)
 
     def stream_closed(self, counter: int | None) -> None:
         """The silence of a counter starts when its last stream closes."""
         if counter is not None:
-            with self.lock:
+            with self._streams_guard:
                 self.streams[counter] -= 1
                 self.seen(counter)
 

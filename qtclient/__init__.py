@@ -99,8 +99,10 @@ Public API
 ``qtclient.theme`` — ``apply_theme(app, base_pixel_size=32)``, ``font(pixel_size, bold=False)``,
     ``cjk_family()`` (WenQuanYi Micro Hei first), ``COLORS``, ``base_stylesheet()``.
 
-``qtclient.backoff.Backoff(initial=0.5, cap=10, factor=2, jitter=0.5, rand=random.random)`` —
-    ``next_delay()``, ``reset()``. Tests pass ``Backoff(0.05, cap=0.3)``.
+``qtclient.backoff.Backoff(initial=0.5, cap=10, factor=2, jitter=0.5, rand=random.random, *, quick_tries=0,
+    quick_cap=1.0)`` — ``next_delay()``, ``reset()``; ``Backoff.reconnecting()`` is a link's default (first retry
+    within 0.1 s, at most 1 s apart for the first 25 tries, then growing to 10 s).
+    Tests pass ``Backoff(0.05, cap=0.3)``.
 """
 
 from .backoff import Backoff

@@ -132,8 +132,9 @@ class DispatcherLink(QObject, HallCalls):
         super().__init__(parent)
         # Several URLs (a standby pair): comma-separated; the active one is chosen by GET /health.
         self.endpoints = Endpoints(url, tls_pin)
-        # the reconnect backoff: its default is chosen here, the delays in `StreamMachine.retry_delay`
-        self.stream = StreamMachine(state, backoff or Backoff())
+        # the reconnect backoff: its default is chosen here (prompt first retry, ≤ 1 s apart while an outage
+        # is young), the delays in `StreamMachine.retry_delay`
+        self.stream = StreamMachine(state, backoff or Backoff.reconnecting())
         self._token = token
         self.discovery = discovery  # a qtclient.discovery.DiscoveryBrowser, used when url is None
         self.request_timeout_ms = request_timeout_ms

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import APIRouter, Depends
+from fastapi.concurrency import run_in_threadpool
 
 from dispatcher import projection
 from dispatcher.auth import Principal, hash_pin
@@ -62,31 +63,34 @@ def change_pin(
     svc.change_pin(staff_id=who.staff_id or "", counter=number, pin=body.pin, new_pin=body.new_pin)
 
 
-def _act(svc: HallService, who: Principal, number: int, action: Callable[[Hall], object]) -> ActionResult:
+async def _act(svc: HallService, who: Principal, number: int, action: Callable[[Hall], object]) -> ActionResult:
+    """A button on the serialised path in one worker-thread hop; the checks and the reply's cut stay on the loop."""
     at_own_counter(who, number, Role.OFFICER)
-    return projection.action(projection.of(who), svc.counter_action(number, action))
+    return projection.action(projection.of(who), await run_in_threadpool(svc.counter_action, number, action))
 
 
 @router.post("/counters/{number}/next", response_model=ActionResult)
-def next_ticket(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
+async def next_ticket(
+    number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)
+) -> ActionResult:
     """Close the current ticket (if any) and make the counter ready; the draw decides what comes."""
-    return _act(svc, who, number, lambda hall: hall.next(number))
+    return await _act(svc, who, number, lambda hall: hall.next(number))
 
 
 @router.post("/counters/{number}/recall", response_model=ActionResult)
-def recall(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
+async def recall(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """Call the current ticket again."""
-    return _act(svc, who, number, lambda hall: hall.recall(number))
+    return await _act(svc, who, number, lambda hall: hall.recall(number))
 
 
 @router.post("/counters/{number}/start", response_model=ActionResult)
-def start(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
+async def start(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """The trader is at the counter: service starts."""
-    return _act(svc, who, number, lambda hall: hall.start(number))
+    return await _act(svc, who, number, lambda hall: hall.start(number))
 
 
 @router.post("/counters/{number}/complete", response_model=ActionResult)
-def complete(
+async def complete(
     number: Id,
     body: CompleteRequest | None = None,
     who: Principal = Depends(principal),
@@ -94,24 +98,24 @@ def complete(
 ) -> ActionResult:
     """Service done, with an optional outcome; the counter idles until Next."""
     outcome = body.outcome if body else None
-    return _act(svc, who, number, lambda hall: hall.complete(number, outcome=outcome))
+    return await _act(svc, who, number, lambda hall: hall.complete(number, outcome=outcome))
 
 
 @router.post("/counters/{number}/no-show", response_model=ActionResult)
-def no_show(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
+async def no_show(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """The called trader did not come."""
-    return _act(svc, who, number, lambda hall: hall.no_show(number))
+    return await _act(svc, who, number, lambda hall: hall.no_show(number))
 
 
 @router.post("/counters/{number}/transfer", response_model=ActionResult)
-def transfer(
+async def transfer(
     number: Id,
     body: TransferRequest,
     who: Principal = Depends(principal),
     svc: HallService = Depends(service),
 ) -> ActionResult:
     """Send the current ticket to another category's queue (reason required); it keeps its place."""
-    return _act(
+    return await _act(
         svc,
         who,
         number,
@@ -126,26 +130,26 @@ def transfer(
 
 
 @router.post("/counters/{number}/arrived-late", response_model=ActionResult)
-def arrived_late(
+async def arrived_late(
     number: Id,
     body: ArrivedLateRequest,
     who: Principal = Depends(principal),
     svc: HallService = Depends(service),
 ) -> ActionResult:
     """A no-show trader came after all: their ticket waits again, label and place kept (no new ticket)."""
-    return _act(svc, who, number, lambda hall: hall.arrived_late(body.ticket_id, by=who.name))
+    return await _act(svc, who, number, lambda hall: hall.arrived_late(body.ticket_id, by=who.name))
 
 
 @router.post("/counters/{number}/pause", response_model=ActionResult)
-def pause(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
+async def pause(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """A break: no tickets come until Resume or Next."""
-    return _act(svc, who, number, lambda hall: hall.pause(number))
+    return await _act(svc, who, number, lambda hall: hall.pause(number))
 
 
 @router.post("/counters/{number}/resume", response_model=ActionResult)
-def resume(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
+async def resume(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
     """Back from a break."""
-    return _act(svc, who, number, lambda hall: hall.resume(number))
+    return await _act(svc, who, number, lambda hall: hall.resume(number))
 
 
 @router.post("/counters/{number}/logout", response_model=ActionResult)

@@ -163,13 +163,14 @@ class HeaderTimeoutHttpTools(HttpToolsProtocol):
 
 
 def server_options(settings: Any) -> dict[str, Any]:
-    """uvicorn's options for `fairq serve`: the timeouts above, small request heads, and the address."""
+    """uvicorn's options for `fairq serve`: the timeouts above, small request heads, no stream deflate, the address."""
     protocol = type("FairqHttpTools", (HeaderTimeoutHttpTools,), {"header_timeout_s": settings.header_timeout_s})
     return {
         "host": settings.host,
         "port": settings.port,
         "http": protocol,
         "ws_max_size": 65536,
+        "ws_per_message_deflate": False,  # small events on a LAN: a zlib context per stream costs CPU and memory
         "timeout_keep_alive": max(1, int(settings.keep_alive_s)),
         "h11_max_incomplete_event_size": 16 * 1024,  # request line and headers: a token needs far less
         "log_level": "info",

@@ -80,26 +80,25 @@ async def stream(ws: WebSocket, since: int | None = Query(None, ge=0, le=MAX_ID)
     sub = svc.hub.subscribe()
     svc.stream_opened(who.counter)
     reader = asyncio.create_task(_read_client(ws, lambda: _heard(svc, who)))
+    reader.add_done_callback(lambda _task: sub.close())
     try:
         last = await _catch_up(ws, svc, since, aud, ws.app.state.settings.stream_max_replay)
         while True:
-            getter = asyncio.create_task(sub.queue.get())
-            done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
-            if reader in done:
-                getter.cancel()
+            items = await sub.take()
+            if sub.closed:  # the client left
                 return
-            item = getter.result()
             if sub.overflowed:
                 await ws.close(code=1013, reason="too slow; reconnect with since")
                 return
-            if item.seq <= last:
-                continue
-            await ws.send_text(item.text_for(aud))
-            last = item.seq
-            ended = may_end(item.kind, item.event.data, who, console=bool(cookie))
-            if ended and await run_in_threadpool(resolve) is None:
-                await ws.close(code=4401, reason="token revoked")
-                return
+            for item in items:
+                if item.seq <= last:
+                    continue
+                await ws.send_text(item.text_for(aud))
+                last = item.seq
+                ended = may_end(item.kind, item.event.data, who, console=bool(cookie))
+                if ended and await run_in_threadpool(resolve) is None:
+                    await ws.close(code=4401, reason="token revoked")
+                    return
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
@@ -153,10 +152,16 @@ async def _catch_up(ws: WebSocket, svc: HallService, since: int | None, aud, max
                 await ws.send_text(stream_message(projection.event(aud, event)))
             last = page[-1].seq
         return last
-    snapshot = projection.snapshot(aud, await run_in_threadpool(svc.snapshot))
-    await ws.send_text(StreamHello(mode="snapshot", since=since, seq=snapshot.seq).model_dump_json())
-    await ws.send_text(json.dumps({"type": "snapshot", "snapshot": snapshot.model_dump(mode="json")}))
-    return snapshot.seq
+
+    def snapshot_message() -> tuple[int, str]:
+        """The snapshot, cut and written as JSON in the worker thread: a big hall's is no work for the loop."""
+        snapshot = projection.snapshot(aud, svc.snapshot())
+        return snapshot.seq, '{"type": "snapshot", "snapshot": ' + snapshot.model_dump_json() + "}"
+
+    seq, text = await run_in_threadpool(snapshot_message)
+    await ws.send_text(StreamHello(mode="snapshot", since=since, seq=seq).model_dump_json())
+    await ws.send_text(text)
+    return seq
 
 
 async def _read_client(ws: WebSocket, heard: Callable[[], None]) -> None:

@@ -16,6 +16,17 @@ def test_backoff_grows_to_its_cap_with_jitter_below():
     assert jittered.next_delay() == 0.5
 
 
+def test_reconnect_backoff_is_quick_while_an_outage_is_young_then_slows_to_its_cap():
+    b = Backoff(0.1, cap=10, quick_tries=6, quick_cap=1.0, rand=lambda: 0.0)
+    assert [round(b.next_delay(), 3) for _ in range(11)] == [0.1, 0.2, 0.4, 0.8, 1, 1, 2, 4, 8, 10, 10]
+    b.reset()
+    assert b.next_delay() == 0.1
+    link_default = Backoff.reconnecting()
+    link_default.rand = lambda: 1.0
+    delays = [link_default.next_delay() for _ in range(40)]
+    assert delays[0] <= 0.1 and max(delays[:25]) <= 1.0 and delays[-1] == 5.0  # jitter 0.5 at the 10 s cap
+
+
 def snapshot(seq=10):
     return {
         "seq": seq,
