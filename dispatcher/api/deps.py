@@ -47,16 +47,21 @@ def unauthorized() -> ApiError:
     return ApiError(401, "unauthorized", "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"})
 
 
+def arrived(svc: HallService, found: Principal) -> Principal:
+    """A caller's request says its counter is still there and keeps an officer's session alive."""
+    svc.seen(found.counter)
+    if found.role == Role.OFFICER and found.token_hash:
+        svc.sessions.touch(found.token_hash)
+    return found
+
+
 def principal(request: Request) -> Principal:
     """The caller; 401 without a valid token. A counter's request also says it is still there."""
     svc: HallService = request.app.state.service
     found = resolve_token(svc, request_token(request))
     if found is None:
         raise unauthorized()
-    svc.seen(found.counter)
-    if found.role == Role.OFFICER and found.token_hash:
-        svc.sessions.touch(found.token_hash)
-    return found
+    return arrived(svc, found)
 
 
 async def commander(request: Request) -> Principal:
@@ -72,10 +77,7 @@ async def commander(request: Request) -> Principal:
         found = await run_in_threadpool(svc.principal, token, fresh=False)
     if found is None:
         raise unauthorized()
-    svc.seen(found.counter)
-    if found.role == Role.OFFICER and found.token_hash:
-        svc.sessions.touch(found.token_hash)
-    return found
+    return arrived(svc, found)
 
 
 def allow_command(*roles: Role) -> Callable[..., Awaitable[Principal]]:

@@ -7,9 +7,7 @@ import logging
 import re
 from typing import Any
 
-import h11
 import httptools
-from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 log = logging.getLogger("fairq.serve")
@@ -28,69 +26,15 @@ class RedactTokens(logging.Filter):
         return True
 
 
-class HeaderTimeoutH11(H11Protocol):
-    """uvicorn's h11 protocol, plus: a request must arrive whole within `header_timeout_s` of its first byte.
-
-    uvicorn closes idle keep-alive connections but waits forever for a request that is half sent;
-    here a connection that has not delivered a complete request in time is closed.
-    """
-
-    header_timeout_s = 10.0
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._head_timer: asyncio.TimerHandle | None = None
-        self._arm()
-
-    def _arm(self) -> None:
-        if self._head_timer is None:
-            self._head_timer = self.loop.call_later(self.header_timeout_s, self._too_slow)
-
-    def _disarm(self) -> None:
-        if self._head_timer is not None:
-            self._head_timer.cancel()
-            self._head_timer = None
-
-    def _waiting(self) -> bool:
-        """Part of a request is in and the rest is missing (not after an upgrade: the socket is a WebSocket's)."""
-        return (
-            self.transport.get_protocol() is self
-            and not self.transport.is_closing()
-            and self.conn.their_state in (h11.IDLE, h11.SEND_BODY)
-        )
-
-    def data_received(self, data: bytes) -> None:
-        super().data_received(data)
-        if self._waiting():
-            self._arm()  # the rest must follow in time
-        else:
-            self._disarm()
-
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        self._disarm()  # from here the keep-alive timeout applies until the next request starts
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
-        super().connection_lost(exc)
-
-    def _too_slow(self) -> None:
-        self._head_timer = None
-        if self._waiting():
-            log.info(
-                "closing a connection from %s: no complete request within %.0f s", self.client, self.header_timeout_s
-            )
-            self.transport.close()
-
-
 class HeadTooLarge(httptools.HttpParserError):
     """A request line and headers larger than `max_head_bytes`: answered 400 and closed, as h11 does."""
 
 
 class HeaderTimeoutHttpTools(HttpToolsProtocol):
-    """uvicorn's httptools protocol (the C parser: a fraction of h11's cost per request), with the same rules
-    as HeaderTimeoutH11: a request must arrive whole within `header_timeout_s` of its first byte (or of the
-    connection), and its request line and headers may take at most `max_head_bytes`.
+    """uvicorn's httptools protocol (the C parser: a fraction of h11's cost per request), plus: a request must
+    arrive whole within `header_timeout_s` of its first byte (or of the connection), and its request line and
+    headers may take at most `max_head_bytes`. uvicorn closes idle keep-alive connections but waits forever for
+    a request that is half sent; here a connection that has not delivered a complete request in time is closed.
     """
 
     header_timeout_s = 10.0
@@ -172,7 +116,6 @@ def server_options(settings: Any) -> dict[str, Any]:
         "ws_max_size": 65536,
         "ws_per_message_deflate": False,  # small events on a LAN: a zlib context per stream costs CPU and memory
         "timeout_keep_alive": max(1, int(settings.keep_alive_s)),
-        "h11_max_incomplete_event_size": 16 * 1024,  # request line and headers: a token needs far less
         "log_level": "info",
     }
 
