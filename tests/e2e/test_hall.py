@@ -22,14 +22,15 @@ from demo.processes import Processes
 from demo.screen import click, start_xvfb, type_login, window_geometry
 
 
-def wait_for(what: str, check, seconds: float = 60, every: float = 0.2):
+def wait_for(what: str, check, seconds: float = 60, every: float = 0.2, *, log=None):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = check()
         if value:
             return value
         time.sleep(every)
-    raise AssertionError(f"timed out waiting for {what}")
+    ends = f"; the app's log ends:\n{log()[-3000:]}" if log else ""
+    raise AssertionError(f"timed out waiting for {what}{ends}")
 
 
 def xdo(*args: str) -> str:
@@ -66,6 +67,8 @@ def test_a_trader_takes_a_ticket_and_an_officer_calls_it(hall):
         # 1. the trader touches "C 其他业务" on the kiosk (the lowest of three buttons in portrait)
         kiosk = window_of(procs["kiosk"].pid)
         wait_for("the kiosk to link up and report its printer", lambda: _printer_reported(admin, "kiosk-1"))
+        # the hall screen is on and linked before anyone is called (one started later shows calls in its list only)
+        wait_for("the display to link up", lambda: "link up:" in log_text(hall, "display"), 120)
         time.sleep(1)  # let the start screen settle
         x, y, w, h = window_geometry(kiosk)
         click(x + w // 2, y + int(h * 0.8))
@@ -88,9 +91,14 @@ def test_a_trader_takes_a_ticket_and_an_officer_calls_it(hall):
             return state["devices"]["1"]
 
         wait_for("the LED to show the label", lambda: led()["text"] == label and led()["blinking"])
+
+        def display_log() -> str:
+            return log_text(hall, "display")
+
         shown = f"showing call {label} at counter 7"
-        wait_for("the display to show the call", lambda: shown in log_text(hall, "display"))
-        wait_for("the announcement", lambda: f"announcing {label} at counter 7" in log_text(hall, "display"))
+        wait_for("the display to show the call", lambda: shown in log_text(hall, "display"), log=display_log)
+        announced = f"announcing {label} at counter 7"
+        wait_for("the announcement", lambda: announced in log_text(hall, "display"), log=display_log)
 
     shots = Path(os.environ.get("FAIRQ_E2E_SCREENSHOTS") or hall.root / "screenshots")
     shots.mkdir(parents=True, exist_ok=True)
