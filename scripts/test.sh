@@ -6,7 +6,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh test || exit 1
 export QT_QPA_PLATFORM=offscreen
-scripts/with-postgres.sh .venv/bin/python -m pytest -q -p no:cacheprovider --durations=30 "$@"
+# Two workers (FAIRQ_TEST_WORKERS=0 for one process): most tests wait on servers, sockets and windows, so two
+# overlap well on CI's two cores; --dist loadfile keeps each file's tests (and its fixtures) in one worker.
+workers=${FAIRQ_TEST_WORKERS:-2}
+parallel=()
+[ "$workers" != 0 ] && parallel=(-n "$workers" --dist loadfile)
+scripts/with-postgres.sh .venv/bin/python -m pytest -q -p no:cacheprovider --durations=30 "${parallel[@]}" "$@"
 tests=$?
 .venv/bin/ruff check --quiet . && .venv/bin/ruff format --check --quiet . 
 lint=$?
