@@ -280,12 +280,19 @@ class Hall:
         day = self._open_day()
         now = self.clock()
         expired: dict[str, list[int]] = {"waiting_at_close": [], "called_at_close": []}
+        touched = set(self._changes.tickets)  # changed earlier in this command: written whole, as usual
+        bulk: list[int] = []
         for ticket in self._sorted(self._open.values()):
             if ticket.state == TicketState.SERVING:
                 continue  # the day ends for it at Done, or when its counter logs out
             reason = "called_at_close" if ticket.state == TicketState.CALLED else "waiting_at_close"
             self._expire(ticket, now, reason=reason, announce=False)
             expired[reason].append(ticket.id)
+            if ticket.id not in touched:  # only its state and finished_at changed: one bulk write for all
+                del self._changes.tickets[ticket.id]
+                bulk.append(ticket.id)
+        if bulk:
+            self._changes.expired.setdefault(now, []).extend(bulk)
         day.is_open = False
         day.closed_at = now
         self._changes.day = day

@@ -172,9 +172,11 @@ class Changes:
     counters: dict[int, Counter] = field(default_factory=dict)
     draws: list[Draw] = field(default_factory=list)
     day: Day | None = None
+    # tickets whose only change is that they expired at this time (a day's close): one bulk write, not a row each
+    expired: dict[datetime, list[int]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.events or self.tickets or self.counters or self.draws or self.day)
+        return bool(self.events or self.tickets or self.counters or self.draws or self.day or self.expired)
 
 
 def _iso(value: datetime | None) -> str | None:

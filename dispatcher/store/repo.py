@@ -18,6 +18,7 @@ from sqlmodel import Session, col, delete, select
 
 from dispatcher.core import Category, Changes, CoreEvent, Counter, Day, Draw, Officer, Ticket
 from dispatcher.seedkey import SeedSealer, default_key_path, is_sealed, sealer_from_file
+from protocol import TicketState
 from protocol.events import EventKind
 from protocol.models import CategoryConfig, CounterConfig, Event
 
@@ -77,6 +78,7 @@ class ConfigWrite:
 
 
 HEAD_SQL = "SELECT seq FROM event WHERE hall_id = ? ORDER BY seq DESC LIMIT 1"
+EXPIRE_CHUNK = 900  # ids per UPDATE of a close: under the 999 parameters an older SQLite allows
 
 
 def hall_ids(engine: Engine) -> list[str]:
@@ -267,6 +269,9 @@ class Store:
             for w in writes:
                 if w.config:
                     self._write_config(s, w.config)
+            for w in writes:  # before the whole rows: a ticket changed again later in the batch is written whole
+                for at, ids in w.changes.expired.items():
+                    self._expire_tickets(s, at, ids)
             self._upsert(s, TicketRow, [codec.ticket_values(self.hall_id, t) for t in tickets.values()])
             for counter in counters.values():
                 self._write_counter_state(s, counter)
@@ -296,6 +301,22 @@ class Store:
         """Insert or update rows by primary key, all in one statement: closing a big day writes thousands at once."""
         if values:
             s.execute(self._statement(f"upsert:{model.__tablename__}", lambda: self._make_upsert(model)), values)
+
+    def _expire_tickets(self, s: Session, at: datetime, ids: list[int]) -> None:
+        """A day's close: its open tickets expire at one time, a few statements for thousands of them."""
+        stmt = self._statement(
+            "update:ticket:expired",
+            lambda: (
+                TicketRow.__table__.update()
+                .where(
+                    TicketRow.__table__.c.hall_id == bindparam("hall"),
+                    TicketRow.__table__.c.id.in_(bindparam("ids", expanding=True)),
+                )
+                .values(state=str(TicketState.EXPIRED), finished_at=bindparam("at"))
+            ),
+        )
+        for i in range(0, len(ids), EXPIRE_CHUNK):
+            s.execute(stmt, {"hall": self.hall_id, "ids": ids[i : i + EXPIRE_CHUNK], "at": at})
 
     def _make_upsert(self, model: Any) -> Any:
         table = model.__table__
