@@ -61,6 +61,8 @@ class Actor:
 
 
 def cases_of(svc: HallService) -> CaseStore:
+    """The hall's cases, once a closed day's warnings (worked out after its close) are stored."""
+    svc.settle()
     return CaseStore(svc.store)
 
 
@@ -175,15 +177,16 @@ def record_day(
     A run with other thresholds than the last one of that day is itself recorded (warning.run, with both).
     """
     thresholds, policy = thresholds or Thresholds(), policy or rules.Policy()
-    with svc.lock:
-        tz = svc.config.timezone
-        hall = replay_records(stream_day(svc.store, day, tz).records())  # a page at a time, never a list
-        if hall.last_at is None:  # not one record
-            raise NotFound("day_not_found", f"No records of business day {day}.")
-        opening = (svc.config.open_at, svc.config.close_at)
-        zone = ZoneInfo(tz)
-        found = run_rules(hall, thresholds, timezone=tz, opening=opening)
-        found += rules.ticket_warnings(hall, policy, lambda at: at.astimezone(zone).strftime("%H:%M"))
+    # the replay reads committed records only: it holds up no request (closing a big day's takes most of a second)
+    tz = svc.config.timezone
+    hall = replay_records(stream_day(svc.store, day, tz).records())  # a page at a time, never a list
+    if hall.last_at is None:  # not one record
+        raise NotFound("day_not_found", f"No records of business day {day}.")
+    opening = (svc.config.open_at, svc.config.close_at)
+    zone = ZoneInfo(tz)
+    found = run_rules(hall, thresholds, timezone=tz, opening=opening)
+    found += rules.ticket_warnings(hall, policy, lambda at: at.astimezone(zone).strftime("%H:%M"))
+    with svc.lock:  # which cases are new, and the run's record, in one step
         new = raise_cases(svc, day, found, policy, live=False)
         values = asdict(thresholds)
         digest = rules.thresholds_digest(values)
@@ -236,8 +239,8 @@ class Watcher:
         for e in events:
             if e.kind in rules.CASE_KINDS:
                 continue
-            if e.kind == "day.closed":
-                record_day(svc, e.data["day"], self.thresholds(), self.policy())
+            if e.kind == "day.closed":  # after the close's reply, off the hall's lock (svc.settle waits for it)
+                svc.later(lambda day=e.data["day"], t=self.thresholds(), p=self.policy(): record_day(svc, day, t, p))
             elif day is None:
                 continue
             elif e.kind == "ticket.rated" and e.data.get("rating") in rules.LOW_RATINGS:
@@ -579,6 +582,7 @@ def morning_cases(
     svc: HallService, hall_id: str, actor: Actor, day: str
 ) -> tuple[list[WarningCaseRow], list[WarningCaseRow]]:
     """A hall's cases of the day that this person may see, and their older cases not closed yet."""
+    svc.settle()
     store = CaseStore(hall_store(svc, hall_id))
     cases = visible_in(store, actor, [day])
     older = [c for c in visible_in(store, actor) if c.day < day and c.state != rules.CLOSED]

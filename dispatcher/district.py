@@ -38,6 +38,7 @@ def hall_report(
     svc: HallService, hall_id: str, day: str, thresholds: Thresholds | None = None
 ) -> dict[str, Any] | None:
     """One hall's day report (with dispositions), read from the shared database; None if it had no such day."""
+    svc.settle()  # this hall's day just closed: its cases are stored after the close's reply
     store = dp.hall_store(svc, hall_id)
     config = svc.config if hall_id == svc.store.hall_id else stored_hall_config(store)
     if config is None or store.day_row(day) is None:
@@ -75,6 +76,7 @@ def district(svc: HallService, staff_id: str | None, day: str, thresholds: Thres
     if not halls:
         raise dp.Forbidden("forbidden", "You are not a supervisor of any hall of this database.")
     today, policy = dp.today(svc), dp.policy_of(svc)
+    svc.settle()
     columns, warnings = [], []
     for hall_id in halls:
         store = dp.hall_store(svc, hall_id)

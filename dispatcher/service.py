@@ -37,6 +37,7 @@ from .hub import EventHub
 from .integrity.records import DayLog, load_day
 from .integrity.verdict import Verdict
 from .integrity.verify import verify_store
+from .later import Later
 from .sessions import Limits, Sessions
 from .settings import HallConfig
 from .store import ConfigWrite, Store, codec
@@ -180,6 +181,7 @@ class HallService:
         self.config_refused: list[str] = json.loads(store.setting("config_refused") or "[]")
         self.when_active: list[Callable[[], None]] = []  # run at the first tick as the active dispatcher
         self.after_commit: list[Callable[[list[Event]], None]] = []  # observers of committed events (live warnings)
+        self.later = Later()  # work after a commit that holds up neither its reply nor the hall (a day's warnings)
         self.hall = self._load()
         self.hear_all()
         limits = limits or Limits()
@@ -427,6 +429,11 @@ class HallService:
 
     async def record_async(self, *acts: Payload, rows: Iterable[Any] = ()) -> None:
         await self.run_async(lambda hall: None, audit=acts, rows=rows)
+
+    def settle(self) -> None:
+        """Wait for the work `later` was given so far (not under the lock: that work takes it to write)."""
+        if not self.lock.owned():
+            self.later.settle()
 
     def read(self, query: Callable[[Hall], T]) -> T:
         """Look at the hall under the lock, without changing it."""
@@ -762,7 +769,8 @@ class HallService:
         return None if row is None else row.is_open
 
     def close(self) -> None:
-        """Let go of the committer thread and the database (the app's shutdown)."""
+        """Let go of the follow-up and committer threads and the database (the app's shutdown)."""
+        self.later.shutdown()
         self._committer.shutdown(wait=True)
         self.store.close()
         self.store.engine.dispose()

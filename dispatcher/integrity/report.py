@@ -343,4 +343,5 @@ def day_report(svc: HallService, day: str, thresholds: Thresholds | None = None)
     from .cases import annotate
 
     report = build_report(stream_day(svc.store, day, svc.config.timezone), hall_info(svc), thresholds)
+    svc.settle()  # a day just closed: its warnings' cases are stored after the close's reply
     return annotate(report, svc.store.hall_id, CaseStore(svc.store).cases(days=[day]))
