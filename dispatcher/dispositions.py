@@ -155,7 +155,7 @@ def raise_cases(
         rows.append(row)
         audit.append(ev.WarningRaised(**event))
     if rows:
-        svc.run(lambda hall: None, audit=audit, rows=rows)
+        svc.record(*audit, rows=rows)
     return rows
 
 
@@ -199,7 +199,7 @@ def record_day(
                 hall_id=svc.store.hall_id, day=day, digest=digest, thresholds=json.dumps(values, default=str),
                 at=svc.clock(), cases=len(found),
             )  # fmt: skip
-            svc.run(lambda hall: None, audit=[ev.WarningRun(**event)], rows=[row])
+            svc.record(ev.WarningRun(**event), rows=[row])
         return RunResult(day, len(found), new, changed)
 
 
@@ -295,8 +295,7 @@ def _step(svc: HallService, actor: Actor, case: WarningCaseRow, step: str, data:
     except rules.CaseError as err:
         raise DomainError("bad_step", str(err)) from None
     case.updated_at = svc.clock()
-    svc.run(lambda hall: None, audit=[STEP_PAYLOADS[step](case=case.id, by=actor.name, **data)],
-            rows=[case])  # fmt: skip
+    svc.record(STEP_PAYLOADS[step](case=case.id, by=actor.name, **data), rows=[case])
     return case
 
 
@@ -374,9 +373,7 @@ def set_department(svc: HallService, code: str, name: str, head: str | None, *, 
     if head and svc.store.officer(head) is None:
         raise NotFound("officer_not_found", f"No officer {head}.")
     row = DepartmentRow(hall_id=svc.store.hall_id, code=code.strip(), name=name.strip(), head=head or None)
-    svc.run(
-        lambda hall: None, audit=[ev.AdminDepartment(by=by, code=row.code, name=row.name, head=row.head)], rows=[row]
-    )
+    svc.record(ev.AdminDepartment(by=by, code=row.code, name=row.name, head=row.head), rows=[row])
     return row
 
 
@@ -388,9 +385,7 @@ def set_member(svc: HallService, staff_id: str, department: str, *, by: str) -> 
     if cases_of(svc).department(department) is None:
         raise NotFound("department_not_found", f"No department {department}.")
     row = DepartmentMemberRow(hall_id=svc.store.hall_id, staff_id=staff_id, department=department)
-    svc.run(
-        lambda hall: None, audit=[ev.AdminDepartmentMember(by=by, staff_id=staff_id, department=department)], rows=[row]
-    )
+    svc.record(ev.AdminDepartmentMember(by=by, staff_id=staff_id, department=department), rows=[row])
 
 
 # ---- spot checks --------------------------------------------------------------------------------
@@ -420,7 +415,7 @@ def commit_sample(
         )  # fmt: skip
         event = {"sample": sample_id, "commitment": row.commitment, "population": population, "size": size,
                  "by": actor.name}  # fmt: skip
-        svc.run(lambda hall: None, audit=[ev.WarningSampleCommitted(**event)], rows=[row])
+        svc.record(ev.WarningSampleCommitted(**event), rows=[row])
         return row
 
 
@@ -437,7 +432,7 @@ def draw(svc: HallService, actor: Actor, sample_id: str) -> SpotCheckRow:
         chosen = rules.draw_sample(seed, json.loads(row.population), row.size)
         row.seed, row.chosen, row.state, row.drawn_at = seed.hex(), json.dumps(chosen), "drawn", svc.clock()
         event = {"sample": sample_id, "seed": seed.hex(), "chosen": chosen, "by": actor.name}
-        svc.run(lambda hall: None, audit=[ev.WarningSampleDrawn(**event)], rows=[row])
+        svc.record(ev.WarningSampleDrawn(**event), rows=[row])
         return row
 
 
@@ -456,7 +451,7 @@ def review(
         reviews[case_id] = {"outcome": outcome, "note": note, "by": actor.name}
         row.reviews = json.dumps(reviews, ensure_ascii=False)
         event = {"sample": sample_id, "case": case_id, "outcome": outcome, "note": note, "by": actor.name}
-        svc.run(lambda hall: None, audit=[ev.WarningReviewed(**event)], rows=[row])
+        svc.record(ev.WarningReviewed(**event), rows=[row])
         return row
 
 
