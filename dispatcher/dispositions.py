@@ -27,6 +27,7 @@ from dispatcher.store import Store
 from dispatcher.store.case_tables import DepartmentMemberRow, DepartmentRow, SpotCheckRow, WarningCaseRow, WarningRunRow
 from dispatcher.store.cases import CaseStore, console_roles_by_hall
 from protocol import events as ev
+from protocol.events import EventKind
 from protocol.models import Event
 
 log = logging.getLogger("fairq.dispositions")
@@ -236,19 +237,19 @@ class Watcher:
         for e in events:
             if e.kind in rules.CASE_KINDS:
                 continue
-            if e.kind == "day.closed":
+            if e.kind == EventKind.DAY_CLOSED:
                 record_day(svc, e.data["day"], self.thresholds(), self.policy())
             elif day is None:
                 continue
-            elif e.kind == "ticket.rated" and e.data.get("rating") in rules.LOW_RATINGS:
+            elif e.kind == EventKind.TICKET_RATED and e.data.get("rating") in rules.LOW_RATINGS:
                 t = e.data["ticket"]
                 local = e.at.astimezone(svc.hall.tz).strftime("%H:%M")
                 live.append(
                     rules.low_rating_warning(t["id"], t["label"], e.data.get("staff_id"), e.data["rating"], local)
                 )
-            elif e.kind == "ticket.called":
+            elif e.kind == EventKind.TICKET_CALLED:
                 live += self._long_wait(e)
-            elif e.kind == "officer.login_failed" and e.data.get("staff_id"):
+            elif e.kind == EventKind.OFFICER_LOGIN_FAILED and e.data.get("staff_id"):
                 live += self._failed_logins(e)
         if live and day:
             raise_cases(svc, day, live, self.policy(), live=True)

@@ -18,6 +18,7 @@ from dispatcher import dispositions as dp
 from dispatcher.core import NotFound
 from dispatcher.integrity import cases as rules
 from dispatcher.service import HallService
+from protocol.events import EventKind
 
 from .accounts import Viewer
 from .errors import attempt
@@ -126,10 +127,10 @@ async def spot_check(
 
 STEP_NAMES = {
     rules.RAISED: "step_raised",
-    "warning.assigned": "step_assigned",
-    "warning.explained": "step_explained",
-    "warning.closed": "step_closed",
-    "warning.sent_back": "step_sent_back",
+    EventKind.WARNING_ASSIGNED: "step_assigned",
+    EventKind.WARNING_EXPLAINED: "step_explained",
+    EventKind.WARNING_CLOSED: "step_closed",
+    EventKind.WARNING_SENT_BACK: "step_sent_back",
 }
 
 
