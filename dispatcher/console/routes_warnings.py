@@ -140,7 +140,7 @@ def _case_page(request: Request, viewer: Viewer, svc: HallService, case_id: str,
     today = dp.today(svc)
     row = _rows(svc, svc.hall_id, [case], today, dp.policy_of(svc))[0]
     history = [
-        {"seq": seq, "at": at.astimezone(svc.hall.tz).strftime("%Y-%m-%d %H:%M"), "step": t(STEP_NAMES[kind]),
+        {"seq": seq, "at": svc.local_time(at).strftime("%Y-%m-%d %H:%M"), "step": t(STEP_NAMES[kind]),
          "by": data.get("by") or "fairq", "text": data.get("text") or data.get("note") or data.get("to") or "",
          "reference": data.get("reference") or ""}
         for seq, kind, at, data in dp.history(svc, case_id, STEP_NAMES)
