@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from dispatcher import dispositions as dp
@@ -21,7 +20,7 @@ from dispatcher.service import HallService
 from protocol.events import EventKind
 
 from .accounts import Viewer
-from .errors import attempt
+from .forms import handle_form, run_action
 from .i18n import translator
 from .pages import language, render
 from .security import anyone, checked_form, service
@@ -111,16 +110,14 @@ async def spot_check(
 ) -> Response:
     """The spot check's steps: commit, draw, review one drawn case."""
     form = await checked_form(request, viewer)
-    t, who = translator(language(request)), actor_of(viewer)
-    policy = dp.policy_of(svc)
+    who, policy = actor_of(viewer), dp.policy_of(svc)
     actions = {
-        "commit": lambda: dp.commit_sample(svc, who, int(form.get("size") or policy.sample_size), policy),
-        "draw": lambda: dp.draw(svc, who, form.get("sample", "")),
-        "review": lambda: dp.review(svc, who, form.get("sample", ""), form.get("case", ""),
-                                    outcome=form.get("outcome", ""), note=form.get("note", "")),
+        "commit": lambda f: dp.commit_sample(svc, who, int(f.get("size") or policy.sample_size), policy),
+        "draw": lambda f: dp.draw(svc, who, f.get("sample", "")),
+        "review": lambda f: dp.review(svc, who, f.get("sample", ""), f.get("case", ""),
+                                      outcome=f.get("outcome", ""), note=f.get("note", "")),
     }  # fmt: skip
-    action = actions.get(form.get("action", ""))
-    result = await run_in_threadpool(attempt, t, action) if action else {"error": t("invalid")}
+    result = await run_action(request, form, actions)
     result.pop("result", None)
     return _morning(request, viewer, svc, day or form.get("day"), **result)
 
@@ -169,20 +166,21 @@ async def case_step(
     case_id: str, request: Request, viewer: Viewer = Depends(anyone), svc: HallService = Depends(service)
 ) -> Response:
     """One disposition step from the case's page (assign, explain, close, send back)."""
-    form = await checked_form(request, viewer)
     t, who = translator(language(request)), actor_of(viewer)
-    target = form.get("to", "")
+
+    def assign(f: dict[str, str]) -> object:
+        target = f.get("to", "")
+        department = target.removeprefix("department:") if target.startswith("department:") else None
+        staff = target.removeprefix("staff:") if target.startswith("staff:") else None
+        return dp.assign(svc, who, case_id, department=department, staff=staff, note=f.get("note", ""))
+
     steps = {
-        "assign": lambda: dp.assign(svc, who, case_id, department=target[11:] if target.startswith("department:")
-                                    else None, staff=target[6:] if target.startswith("staff:") else None,
-                                    note=form.get("note", "")),
-        "explain": lambda: dp.explain(svc, who, case_id, text=form.get("text", ""),
-                                      reference=form.get("reference", "")),
-        "close": lambda: dp.close(svc, who, case_id, note=form.get("note", "")),
-        "send_back": lambda: dp.send_back(svc, who, case_id, note=form.get("note", "")),
-    }  # fmt: skip
-    step = steps.get(form.get("action", ""))
-    result = await run_in_threadpool(attempt, t, step) if step else {"error": t("invalid")}
+        "assign": assign,
+        "explain": lambda f: dp.explain(svc, who, case_id, text=f.get("text", ""), reference=f.get("reference", "")),
+        "close": lambda f: dp.close(svc, who, case_id, note=f.get("note", "")),
+        "send_back": lambda f: dp.send_back(svc, who, case_id, note=f.get("note", "")),
+    }
+    result = await handle_form(request, viewer, steps)
     result.pop("result", None)
     try:
         return _case_page(request, viewer, svc, case_id, **result)
