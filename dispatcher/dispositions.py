@@ -579,7 +579,3 @@ def morning_cases(
     cases = visible_in(store, actor, [day])
     older = [c for c in visible_in(store, actor) if c.day < day and c.state != rules.CLOSED]
     return cases, older
-
-
-def today(svc: HallService) -> str:
-    return svc.clock().astimezone(svc.hall.tz).date().isoformat()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -338,7 +339,7 @@ class DispatcherLink(QObject, HallCalls):
                 self.device_me(lambda result: self._checked(attempt, result))
 
         for url in list(self.endpoints.urls):
-            self._request(url, "GET", "/health", callback=_answered_for(url, answered), token="")
+            self._request(url, "GET", "/health", callback=partial(answered, url), token="")
 
     def _checked(self, attempt: int, result: ApiResult) -> None:
         if attempt != self._attempt or not self._running:
@@ -487,8 +488,3 @@ class DispatcherLink(QObject, HallCalls):
         """An advert went away: its dispatcher is no longer a candidate (unless it is the only one)."""
         if self.endpoints.lost(url):
             self._moved()
-
-
-def _answered_for(url: str, answered: Callable[[str, ApiResult], None]) -> Callable[[ApiResult], None]:
-    """The callback of one URL's GET /health (a closure per URL, not a loop variable)."""
-    return lambda result: answered(url, result)

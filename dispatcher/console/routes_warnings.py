@@ -73,7 +73,7 @@ def _halls(svc: HallService, viewer: Viewer, day: str, today: str, policy: rules
 def _morning(request: Request, viewer: Viewer, svc: HallService, day: str | None, **context: Any) -> Response:
     t = translator(language(request))
     policy = dp.policy_of(svc)
-    today = dp.today(svc)
+    today = svc.local_date()
     days = dp.case_days(svc)
     chosen = day if day and DAY.match(day) else default_day(days, today)
     halls = _halls(svc, viewer, chosen, today, policy)
@@ -122,8 +122,8 @@ async def spot_check(
     return _morning(request, viewer, svc, day or form.get("day"), **result)
 
 
-STEP_NAMES = {
-    rules.RAISED: "step_raised",
+STEP_NAMES: dict[str, str] = {
+    EventKind.WARNING_RAISED: "step_raised",
     EventKind.WARNING_ASSIGNED: "step_assigned",
     EventKind.WARNING_EXPLAINED: "step_explained",
     EventKind.WARNING_CLOSED: "step_closed",
@@ -134,7 +134,7 @@ STEP_NAMES = {
 def _case_page(request: Request, viewer: Viewer, svc: HallService, case_id: str, **context: Any) -> Response:
     t, who = translator(language(request)), actor_of(viewer)
     case = dp.case_for(svc, who, case_id)
-    today = dp.today(svc)
+    today = svc.local_date()
     row = _rows(svc, svc.hall_id, [case], today, dp.policy_of(svc))[0]
     history = [
         {"seq": seq, "at": svc.local_time(at).strftime("%Y-%m-%d %H:%M"), "step": t(STEP_NAMES[kind]),
