@@ -290,6 +290,32 @@ def watch(svc: HallService, data_dir: Path | None) -> None:
         svc.after_commit.append(Watcher(svc, data_dir))
 
 
+def unrecorded_days(svc: HallService) -> list[str]:
+    """Closed days after the newest one with recorded warnings (or the last closed day, if none has them).
+
+    A dispatcher killed between a close's reply and that day's warnings leaves such a day. Older closed days without
+    warnings are days closed before warnings were records (before 0004_warning_cases): `fairq audit warnings record
+    --day` records one of them on purpose, start-up does not replay a whole history.
+    """
+    closed = svc.store.closed_days()
+    recorded = CaseStore(svc.store).recorded_days()  # not cases_of: this runs under the lock, at the first tick
+    if not recorded:
+        return closed[-1:]
+    return [d for d in closed if d > recorded[-1]]
+
+
+def catch_up(svc: HallService) -> list[str]:
+    """Hand over the warnings of the closed days that never got them (see unrecorded_days); the days handed over."""
+    days = unrecorded_days(svc)
+    watcher = next((h for h in svc.after_commit if isinstance(h, Watcher)), None)
+    if days:
+        log.warning("closed day(s) %s have no warnings recorded (the dispatcher stopped first): recording them", days)
+    for day in days:
+        t, p = (watcher.thresholds(), watcher.policy()) if watcher else (None, None)
+        svc.later(lambda day=day, t=t, p=p: record_day(svc, day, t, p))
+    return days
+
+
 # ---- the disposition --------------------------------------------------------------------------
 
 

@@ -136,6 +136,9 @@ def build_service(
             else:
                 _apply_file(svc, file, source)
         dispositions.watch(svc, settings.data_dir)  # live warnings, and the day's warnings stored at its close
+        if purpose == SERVE:  # a serving dispatcher answers a close before it works out the day's warnings,
+            svc.later.background = True  # and, once active, works out those a killed one never stored
+            svc.when_active.append(lambda: dispositions.catch_up(svc))
         log.info("hall %s, configuration revision %s in force", hall_id, svc.config_revision or "(none recorded)")
         return svc
     except Exception:

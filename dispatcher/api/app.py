@@ -41,8 +41,6 @@ def create_app(
 ) -> FastAPI:
     """The dispatcher app on the settings' store (or on `service`); `advertise` (zeroconf) runs while it is up."""
     svc = service or build_service(settings, clock=clock, entropy=entropy, purpose=SERVE)
-    if service is None:  # a serving dispatcher answers a close before it works out the day's warnings
-        svc.later.background = True
     leadership = Leadership(svc) if settings.is_postgres() else None
     if leadership:
         leadership.step()

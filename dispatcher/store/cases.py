@@ -49,6 +49,11 @@ class CaseStore:
         with self.store.session() as s:
             return s.get(WarningRunRow, (self.hall_id, day))
 
+    def recorded_days(self) -> list[str]:
+        """Days whose warnings were recorded (each has its run), oldest first."""
+        with self.store.session() as s:
+            return sorted(s.exec(select(WarningRunRow.day).where(WarningRunRow.hall_id == self.hall_id)))
+
     def departments(self) -> list[DepartmentRow]:
         with self.store.session() as s:
             q = select(DepartmentRow).where(DepartmentRow.hall_id == self.hall_id).order_by(DepartmentRow.code)
