@@ -304,8 +304,8 @@ def unrecorded_days(svc: HallService) -> list[str]:
     return [d for d in closed if d > recorded[-1]]
 
 
-def catch_up(svc: HallService) -> list[str]:
-    """Hand over the warnings of the closed days that never got them (see unrecorded_days); the days handed over."""
+def catch_up(svc: HallService) -> None:
+    """Hand over the warnings of the closed days that never got them (see unrecorded_days)."""
     days = unrecorded_days(svc)
     watcher = next((h for h in svc.after_commit if isinstance(h, Watcher)), None)
     if days:
@@ -313,7 +313,6 @@ def catch_up(svc: HallService) -> list[str]:
     for day in days:
         t, p = (watcher.thresholds(), watcher.policy()) if watcher else (None, None)
         svc.later(lambda day=day, t=t, p=p: record_day(svc, day, t, p))
-    return days
 
 
 # ---- the disposition --------------------------------------------------------------------------

@@ -41,6 +41,7 @@ def hold(svc):
 generated_hall(Path(sys.argv[1]), purpose=SERVE, started=hold)
 """
 
+
 def crashed_hall(out: Path) -> None:
     """The generated day, closed by a serving dispatcher that was killed before it worked out the warnings."""
     done = subprocess.run([sys.executable, "-c", CRASH, str(out)], capture_output=True, text=True, timeout=90)
