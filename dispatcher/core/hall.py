@@ -282,6 +282,7 @@ class Hall:
         expired: dict[str, list[int]] = {"waiting_at_close": [], "called_at_close": []}
         touched = set(self._changes.tickets)  # changed earlier in this command: written whole, as usual
         bulk: list[int] = []
+        self._waiting = {}  # every waiting ticket expires: no queue to take each out of one by one (a bisect each)
         for ticket in self._sorted(self._open.values()):
             if ticket.state == TicketState.SERVING:
                 continue  # the day ends for it at Done, or when its counter logs out

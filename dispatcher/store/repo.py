@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func
+from sqlalchemy import ARRAY, Connection, Engine, any_, bindparam, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -304,19 +304,21 @@ class Store:
 
     def _expire_tickets(self, s: Session, at: datetime, ids: list[int]) -> None:
         """A day's close: its open tickets expire at one time, a few statements for thousands of them."""
+        table = TicketRow.__table__
+        if self.engine.dialect.name == "postgresql":  # one array parameter: 900 of them cost psycopg most of 0.1 s
+            match, chunk = table.c.id == any_(bindparam("ids", type_=ARRAY(table.c.id.type))), len(ids) or 1
+        else:
+            match, chunk = table.c.id.in_(bindparam("ids", expanding=True)), EXPIRE_CHUNK
         stmt = self._statement(
-            "update:ticket:expired",
+            f"update:ticket:expired:{self.engine.dialect.name}",
             lambda: (
-                TicketRow.__table__.update()
-                .where(
-                    TicketRow.__table__.c.hall_id == bindparam("hall"),
-                    TicketRow.__table__.c.id.in_(bindparam("ids", expanding=True)),
-                )
+                table.update()
+                .where(table.c.hall_id == bindparam("hall"), match)
                 .values(state=str(TicketState.EXPIRED), finished_at=bindparam("at"))
             ),
         )
-        for i in range(0, len(ids), EXPIRE_CHUNK):
-            s.execute(stmt, {"hall": self.hall_id, "ids": ids[i : i + EXPIRE_CHUNK], "at": at})
+        for i in range(0, len(ids), chunk):
+            s.execute(stmt, {"hall": self.hall_id, "ids": ids[i : i + chunk], "at": at})
 
     def _make_upsert(self, model: Any) -> Any:
         table = model.__table__

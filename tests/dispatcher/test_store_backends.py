@@ -15,7 +15,7 @@ from dispatcher.core import Changes, CoreEvent
 from dispatcher.service import HallService
 from dispatcher.settings import Settings
 from dispatcher.store import Store
-from dispatcher.store.repo import Write
+from dispatcher.store.repo import EXPIRE_CHUNK, Write
 from dispatcher.wiring import build_service
 from protocol.models import DeviceCreate, OfficerCreate
 from tests.reliability.workload import verify_log
@@ -128,3 +128,31 @@ def test_a_duplicate_seq_is_refused_by_the_database(tmp_path, db_url):
             stale._write_once([Write(Changes(), [late])])
     finally:
         svc.store.engine.dispose()
+
+
+def test_a_close_expires_the_halls_open_tickets_in_the_store_and_no_other_halls(tmp_path, db_url):
+    """The close's bulk write (chunks of ids on SQLite, one array on PostgreSQL) reaches its hall's rows only."""
+    north, south = service(tmp_path, db_url, "north"), service(tmp_path, db_url, "south")
+    try:
+        many = EXPIRE_CHUNK + 100  # more than one chunk
+        north.run(lambda h: [h.issue_ticket(category="A") for _ in range(many)])
+        south.run(lambda h: [h.issue_ticket(category="A") for _ in range(3)])
+        admin.add_officer(north, OfficerCreate(staff_id="O1", name="甲", pin="111111"), by="test")
+        admin.add_officer(north, OfficerCreate(staff_id="O2", name="乙", pin="222222"), by="test")
+        north.run(lambda h: h.login(1, "O1"))
+        north.run(lambda h: h.login(2, "O2"))
+        called = north.run(lambda h: h.next(1)).id
+        serving = north.run(lambda h: h.next(2)).id
+        north.run(lambda h: h.start(2))
+        north.run(lambda h: h.close_day())
+        assert all(c["waiting"] == 0 for c in north.snapshot().model_dump()["categories"])
+        stored = {t.id: t for t in Store(north.store.engine, "north").load().tickets}
+        assert len(stored) == many
+        assert str(stored[serving].state) == "serving" and stored[serving].finished_at is None
+        gone = [t for i, t in stored.items() if i != serving]
+        assert all(str(t.state) == "expired" for t in gone) and stored[called] in gone
+        assert {t.finished_at for t in gone} == {north.hall.day.closed_at}
+        assert {str(t.state) for t in Store(south.store.engine, "south").load().tickets} == {"waiting"}
+    finally:
+        north.store.engine.dispose()
+        south.store.engine.dispose()
