@@ -186,18 +186,41 @@ class DayStream:
         """The day's records in sequence order: those of its open stretches, and of its date outside any."""
         if self.store is None:
             return
-        tz = ZoneInfo(self.timezone)
-        start = datetime.combine(date.fromisoformat(self.day), datetime.min.time(), tz)
-        end = datetime.combine(date.fromisoformat(self.day) + timedelta(days=1), datetime.min.time(), tz)
-        since, until = start - timedelta(days=1), start + timedelta(days=2)
-        reader = LogReader(self.store)
-        spans = open_spans(reader.day_markers(since, until))
+        reader, spans, since, until, mine, stamped = self._slice(self.store)
         firsts = [first for first, _, _ in spans]
-        mine = [(first, last) for first, last, day in spans if day == self.day]
-        for page in reader.pages(since, until, seqs=mine, stamped=(start - MARGIN, end + MARGIN)):
+        tz = ZoneInfo(self.timezone)
+        for page in reader.pages(since, until, seqs=mine, stamped=stamped):
             for row in page:
                 if _day_of(row, spans, firsts, tz) == self.day:
                     yield Record.from_log_row(row)
+
+    def extent(self) -> tuple[int, int | None, int | None, str | None]:
+        """Count, first and last seq and last hash of the stretch of the log `records` reads (a little more
+        than the day: records near its midnights); any record added to the day, removed or re-hashed shows.
+        """
+        if self.store is None:
+            return (0, None, None, None)
+        reader, _, since, until, mine, stamped = self._slice(self.store)
+        return reader.extent(since, until, seqs=mine, stamped=stamped)
+
+    def _slice(self, store: Store) -> tuple[LogReader, list[tuple[int, int | None, str]], datetime, datetime,
+                                            list[tuple[int, int | None]], tuple[datetime, datetime]]:  # fmt: skip
+        """Where the day's records are: its open stretches, and the records stamped around its date."""
+        stamped = self.window()
+        since, until = stamped[0] + MARGIN - timedelta(days=1), stamped[0] + MARGIN + timedelta(days=2)
+        reader = LogReader(store)
+        spans = open_spans(reader.day_markers(since, until))
+        mine = [(first, last) for first, last, day in spans if day == self.day]
+        return reader, spans, since, until, mine, stamped
+
+    def window(self) -> tuple[datetime, datetime]:
+        """From a little before the day's local midnight to a little after the next: a record stamped outside
+        belongs to the day only if it lies in one of the day's open stretches.
+        """
+        tz = ZoneInfo(self.timezone)
+        start = datetime.combine(date.fromisoformat(self.day), datetime.min.time(), tz)
+        end = datetime.combine(date.fromisoformat(self.day) + timedelta(days=1), datetime.min.time(), tz)
+        return (start - MARGIN, end + MARGIN)
 
     def anchor_of(self, first_seq: int) -> str:
         """The hash the day's first record must link to (and remember it as the day's anchor)."""

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from dispatcher.core import Draw
 from protocol.events import EventKind
@@ -64,8 +64,70 @@ class LogReader:
         Optionally only those stamped in [since, until); of those, given `seqs` spans (first, last or None for
         no end) or a `stamped` stretch, only the records in one of the spans or stamped within the stretch.
         """
+        q = self._select(select(*self._columns), since, until, seqs, stamped)
+        if q is None:
+            return
+        with self.store.engine.connect() as conn:
+            result = conn.execution_options(yield_per=page).execute(q.order_by(self._t.c.seq))
+            for part in result.partitions():
+                yield [_row(r) for r in part]
+
+    def extent(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        *,
+        seqs: Sequence[tuple[int, int | None]] | None = None,
+        stamped: tuple[datetime, datetime] | None = None,
+    ) -> tuple[int, int | None, int | None, str | None]:
+        """How many of the records `pages` would give, their first and last seq and the last one's hash.
+
+        Two indexed reads instead of the rows: a record added, removed or re-hashed since changes it.
+        """
         t = self._t
-        q = select(*self._columns).where(t.c.hall_id == self.store.hall_id)
+        q = self._select(select(func.count(), func.min(t.c.seq), func.max(t.c.seq)), since, until, seqs, stamped)
+        if q is None:
+            return (0, None, None, None)
+        with self.store.engine.connect() as conn:
+            count, first, last = conn.execute(q).one()
+            if last is None:
+                return (0, None, None, None)
+            head = conn.execute(select(t.c.hash).where(t.c.hall_id == self.store.hall_id, t.c.seq == last)).scalar()
+        return (count, first, last, head)
+
+    def last_seq(self) -> int:
+        """The newest record's seq in the database (another process may have written since this one's store)."""
+        t = self._t
+        with self.store.engine.connect() as conn:
+            return conn.execute(select(func.max(t.c.seq)).where(t.c.hall_id == self.store.hall_id)).scalar() or 0
+
+    def stretch(self, first: int, last: int) -> tuple[int, str | None]:
+        """How many records lie from seq `first` to `last` (all kinds and days), and the hash of `last`."""
+        t = self._t
+        mine = t.c.hall_id == self.store.hall_id
+        with self.store.engine.connect() as conn:
+            count = conn.execute(select(func.count()).where(mine, t.c.seq.between(first, last))).scalar()
+            head = conn.execute(select(t.c.hash).where(mine, t.c.seq == last)).scalar()
+        return (count or 0, head)
+
+    def stamped_after(self, seq: int, since: datetime, until: datetime) -> int:
+        """How many records after `seq` are stamped in [since, until): an index range over the newer records only."""
+        t = self._t
+        q = select(func.count()).where(t.c.hall_id == self.store.hall_id, t.c.seq > seq)
+        with self.store.engine.connect() as conn:
+            return conn.execute(q.where(t.c.at >= since, t.c.at < until)).scalar() or 0
+
+    def _select(
+        self,
+        q: Select,
+        since: datetime | None,
+        until: datetime | None,
+        seqs: Sequence[tuple[int, int | None]] | None,
+        stamped: tuple[datetime, datetime] | None,
+    ) -> Select | None:
+        """`q` narrowed to the records `pages` and `extent` read; None when no record can match."""
+        t = self._t
+        q = q.where(t.c.hall_id == self.store.hall_id)
         if since is not None:
             q = q.where(t.c.at >= since)
         if until is not None:
@@ -75,12 +137,17 @@ class LogReader:
             if stamped is not None:
                 wanted.append(and_(t.c.at >= stamped[0], t.c.at < stamped[1]))
             if not wanted:
-                return
+                return None
             q = q.where(or_(*wanted))
+        return q
+
+    def draw_extent(self, day: str) -> tuple[int, int | None]:
+        """How many draws the day's table holds and the last draw number (a draw row added or removed shows)."""
+        t = DrawRow.__table__  # type: ignore[attr-defined]
+        q = select(func.count(), func.max(t.c.draw_no)).where(t.c.hall_id == self.store.hall_id, t.c.day == day)
         with self.store.engine.connect() as conn:
-            result = conn.execution_options(yield_per=page).execute(q.order_by(t.c.seq))
-            for part in result.partitions():
-                yield [_row(r) for r in part]
+            count, last = conn.execute(q).one()
+        return (count, last)
 
     def draws(self, day: str) -> list[Draw]:
         """The day's draw table in draw order (what `Store.draws` gives, read as plain rows)."""
