@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from .processes import Processes, fairq, free_port, wait_http
-from .screen import WINDOW_PLACES, place_window
+from .screen import place_window, places_for, scale_for, screen_size
 
 OFFICERS = [("1001", "张伟"), ("1002", "李娜"), ("1003", "王芳"), ("1004", "刘洋")]
 
@@ -101,24 +101,31 @@ def start_hall(args: argparse.Namespace, procs: Processes) -> DemoHall:
 
 def start_apps(hall: DemoHall, procs: Processes, args: argparse.Namespace) -> None:
     common = ["--url", hall.url, "--windowed", "--lang", args.lang, "-v"]
+    scale = scale_for(*screen_size())
+    # on a screen smaller than 4K every app is drawn smaller by Qt, so the whole hall fits, laid out the same
+    env = {"QT_SCALE_FACTOR": f"{scale:.4f}"} if scale < 1 else {}
     kiosk = procs.start(
         "kiosk",
         fairq("kiosk", "--config", str(hall.root / "kiosk.toml"), "--token", hall.tokens["kiosk"], *common)
         + ["--printer", f"sim://{hall.printer_dir}", "--orientation", "portrait", "--ticket-timeout", "6"],
+        env,
     )
     display = procs.start(
         "display",
         fairq("display", "--config", str(hall.root / "display.toml"), "--token", hall.tokens["display"], *common)
         + (["--voice", "off"] if args.quiet else []),
+        env,
     )
-    placements = [(kiosk, WINDOW_PLACES["kiosk"]), (display, WINDOW_PLACES["display"])]
+    places = places_for(scale)
+    placements = [(kiosk, places["kiosk"]), (display, places["display"])]
     for i, n in enumerate(hall.counters):
         proc = procs.start(
             f"counter-{n}",
             fairq("counter", "--config", str(hall.root / f"counter-{n}.toml"), "--token", hall.tokens[f"counter-{n}"])
             + common
             + ["--devices", str(hall.device_line(n))],
+            env,
         )
-        placements.append((proc, WINDOW_PLACES[f"counter-{min(i, 1) + 1}"]))
+        placements.append((proc, places[f"counter-{min(i, 1) + 1}"]))
     for proc, place in placements:
         threading.Thread(target=place_window, args=(proc.pid, place), daemon=True).start()

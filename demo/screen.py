@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .processes import Processes
 
+SCREEN = (3840, 2160)  # the virtual screen the demo makes, and the one the places below are drawn for
 WINDOW_PLACES = {  # x, y, width, height on a 3840x2160 screen
     "kiosk": (0, 0, 1080, 1920),
     "display": (1100, 0, 1920, 1080),
@@ -18,11 +19,36 @@ WINDOW_PLACES = {  # x, y, width, height on a 3840x2160 screen
 }
 
 
+def scale_for(width: int, height: int) -> float:
+    """How much smaller than the demo's 4K layout a real screen is (1.0 when it is as big or bigger)."""
+    return min(width / SCREEN[0], height / SCREEN[1], 1.0)
+
+
+def places_for(scale: float) -> dict[str, tuple[int, int, int, int]]:
+    """The windows' places on a screen `scale` times the 4K one (the apps then run with QT_SCALE_FACTOR=scale)."""
+
+    def scaled(place: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        x, y, w, h = (round(v * scale) for v in place)
+        return x, y, w, h
+
+    return {name: scaled(place) for name, place in WINDOW_PLACES.items()}
+
+
+def screen_size() -> tuple[int, int]:
+    """The size of the X screen the demo runs on (the virtual one's if xdotool cannot tell)."""
+    if shutil.which("xdotool"):
+        out = subprocess.run(["xdotool", "getdisplaygeometry"], capture_output=True, text=True, check=False)
+        parts = out.stdout.split()
+        if out.returncode == 0 and len(parts) == 2 and all(p.isdigit() for p in parts):
+            return int(parts[0]), int(parts[1])
+    return SCREEN
+
+
 def start_xvfb(procs: Processes) -> str:
     """A virtual 4K screen when there is no display; returns its DISPLAY."""
     read, write = os.pipe()
     proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "3840x2160x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"],
         pass_fds=(write,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

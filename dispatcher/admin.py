@@ -309,7 +309,7 @@ def _note_revision(svc: HallService) -> None:
     """After a change through the admin API, record the revision of the configuration now in force."""
     revision = config_revision(svc)
     if revision != svc.config_revision:
-        svc.run(lambda hall: None, rows=[SettingRow(hall_id=svc.store.hall_id, key="config_revision", value=revision)])
+        svc.record(rows=[SettingRow(hall_id=svc.store.hall_id, key="config_revision", value=revision)])
         svc.config_revision = revision
 
 

@@ -27,6 +27,7 @@ from dispatcher.store import Store
 from dispatcher.store.case_tables import DepartmentMemberRow, DepartmentRow, SpotCheckRow, WarningCaseRow, WarningRunRow
 from dispatcher.store.cases import CaseStore, console_roles_by_hall
 from protocol import events as ev
+from protocol.events import EventKind
 from protocol.models import Event
 
 log = logging.getLogger("fairq.dispositions")
@@ -155,7 +156,7 @@ def raise_cases(
         rows.append(row)
         audit.append(ev.WarningRaised(**event))
     if rows:
-        svc.run(lambda hall: None, audit=audit, rows=rows)
+        svc.record(*audit, rows=rows)
     return rows
 
 
@@ -199,7 +200,7 @@ def record_day(
                 hall_id=svc.store.hall_id, day=day, digest=digest, thresholds=json.dumps(values, default=str),
                 at=svc.clock(), cases=len(found),
             )  # fmt: skip
-            svc.run(lambda hall: None, audit=[ev.WarningRun(**event)], rows=[row])
+            svc.record(ev.WarningRun(**event), rows=[row])
         return RunResult(day, len(found), new, changed)
 
 
@@ -236,19 +237,19 @@ class Watcher:
         for e in events:
             if e.kind in rules.CASE_KINDS:
                 continue
-            if e.kind == "day.closed":
+            if e.kind == EventKind.DAY_CLOSED:
                 record_day(svc, e.data["day"], self.thresholds(), self.policy())
             elif day is None:
                 continue
-            elif e.kind == "ticket.rated" and e.data.get("rating") in rules.LOW_RATINGS:
+            elif e.kind == EventKind.TICKET_RATED and e.data.get("rating") in rules.LOW_RATINGS:
                 t = e.data["ticket"]
                 local = e.at.astimezone(svc.hall.tz).strftime("%H:%M")
                 live.append(
                     rules.low_rating_warning(t["id"], t["label"], e.data.get("staff_id"), e.data["rating"], local)
                 )
-            elif e.kind == "ticket.called":
+            elif e.kind == EventKind.TICKET_CALLED:
                 live += self._long_wait(e)
-            elif e.kind == "officer.login_failed" and e.data.get("staff_id"):
+            elif e.kind == EventKind.OFFICER_LOGIN_FAILED and e.data.get("staff_id"):
                 live += self._failed_logins(e)
         if live and day:
             raise_cases(svc, day, live, self.policy(), live=True)
@@ -295,8 +296,7 @@ def _step(svc: HallService, actor: Actor, case: WarningCaseRow, step: str, data:
     except rules.CaseError as err:
         raise DomainError("bad_step", str(err)) from None
     case.updated_at = svc.clock()
-    svc.run(lambda hall: None, audit=[STEP_PAYLOADS[step](case=case.id, by=actor.name, **data)],
-            rows=[case])  # fmt: skip
+    svc.record(STEP_PAYLOADS[step](case=case.id, by=actor.name, **data), rows=[case])
     return case
 
 
@@ -374,9 +374,7 @@ def set_department(svc: HallService, code: str, name: str, head: str | None, *, 
     if head and svc.store.officer(head) is None:
         raise NotFound("officer_not_found", f"No officer {head}.")
     row = DepartmentRow(hall_id=svc.store.hall_id, code=code.strip(), name=name.strip(), head=head or None)
-    svc.run(
-        lambda hall: None, audit=[ev.AdminDepartment(by=by, code=row.code, name=row.name, head=row.head)], rows=[row]
-    )
+    svc.record(ev.AdminDepartment(by=by, code=row.code, name=row.name, head=row.head), rows=[row])
     return row
 
 
@@ -388,9 +386,7 @@ def set_member(svc: HallService, staff_id: str, department: str, *, by: str) -> 
     if cases_of(svc).department(department) is None:
         raise NotFound("department_not_found", f"No department {department}.")
     row = DepartmentMemberRow(hall_id=svc.store.hall_id, staff_id=staff_id, department=department)
-    svc.run(
-        lambda hall: None, audit=[ev.AdminDepartmentMember(by=by, staff_id=staff_id, department=department)], rows=[row]
-    )
+    svc.record(ev.AdminDepartmentMember(by=by, staff_id=staff_id, department=department), rows=[row])
 
 
 # ---- spot checks --------------------------------------------------------------------------------
@@ -420,7 +416,7 @@ def commit_sample(
         )  # fmt: skip
         event = {"sample": sample_id, "commitment": row.commitment, "population": population, "size": size,
                  "by": actor.name}  # fmt: skip
-        svc.run(lambda hall: None, audit=[ev.WarningSampleCommitted(**event)], rows=[row])
+        svc.record(ev.WarningSampleCommitted(**event), rows=[row])
         return row
 
 
@@ -437,7 +433,7 @@ def draw(svc: HallService, actor: Actor, sample_id: str) -> SpotCheckRow:
         chosen = rules.draw_sample(seed, json.loads(row.population), row.size)
         row.seed, row.chosen, row.state, row.drawn_at = seed.hex(), json.dumps(chosen), "drawn", svc.clock()
         event = {"sample": sample_id, "seed": seed.hex(), "chosen": chosen, "by": actor.name}
-        svc.run(lambda hall: None, audit=[ev.WarningSampleDrawn(**event)], rows=[row])
+        svc.record(ev.WarningSampleDrawn(**event), rows=[row])
         return row
 
 
@@ -456,7 +452,7 @@ def review(
         reviews[case_id] = {"outcome": outcome, "note": note, "by": actor.name}
         row.reviews = json.dumps(reviews, ensure_ascii=False)
         event = {"sample": sample_id, "case": case_id, "outcome": outcome, "note": note, "by": actor.name}
-        svc.run(lambda hall: None, audit=[ev.WarningReviewed(**event)], rows=[row])
+        svc.record(ev.WarningReviewed(**event), rows=[row])
         return row
 
 
@@ -583,7 +579,3 @@ def morning_cases(
     cases = visible_in(store, actor, [day])
     older = [c for c in visible_in(store, actor) if c.day < day and c.state != rules.CLOSED]
     return cases, older
-
-
-def today(svc: HallService) -> str:
-    return svc.clock().astimezone(svc.hall.tz).date().isoformat()

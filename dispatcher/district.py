@@ -74,7 +74,7 @@ def district(svc: HallService, staff_id: str | None, day: str, thresholds: Thres
     halls = halls_for(svc, staff_id)
     if not halls:
         raise dp.Forbidden("forbidden", "You are not a supervisor of any hall of this database.")
-    today, policy = dp.today(svc), dp.policy_of(svc)
+    today, policy = svc.local_date(), dp.policy_of(svc)
     columns, warnings = [], []
     for hall_id in halls:
         store = dp.hall_store(svc, hall_id)

@@ -636,6 +636,23 @@ class HallService:
     def notice(self) -> str | None:
         return self.store.setting("notice")
 
+    def current_day(self) -> str | None:
+        """The business day open now, or the last one opened (None before the first)."""
+        day = self.hall.day
+        return day.day if day else None
+
+    def local_date(self) -> str:
+        """Today's date in the hall's time zone, ISO format (the only day a reopen may name)."""
+        return self.hall.local_date()
+
+    def local_time(self, at: datetime) -> datetime:
+        """A moment on the hall's wall clock, as its pages show times."""
+        return at.astimezone(self.hall.tz)
+
+    def counter_numbers(self) -> list[int]:
+        """The hall's counters by number."""
+        return self.read(lambda hall: sorted(hall.counters))
+
     def events_of_kinds(self, kinds: Iterable[str], since: datetime, limit: int = 200) -> list[Event]:
         """This hall's logged events of these kinds since a time (the console's alerts)."""
         return ConsoleStore(self.store).events_of_kinds(kinds, since, limit)

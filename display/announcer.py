@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from qtclient.timers import timer
+
 from .phrases import LANGUAGES, Plan, plan_call
 
 log = logging.getLogger("fairq.display.voice")
@@ -82,7 +84,7 @@ class Announcer(QObject):
         self.clock = clock
         self._queue: deque[Queued] = deque()
         self._current: Queued | None = None
-        self._watchdog = QTimer(self, singleShot=True, interval=int(watchdog_s * 1000), timeout=self._gave_up)
+        self._watchdog = timer(self, int(watchdog_s * 1000), self._gave_up, single_shot=True)
         sink.finished.connect(self._sink_finished)
 
     @property
@@ -142,7 +144,8 @@ class Announcer(QObject):
 
     def _gave_up(self) -> None:
         if self._current is not None:
-            log.warning("audio sink %s did not finish %s in time; moving on", self.sink.describe(), self.current.label)
+            label = self._current.plan.label
+            log.warning("audio sink %s did not finish %s in time; moving on", self.sink.describe(), label)
             self.sink.stop()
             if self._current is not None:  # the sink did not report the stop either
                 self._sink_finished()

@@ -165,7 +165,7 @@ class ScreenModel:
     def _tile(self, counter: dict[str, Any]) -> CounterTile:
         ticket = counter.get("ticket") or None
         label = ticket.get("label") if ticket else None
-        if label and not self.zone.accepts(ticket.get("category"), counter["number"]):
+        if ticket and label and not self.zone.accepts(ticket.get("category"), counter["number"]):
             label = None
         return CounterTile(
             number=counter["number"],

@@ -6,11 +6,12 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from PySide6.QtCore import QRect, QRectF, Qt, QTimer
+from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
 from qtclient.theme import COLORS, font
+from qtclient.timers import timer
 
 from .model import CallItem, CounterTile, QueueItem, both, format_date, text
 
@@ -117,7 +118,7 @@ class Flasher:
         self.widget = widget
         self.on = False
         self.remaining = 0
-        self.timer = QTimer(widget, interval=interval_ms, timeout=self._tick)
+        self.timer = timer(widget, interval_ms, self._tick)
 
     def start(self, seconds: float) -> None:
         self.remaining = max(0, int(seconds * 1000 / self.timer.interval()))
@@ -153,7 +154,7 @@ class HeaderBar(Panel):
         self.hall_name = ""
         self.commitment = ""
         self.day_open = True
-        self._clock = QTimer(self, interval=1000, timeout=self.update)
+        self._clock = timer(self, 1000, self.update)
         self._clock.start()
 
     def set_content(self, hall_name: str, commitment: str, day_open: bool) -> None:
@@ -278,6 +279,7 @@ def grid_shape(n: int, width: float, height: float, aspect: float = 1.5) -> tupl
         size = min(tile_w, tile_h * aspect)  # the usable tile size at that aspect
         if best is None or size > best[0] + 1e-9:
             best = (size, columns, rows_)
+    assert best is not None  # n >= 1: the loop ran
     return best[1], best[2]
 
 
@@ -378,7 +380,7 @@ class NoticeTicker(Panel):
         super().__init__(parent)
         self.notice = ""
         self.offset = 0.0
-        self._timer = QTimer(self, interval=interval_ms, timeout=self._step)
+        self._timer = timer(self, interval_ms, self._step)
 
     def set_notice(self, notice: str) -> None:
         notice = " ".join(notice.split())

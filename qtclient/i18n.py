@@ -31,6 +31,8 @@ SOURCE_LANGUAGE = "en"
 def catalog_dir(package: str) -> Path:
     """Where a package keeps its ``.ts`` and ``.qm`` files."""
     module = sys.modules.get(package) or __import__(package)
+    if module.__file__ is None:
+        raise LookupError(f"{package} is not a package on disk: no catalogs")
     return Path(module.__file__).resolve().parent / "i18n"
 
 
@@ -54,6 +56,8 @@ class Translator(QObject):
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
         self.uninstall()
         app = QCoreApplication.instance()
+        if app is None:
+            raise RuntimeError("make the QApplication before choosing its language")
         complete = True
         if language != SOURCE_LANGUAGE:
             locale = LANGUAGES[language]
@@ -74,8 +78,9 @@ class Translator(QObject):
     def uninstall(self) -> None:
         """Remove this translator's catalogs from the application (when its window goes away)."""
         app = QCoreApplication.instance()
-        for old in self._installed:
-            app.removeTranslator(old)
+        if app is not None:
+            for old in self._installed:
+                app.removeTranslator(old)
         self._installed = []
 
     def toggle(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,6 +26,7 @@ from .pinning import normalize_pin
 from .rest import ApiResult, Call, PendingCall, QtTransport, Transport, api_url, deliver
 from .stream import Applied, Effect, Gap, Hello, Invalid, Snapshot, StreamMachine, Up, Verdict
 from .streamsocket import StreamSocket
+from .timers import timer
 
 __all__ = ["ApiResult", "DispatcherLink", "PendingCall", "api_url", "stream_url"]
 
@@ -145,9 +147,9 @@ class DispatcherLink(QObject, HallCalls):
         self._attempt = 0
         self._ws: StreamSocket | None = None
         self.transport: Transport = transport or QtTransport(self)  # the seam: how REST calls travel
-        self._retry = QTimer(self, singleShot=True, timeout=self._connect)
-        self._ping = QTimer(self, interval=ping_interval_ms, timeout=self._send_ping)
-        self._refresh = QTimer(self, singleShot=True, interval=refresh_ms, timeout=self.refresh_snapshot)
+        self._retry = timer(self, 0, self._connect, single_shot=True)
+        self._ping = timer(self, ping_interval_ms, self._send_ping)
+        self._refresh = timer(self, refresh_ms, self.refresh_snapshot, single_shot=True)
         self._since_rx = QElapsedTimer()
         if discovery is not None:
             discovery.foundService.connect(self._discovered)
@@ -337,7 +339,7 @@ class DispatcherLink(QObject, HallCalls):
                 self.device_me(lambda result: self._checked(attempt, result))
 
         for url in list(self.endpoints.urls):
-            self._request(url, "GET", "/health", callback=lambda result, url=url: answered(url, result), token="")
+            self._request(url, "GET", "/health", callback=partial(answered, url), token="")
 
     def _checked(self, attempt: int, result: ApiResult) -> None:
         if attempt != self._attempt or not self._running:

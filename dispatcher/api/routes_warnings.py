@@ -49,7 +49,7 @@ class Review(BaseModel):
 
 
 def _view(svc: HallService, case) -> dict:
-    return dp.case_dict(svc, case, dp.today(svc), dp.policy_of(svc))
+    return dp.case_dict(svc, case, svc.local_date(), dp.policy_of(svc))
 
 
 @router.get("/warnings")

@@ -131,7 +131,7 @@ def deactivate(svc: HallService, staff_id: str, *, by: str) -> OfficerPublic:
     public = admin.remove_officer(svc, staff_id, by=by)
     ended = _end_sessions(svc, staff_id)
     if ended:
-        svc.run(lambda hall: None, rows=ended)
+        svc.record(rows=ended)
     return public
 
 

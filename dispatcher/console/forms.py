@@ -18,7 +18,11 @@ Action = Callable[[dict[str, str]], object]
 
 async def handle_form(request: Request, viewer: Viewer, actions: Mapping[str, Action]) -> dict[str, object]:
     """Check the form (CSRF, origin), run the named action through `attempt`, return the page's message."""
-    form = await checked_form(request, viewer)
+    return await run_action(request, await checked_form(request, viewer), actions)
+
+
+async def run_action(request: Request, form: dict[str, str], actions: Mapping[str, Action]) -> dict[str, object]:
+    """Run the action a checked form names, in a worker thread; the page's message (or its refusal, in words)."""
     t = translator(language(request))
     action = actions.get(form.get("action", ""))
     if action is None:

@@ -80,7 +80,8 @@ def _officers(svc: HallService, tickets: list, day: str | None) -> list[dict[str
     """Today's five rating levels per officer as they arrive, and the officer's cases not closed yet."""
     cases = Tally(c.staff_id for c in dp.day_cases(svc, day) if c.state != "closed") if day else Tally()
     rows = []
-    for staff_id in sorted({t.staff_id for t in tickets if t.staff_id and t.rating} | set(cases) - {None}):
+    rated_or_cased: set[str] = {t.staff_id for t in tickets if t.staff_id and t.rating} | {s for s in cases if s}
+    for staff_id in sorted(rated_or_cased):
         ratings = Tally(t.rating for t in tickets if t.staff_id == staff_id and t.rating)
         rated = sum(ratings.values())
         good = sum(

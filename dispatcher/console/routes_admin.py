@@ -122,7 +122,7 @@ def qr_data_uri(text: str) -> str:
 def _devices_page(request: Request, viewer: Viewer, svc: HallService, **context) -> Response:
     return render(
         request, "admin_devices.html", viewer=viewer, title=translator(language(request))("devices"),
-        devices=admin.list_devices(svc), roles=ENROLLED_ROLES, counters=sorted(svc.hall.counters),
+        devices=admin.list_devices(svc), roles=ENROLLED_ROLES, counters=svc.counter_numbers(),
         enrolled=context.pop("enrolled", None), **context,
     )  # fmt: skip
 
@@ -152,7 +152,7 @@ async def devices(
     if isinstance(made, DeviceToken):
         url = f"{request.url.scheme}://{request.headers.get('host', '')}"
         pin = tls_pin(request)
-        code = enrolment_code(Enrolment(token=made.token, url=url, hall_id=svc.config.hall_id, pin=pin))
+        code = enrolment_code(Enrolment(token=made.token, url=url, hall_id=svc.hall_id, pin=pin))
         result["enrolled"] = {"device": made.device, "token": made.token, "pin": pin, "url": url, "code": code,
                               "qr": qr_data_uri(code)}  # fmt: skip
     return _devices_page(request, viewer, svc, **result)
@@ -232,7 +232,7 @@ async def categories(
 def _day_page(request: Request, viewer: Viewer, svc: HallService, **context) -> Response:
     return render(
         request, "admin_day.html", viewer=viewer, title=translator(language(request))("day"),
-        day=svc.hall.day, today=svc.hall.local_date(), **context,
+        day=svc.day_view(), today=svc.local_date(), **context,
     )  # fmt: skip
 
 

@@ -30,7 +30,7 @@ async def district_page(
 ) -> Response:
     t = translator(language(request))
     days = svc.closed_days()
-    chosen = day if day and DAY.match(day) else (days[-1] if days else (svc.hall.day.day if svc.hall.day else ""))
+    chosen = day if day and DAY.match(day) else (days[-1] if days else (svc.current_day() or ""))
     thresholds = load_thresholds(request.app.state.settings.data_dir / "integrity.toml")
     try:
         view = await run_in_threadpool(district.district, svc, viewer.staff_id, chosen, thresholds)

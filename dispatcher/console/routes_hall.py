@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from dispatcher import admin
@@ -11,11 +10,11 @@ from dispatcher.service import HallService
 from protocol import TicketState
 
 from .accounts import Viewer
-from .errors import attempt
+from .forms import handle_form
 from .i18n import translator
 from .live import hall_view
 from .pages import language, render
-from .security import HEADERS, checked_form, service, staff, staff_refresh
+from .security import HEADERS, service, staff, staff_refresh
 
 router = APIRouter()
 
@@ -66,16 +65,12 @@ def actions_page(request: Request, viewer: Viewer = Depends(staff), svc: HallSer
 @router.post("/actions", include_in_schema=False)
 async def actions(request: Request, viewer: Viewer = Depends(staff), svc: HallService = Depends(service)) -> Response:
     """Set the hall notice, or cancel a waiting ticket with a reason (supervisors and admins)."""
-    form = await checked_form(request, viewer)
-    t = translator(language(request))
     by = viewer.staff_id
-    if form.get("action") == "notice":
-        result = await run_in_threadpool(attempt, t, lambda: admin.set_notice(svc, form.get("text", "")[:500], by=by))
-    else:
 
-        def cancel():
-            ticket_id, reason = int(form.get("ticket_id", "")), form.get("reason", "")[:200]
-            svc.run(lambda hall: hall.cancel_ticket(ticket_id, reason=reason, by=by))
+    def cancel(f: dict[str, str]) -> None:
+        ticket_id, reason = int(f.get("ticket_id", "")), f.get("reason", "")[:200]
+        svc.run(lambda hall: hall.cancel_ticket(ticket_id, reason=reason, by=by))
 
-        result = await run_in_threadpool(attempt, t, cancel)
+    actions = {"notice": lambda f: admin.set_notice(svc, f.get("text", "")[:500], by=by), "cancel": cancel}
+    result = await handle_form(request, viewer, actions)
     return _actions_page(request, viewer, svc, **result)

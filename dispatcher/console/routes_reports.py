@@ -51,7 +51,7 @@ def reports_page(
 ) -> Response:
     t = translator(language(request))
     days = svc.known_days()
-    chosen = day or (svc.hall.day.day if svc.hall.day else (days[0] if days else None))
+    chosen = day or (svc.current_day() or (days[0] if days else None))
     context: dict[str, Any] = {"days": days, "day": chosen or "", "verdict": None, "error": None}
     if chosen is not None:
         try:

@@ -11,16 +11,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from dispatcher import dispositions as dp
 from dispatcher.core import NotFound
 from dispatcher.integrity import cases as rules
 from dispatcher.service import HallService
+from protocol.events import EventKind
 
 from .accounts import Viewer
-from .errors import attempt
+from .forms import handle_form, run_action
 from .i18n import translator
 from .pages import language, render
 from .security import anyone, checked_form, service
@@ -73,7 +73,7 @@ def _halls(svc: HallService, viewer: Viewer, day: str, today: str, policy: rules
 def _morning(request: Request, viewer: Viewer, svc: HallService, day: str | None, **context: Any) -> Response:
     t = translator(language(request))
     policy = dp.policy_of(svc)
-    today = dp.today(svc)
+    today = svc.local_date()
     days = dp.case_days(svc)
     chosen = day if day and DAY.match(day) else default_day(days, today)
     halls = _halls(svc, viewer, chosen, today, policy)
@@ -110,36 +110,34 @@ async def spot_check(
 ) -> Response:
     """The spot check's steps: commit, draw, review one drawn case."""
     form = await checked_form(request, viewer)
-    t, who = translator(language(request)), actor_of(viewer)
-    policy = dp.policy_of(svc)
+    who, policy = actor_of(viewer), dp.policy_of(svc)
     actions = {
-        "commit": lambda: dp.commit_sample(svc, who, int(form.get("size") or policy.sample_size), policy),
-        "draw": lambda: dp.draw(svc, who, form.get("sample", "")),
-        "review": lambda: dp.review(svc, who, form.get("sample", ""), form.get("case", ""),
-                                    outcome=form.get("outcome", ""), note=form.get("note", "")),
+        "commit": lambda f: dp.commit_sample(svc, who, int(f.get("size") or policy.sample_size), policy),
+        "draw": lambda f: dp.draw(svc, who, f.get("sample", "")),
+        "review": lambda f: dp.review(svc, who, f.get("sample", ""), f.get("case", ""),
+                                      outcome=f.get("outcome", ""), note=f.get("note", "")),
     }  # fmt: skip
-    action = actions.get(form.get("action", ""))
-    result = await run_in_threadpool(attempt, t, action) if action else {"error": t("invalid")}
+    result = await run_action(request, form, actions)
     result.pop("result", None)
     return _morning(request, viewer, svc, day or form.get("day"), **result)
 
 
-STEP_NAMES = {
-    rules.RAISED: "step_raised",
-    "warning.assigned": "step_assigned",
-    "warning.explained": "step_explained",
-    "warning.closed": "step_closed",
-    "warning.sent_back": "step_sent_back",
+STEP_NAMES: dict[str, str] = {
+    EventKind.WARNING_RAISED: "step_raised",
+    EventKind.WARNING_ASSIGNED: "step_assigned",
+    EventKind.WARNING_EXPLAINED: "step_explained",
+    EventKind.WARNING_CLOSED: "step_closed",
+    EventKind.WARNING_SENT_BACK: "step_sent_back",
 }
 
 
 def _case_page(request: Request, viewer: Viewer, svc: HallService, case_id: str, **context: Any) -> Response:
     t, who = translator(language(request)), actor_of(viewer)
     case = dp.case_for(svc, who, case_id)
-    today = dp.today(svc)
+    today = svc.local_date()
     row = _rows(svc, svc.hall_id, [case], today, dp.policy_of(svc))[0]
     history = [
-        {"seq": seq, "at": at.astimezone(svc.hall.tz).strftime("%Y-%m-%d %H:%M"), "step": t(STEP_NAMES[kind]),
+        {"seq": seq, "at": svc.local_time(at).strftime("%Y-%m-%d %H:%M"), "step": t(STEP_NAMES[kind]),
          "by": data.get("by") or "fairq", "text": data.get("text") or data.get("note") or data.get("to") or "",
          "reference": data.get("reference") or ""}
         for seq, kind, at, data in dp.history(svc, case_id, STEP_NAMES)
@@ -168,20 +166,21 @@ async def case_step(
     case_id: str, request: Request, viewer: Viewer = Depends(anyone), svc: HallService = Depends(service)
 ) -> Response:
     """One disposition step from the case's page (assign, explain, close, send back)."""
-    form = await checked_form(request, viewer)
     t, who = translator(language(request)), actor_of(viewer)
-    target = form.get("to", "")
+
+    def assign(f: dict[str, str]) -> object:
+        target = f.get("to", "")
+        department = target.removeprefix("department:") if target.startswith("department:") else None
+        staff = target.removeprefix("staff:") if target.startswith("staff:") else None
+        return dp.assign(svc, who, case_id, department=department, staff=staff, note=f.get("note", ""))
+
     steps = {
-        "assign": lambda: dp.assign(svc, who, case_id, department=target[11:] if target.startswith("department:")
-                                    else None, staff=target[6:] if target.startswith("staff:") else None,
-                                    note=form.get("note", "")),
-        "explain": lambda: dp.explain(svc, who, case_id, text=form.get("text", ""),
-                                      reference=form.get("reference", "")),
-        "close": lambda: dp.close(svc, who, case_id, note=form.get("note", "")),
-        "send_back": lambda: dp.send_back(svc, who, case_id, note=form.get("note", "")),
-    }  # fmt: skip
-    step = steps.get(form.get("action", ""))
-    result = await run_in_threadpool(attempt, t, step) if step else {"error": t("invalid")}
+        "assign": assign,
+        "explain": lambda f: dp.explain(svc, who, case_id, text=f.get("text", ""), reference=f.get("reference", "")),
+        "close": lambda f: dp.close(svc, who, case_id, note=f.get("note", "")),
+        "send_back": lambda f: dp.send_back(svc, who, case_id, note=f.get("note", "")),
+    }
+    result = await handle_form(request, viewer, steps)
     result.pop("result", None)
     try:
         return _case_page(request, viewer, svc, case_id, **result)

@@ -17,6 +17,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from protocol.events import EventKind
+
 from .replay import Replay
 from .rules import RiskWarning
 from .rules.rates import LOW_RATINGS
@@ -31,13 +33,17 @@ STEPS: dict[str, tuple[frozenset[str], str]] = {
     "send_back": (frozenset({EXPLAINED}), SENT_BACK),
 }
 STEP_KINDS = {
-    "assign": "warning.assigned",
-    "explain": "warning.explained",
-    "close": "warning.closed",
-    "send_back": "warning.sent_back",
+    "assign": EventKind.WARNING_ASSIGNED,
+    "explain": EventKind.WARNING_EXPLAINED,
+    "close": EventKind.WARNING_CLOSED,
+    "send_back": EventKind.WARNING_SENT_BACK,
 }
-RAISED, RUN = "warning.raised", "warning.run"
-SAMPLE_COMMITTED, SAMPLE_DRAWN, REVIEWED = "warning.sample_committed", "warning.sample_drawn", "warning.reviewed"
+RAISED, RUN = EventKind.WARNING_RAISED, EventKind.WARNING_RUN
+SAMPLE_COMMITTED, SAMPLE_DRAWN, REVIEWED = (
+    EventKind.WARNING_SAMPLE_COMMITTED,
+    EventKind.WARNING_SAMPLE_DRAWN,
+    EventKind.WARNING_REVIEWED,
+)
 CASE_KINDS = frozenset({RAISED, RUN, SAMPLE_COMMITTED, SAMPLE_DRAWN, REVIEWED, *STEP_KINDS.values()})
 LOW_RATING = "low_rating"  # one case per low 好差评 rating: every one is called back (15 working days)
 LONG_WAIT = "long_wait"

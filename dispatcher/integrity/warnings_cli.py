@@ -81,7 +81,8 @@ def _run(svc: HallService, args: argparse.Namespace, policy: Any) -> int:
     if args.step == "list":
         who = _actor(svc, args, required=False)
         rows = [
-            dp.case_dict(svc, c, dp.today(svc), policy) for c in dp.visible(svc, who, [args.day] if args.day else None)
+            dp.case_dict(svc, c, svc.local_date(), policy)
+            for c in dp.visible(svc, who, [args.day] if args.day else None)
         ]
         if args.json:
             print(json.dumps(rows, ensure_ascii=False, indent=1))

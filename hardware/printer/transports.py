@@ -20,6 +20,8 @@ WRITE_TIMEOUT = 10.0  # a whole ticket at 9600 baud takes about a second
 class SerialPrinter(Serial):
     """A serial printer; stale bytes are dropped before each status query."""
 
+    _device: Any  # python-escpos keeps False or the pyserial port here
+
     def open(self, raise_not_found: bool = True) -> None:
         """Open with a write timeout, so a stalled line cannot hold a print forever."""
         super().open(raise_not_found)

@@ -34,6 +34,7 @@ def test_an_admin_reopens_todays_day_with_a_reason(app, as_admin):
     page = as_admin.get("/console/admin/day")
     assert 'id="reopen-form"' in page.text and 'id="open-day"' not in page.text  # opening again would be refused
     assert f'name="day" value="{today}"' in page.text and "重新开启营业日" in page.text
+    assert f"<code>{app.state.service.hall.day.seed.hex()}</code>" in page.text  # a closed day's seed is revealed
     form = {"csrf": csrf_of(page.text), "action": "reopen", "day": today, "reason": "误点了结束营业日"}
     r = as_admin.post("/console/admin/day", data=form)
     assert r.status_code == 200 and 'id="message"' in r.text and 'id="error"' not in r.text

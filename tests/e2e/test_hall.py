@@ -96,9 +96,9 @@ def test_a_trader_takes_a_ticket_and_an_officer_calls_it(hall):
             return log_text(hall, "display")
 
         shown = f"showing call {label} at counter 7"
-        wait_for("the display to show the call", lambda: shown in log_text(hall, "display"), log=display_log)
+        wait_for("the display to show the call", lambda: shown in display_log(), log=display_log)
         announced = f"announcing {label} at counter 7"
-        wait_for("the announcement", lambda: announced in log_text(hall, "display"), log=display_log)
+        wait_for("the announcement", lambda: announced in display_log(), log=display_log)
 
     shots = Path(os.environ.get("FAIRQ_E2E_SCREENSHOTS") or hall.root / "screenshots")
     shots.mkdir(parents=True, exist_ok=True)
