@@ -1,15 +1,12 @@
-"""A closed day's report built once, kept on disk and served in milliseconds; built again only when its inputs move.
+"""A closed day's report kept in the data directory, served again only while what it was read from is unchanged.
 
-The report of a closed day changes only if its records, its draw rows, the hall's names and hours, the
-thresholds or the report's code change. Each of these is read cheaply into a key (the records by count,
-first and last seq and last hash of the day's stretch of the log, two indexed reads); a report kept under
-the same key is the report a build would give now. `prepare` builds the last closed day's report in the
-background once its log is quiet, so the supervisor's morning read finds it ready.
-
-The verification a kept report shows is the one made when it was built: a record added, removed or
-re-chained since changes the key, but a record edited in place (its hash left alone) is found by
-`fairq audit verify` and the next build, not by the read. Cases move every day, so each read annotates the
-warnings with their dispositions afresh.
+Building a big day's report replays every record and re-runs every draw (seconds); a kept one is served
+after one read of the day's rows as stored, hashed without parsing them (`day_digest`), a fraction of that.
+The report is kept under the digest of those rows (records, the hashes they link to, draw rows, seed and
+commitment) and of the hall's names and hours, the thresholds and the report's code: a late record, a
+reopened day, a record edited in place (its hash fixed or not) or a changed threshold builds it afresh.
+A day still open is built on every read. Cases move every day, so each read annotates the warnings with
+their dispositions afresh.
 """
 
 from __future__ import annotations
@@ -17,15 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections import OrderedDict
 from dataclasses import asdict
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dispatcher.integrity.cases import annotate
-from dispatcher.integrity.records import stream_day
-from dispatcher.integrity.report import HallInfo, build_report, hall_info
+from dispatcher.integrity.records import day_digest, stream_day
+from dispatcher.integrity.report import build_report, hall_info
 from dispatcher.integrity.rules import Thresholds
 from dispatcher.report_files import ReportFiles
 from dispatcher.store.cases import CaseStore
@@ -35,7 +30,6 @@ if TYPE_CHECKING:
     from dispatcher.service import HallService
 
 FORMAT = 1  # bump when a kept report's spelling changes without the integrity code changing
-MEMO = 8  # reports kept in memory as text, besides their files
 PREPARE_S = 30.0  # how often the app asks `prepare` to build the last closed day's report
 _CODE: str | None = None
 
@@ -57,118 +51,88 @@ def _digest(value: Any) -> str:
 
 
 class Keeper:
-    """The reports of one data directory's halls: closed days' kept on disk and in memory, one build at a time."""
+    """The reports of one data directory's halls: closed days' kept as files, one build at a time."""
 
     def __init__(self, data_dir: Path | None, *, write: bool = True):
         self.data_dir, self.write = data_dir, write  # `write`: keep files (the dispatcher's; a CLI only reads)
-        self._memo: OrderedDict[str, tuple[dict[str, Any], str]] = OrderedDict()  # inputs digest -> (kept, text)
         self._building = threading.Lock()
-        self._quiet: dict[str, str] = {}  # hall -> what `prepare` saw last (it builds once that holds still)
-        self.builds = 0  # how many reports were built from the log (tests and the benchmark read it)
+        self._looked: dict[str, tuple[str, int]] = {}  # hall -> (day, last seq) `prepare` saw last
+        self._prepared: dict[str, tuple[str, int]] = {}  # hall -> (day, last seq) `prepare` built or found kept at
+        self.builds = 0  # how many reports were built from the log (tests read it)
 
-    def inputs(self, svc: HallService, day: str, info: HallInfo, thresholds: Thresholds) -> dict[str, Any] | None:
-        """What the day's report is made from besides its records; None while the day is open (or never was)."""
+    def key(self, svc: HallService, day: str, thresholds: Thresholds) -> str | None:
+        """What the day's report is made from, as one digest; None while the day is open (or never was)."""
         row = svc.store.day_row(day)
         if row is None or row.is_open:
             return None
-        return {
-            "format": FORMAT,
-            "code": code_digest(),
-            "hall": svc.store.hall_id,
-            "day": day,
-            "timezone": svc.config.timezone,
-            "draws": list(LogReader(svc.store).draw_extent(day)),
-            "commitment": row.commitment,
-            "seed": row.seed,
-            "info": _digest(asdict(info)),
-            "thresholds": _digest(asdict(thresholds)),
-        }
+        return _digest(
+            {
+                "format": FORMAT,
+                "code": code_digest(),
+                "hall": svc.store.hall_id,
+                "day": day,
+                "timezone": svc.config.timezone,
+                "info": asdict(hall_info(svc)),
+                "thresholds": asdict(thresholds),
+                "store": day_digest(svc.store, day, svc.config.timezone),
+            }
+        )
 
     def report(self, svc: HallService, day: str, thresholds: Thresholds | None = None) -> dict[str, Any]:
-        """The day's report with each warning's disposition: kept if its inputs still hold, else built (and kept)."""
+        """The day's report with each warning's disposition: the kept one if its inputs still hold, else built."""
         report = json.loads(self.text(svc, day, thresholds or Thresholds()))
         return annotate(report, svc.store.hall_id, CaseStore(svc.store).cases(days=[day]))
 
     def verification(self, svc: HallService, day: str, thresholds: Thresholds | None = None) -> dict[str, Any] | None:
-        """The kept report's verdict on the day, if one is ready for the current inputs (the console's page)."""
-        inputs = self.inputs(svc, day, hall_info(svc), thresholds or Thresholds())
-        text = self._kept(svc, day, inputs) if inputs else None
+        """The kept report's verdict on the day, if one is kept for what the store holds now (the console's page)."""
+        key = self.key(svc, day, thresholds or Thresholds())
+        text = self._kept(svc, day, key) if key else None
         return json.loads(text)["verification"] if text else None
 
     def text(self, svc: HallService, day: str, thresholds: Thresholds) -> str:
-        """The report (without dispositions) as JSON text: kept, or built from the log now."""
-        info = hall_info(svc)
-        inputs = self.inputs(svc, day, info, thresholds)
-        if inputs is not None and (text := self._kept(svc, day, inputs)) is not None:
-            return text
-        with self._building:  # never two builds at once: each holds a day's replay in memory
-            if inputs is not None and (text := self._kept(svc, day, inputs)) is not None:
-                return text  # built by the caller we waited for
-            stream = stream_day(svc.store, day, svc.config.timezone)
-            after = LogReader(svc.store).last_seq()  # records written from now on are looked at by each read
-            log = list(stream.extent()) if inputs is not None else []
-            text = json.dumps(build_report(stream, info, thresholds), ensure_ascii=False)
+        """The report (without dispositions) as JSON text: kept, or built from the log now (and kept if closed)."""
+        with self._building:  # one build at a time: each holds a day's replay in memory
+            key = self.key(svc, day, thresholds)
+            if key is not None and (text := self._kept(svc, day, key)) is not None:
+                return text
+            info = hall_info(svc)
+            text = json.dumps(
+                build_report(stream_day(svc.store, day, svc.config.timezone), info, thresholds), ensure_ascii=False
+            )
             self.builds += 1
-            if inputs is not None and inputs == self.inputs(svc, day, info, thresholds):
-                since, until = stream.window()
-                kept = {"inputs": inputs, "log": log, "after": after, "window": [since.isoformat(), until.isoformat()]}
-                if self._holds(svc, kept):  # nothing of the day moved during the build
-                    self._keep(svc, day, kept, text)
+            if key is not None and key == self.key(svc, day, thresholds):  # nothing it reads moved meanwhile
+                self._keep(svc, day, key, text)
             return text
 
     def prepare(self, svc: HallService, thresholds: Thresholds | None = None) -> str | None:
-        """Build the last closed day's report if it is not kept yet and its log held still since the last call.
+        """Build the last closed day's report once the log held still for one call, unless it is kept already.
 
         Called every half minute or so: a day just closed still gets its logouts and warnings, and a report
-        built between them would be stale at once. Returns the day built, if one was.
+        built between them would be built again at once. Returns the day whose report is ready, if this call
+        made or found it; a quiet log is looked at with one indexed read.
         """
         days = svc.closed_days()
         if not days:
             return None
-        day, thresholds = days[-1], thresholds or Thresholds()
-        inputs = self.inputs(svc, day, hall_info(svc), thresholds)
-        if inputs is None or self._kept(svc, day, inputs) is not None:
+        hall, look = svc.store.hall_id, (days[-1], LogReader(svc.store).last_seq())
+        if self._looked.get(hall) != look:
+            self._looked[hall] = look
             return None
-        seen, hall = _digest([inputs, LogReader(svc.store).last_seq()]), svc.store.hall_id
-        if self._quiet.get(hall) != seen:
-            self._quiet[hall] = seen
+        if self._prepared.get(hall) == look:
             return None
-        self.text(svc, day, thresholds)
-        return day
-
-    def _holds(self, svc: HallService, kept: dict[str, Any]) -> bool:
-        """The day's records are those the report was built from: the same stretch, nothing of the day added."""
-        reader = LogReader(svc.store)
-        count, first, last, head = kept["log"]
-        if last is not None and reader.stretch(first, last) != (count, head):
-            return False
-        since, until = (datetime.fromisoformat(t) for t in kept["window"])
-        return reader.stamped_after(kept["after"], since, until) == 0
+        self.text(svc, days[-1], thresholds or Thresholds())
+        self._prepared[hall] = look
+        return days[-1]
 
     def _files(self, svc: HallService) -> ReportFiles | None:
         return ReportFiles(self.data_dir, svc.store.hall_id) if self.data_dir is not None else None
 
-    def _kept(self, svc: HallService, day: str, inputs: dict[str, Any]) -> str | None:
-        digest = _digest(inputs)
-        found = self._memo.get(digest)
-        if found is None:
-            files = self._files(svc)
-            found = files.read(day) if files else None
-            if found is None or found[0].get("inputs") != inputs:
-                return None
-            self._remember(digest, found)
-        if not self._holds(svc, found[0]):
-            return None
-        self._memo.move_to_end(digest)
-        return found[1]
+    def _kept(self, svc: HallService, day: str, key: str) -> str | None:
+        files = self._files(svc)
+        found = files.read(day) if files else None
+        return found[1] if found is not None and found[0] == key else None
 
-    def _keep(self, svc: HallService, day: str, kept: dict[str, Any], text: str) -> None:
+    def _keep(self, svc: HallService, day: str, key: str, text: str) -> None:
         files = self._files(svc)
         if files is not None and self.write:
-            files.write(day, kept, text)
-        self._remember(_digest(kept["inputs"]), (kept, text))
-
-    def _remember(self, digest: str, found: tuple[dict[str, Any], str]) -> None:
-        self._memo[digest] = found
-        while len(self._memo) > MEMO:
-            self._memo.popitem(last=False)
+            files.write(day, key, text)

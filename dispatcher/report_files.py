@@ -1,7 +1,8 @@
 """Closed days' reports kept as files in the data directory: a restart does not lose them, a copy is cheap.
 
 A derived cache, rebuilt from the log whenever it is missing, unreadable or made from other inputs: one file
-per hall and day, its first line what it was built from (JSON), its second the report (JSON).
+per hall and day (0600, in 0700 directories, like everything in the data directory), its first line the key
+of what it was built from, its second the report (JSON).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Any
 
 from dispatcher.filemodes import PRIVATE_DIR, write_private
 
@@ -26,25 +26,34 @@ class ReportFiles:
         self.dir = root / "reports" / hall_id
         self.keep = keep
 
-    def read(self, day: str) -> tuple[dict[str, Any], str] | None:
-        """What the kept report of `day` was built from, and its JSON text; None if there is none whole."""
+    def read(self, day: str) -> tuple[str, str] | None:
+        """The key the kept report of `day` was built under, and its JSON text; None if there is none whole."""
         path = self.dir / f"{day}.json"
         try:
             with open(path, encoding="utf-8") as f:
-                kept, text = json.loads(f.readline()), f.readline()
+                key, text = f.readline().rstrip("\n"), f.readline()
         except FileNotFoundError:
             return None
-        except (OSError, ValueError) as err:  # a torn or foreign file: build again
+        except (OSError, ValueError) as err:  # an unreadable or foreign file: build again
             log.warning("kept report %s unreadable (%s): building it again", path, err)
             return None
-        return (kept, text) if isinstance(kept, dict) and text.endswith("\n") else None  # a file cut short: none
+        if not text.endswith("\n"):  # a file cut short
+            return None
+        try:
+            json.loads(text)
+        except ValueError as err:
+            log.warning("kept report %s unreadable (%s): building it again", path, err)
+            return None
+        return key, text[:-1]
 
-    def write(self, day: str, kept: dict[str, Any], text: str) -> None:
-        """Keep the report of `day` with what it was built from, and drop the oldest beyond `keep` days."""
-        self.dir.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    def write(self, day: str, key: str, text: str) -> None:
+        """Keep the report of `day` under `key`, and drop the oldest beyond `keep` days."""
+        if "\n" in key or "\n" in text:
+            raise ValueError("a kept report's key and text are one line each")
+        for folder in (self.dir.parent, self.dir):  # each 0700, whatever the umask (mkdir's parents ignore mode)
+            folder.mkdir(mode=PRIVATE_DIR, exist_ok=True)
         path, part = self.dir / f"{day}.json", self.dir / f".{day}.json.part"
-        line = json.dumps(kept, ensure_ascii=False, sort_keys=True)
-        write_private(part, f"{line}\n{text}\n".encode())
+        write_private(part, f"{key}\n{text}\n".encode())
         os.replace(part, path)
         for old in sorted(self.dir.glob("????-??-??.json"))[: -self.keep]:
             old.unlink(missing_ok=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, String, and_, func, or_, select, type_coerce
 
 from dispatcher.core import Draw
 from protocol.events import EventKind
@@ -72,50 +73,54 @@ class LogReader:
             for part in result.partitions():
                 yield [_row(r) for r in part]
 
-    def extent(
+    def digest(
         self,
         since: datetime | None = None,
         until: datetime | None = None,
         *,
         seqs: Sequence[tuple[int, int | None]] | None = None,
         stamped: tuple[datetime, datetime] | None = None,
-    ) -> tuple[int, int | None, int | None, str | None]:
-        """How many of the records `pages` would give, their first and last seq and the last one's hash.
-
-        Two indexed reads instead of the rows: a record added, removed or re-hashed since changes it.
+        page: int = PAGE,
+    ) -> str:
+        """SHA-256 of the records `pages` would give, every column as stored, and of the hash each run of them
+        links to: a record added, removed or edited in any way changes it. Read without parsing a row.
         """
         t = self._t
-        q = self._select(select(func.count(), func.min(t.c.seq), func.max(t.c.seq)), since, until, seqs, stamped)
+        h = hashlib.sha256()
+        columns = [t.c.seq, t.c.kind, type_coerce(t.c.at, String), t.c.data, t.c.prev_hash, t.c.hash]
+        q = self._select(select(*columns), since, until, seqs, stamped)
         if q is None:
-            return (0, None, None, None)
+            return h.hexdigest()
+        starts, last = [], None
         with self.store.engine.connect() as conn:
-            count, first, last = conn.execute(q).one()
-            if last is None:
-                return (0, None, None, None)
-            head = conn.execute(select(t.c.hash).where(t.c.hall_id == self.store.hall_id, t.c.seq == last)).scalar()
-        return (count, first, last, head)
+            for part in conn.execution_options(yield_per=page).execute(q.order_by(t.c.seq)).partitions():
+                for seq, kind, at, data, prev_hash, hash_ in part:
+                    if last is None or seq != last + 1:
+                        starts.append(seq)
+                    h.update(f"{seq}\0{kind}\0{at}\0{data}\0{prev_hash}\0{hash_}\n".encode())
+                    last = seq
+            before = select(t.c.seq, t.c.hash).where(t.c.hall_id == self.store.hall_id)
+            linked = dict(conn.execute(before.where(t.c.seq.in_([s - 1 for s in starts]))).all()) if starts else {}
+        h.update(repr(sorted(linked.items())).encode())
+        return h.hexdigest()
+
+    def draws_digest(self, day: str) -> str:
+        """SHA-256 of the day's draw rows as stored: a draw row added, removed or edited changes it."""
+        t = DrawRow.__table__  # type: ignore[attr-defined]
+        columns = [type_coerce(c, String) for c in t.c if c.name not in ("hall_id", "day")]
+        q = select(*columns).where(t.c.hall_id == self.store.hall_id, t.c.day == day).order_by(t.c.draw_no)
+        h = hashlib.sha256()
+        with self.store.engine.connect() as conn:
+            for part in conn.execution_options(yield_per=PAGE).execute(q).partitions():
+                for row in part:
+                    h.update("\0".join(map(str, row)).encode() + b"\n")
+        return h.hexdigest()
 
     def last_seq(self) -> int:
         """The newest record's seq in the database (another process may have written since this one's store)."""
         t = self._t
         with self.store.engine.connect() as conn:
             return conn.execute(select(func.max(t.c.seq)).where(t.c.hall_id == self.store.hall_id)).scalar() or 0
-
-    def stretch(self, first: int, last: int) -> tuple[int, str | None]:
-        """How many records lie from seq `first` to `last` (all kinds and days), and the hash of `last`."""
-        t = self._t
-        mine = t.c.hall_id == self.store.hall_id
-        with self.store.engine.connect() as conn:
-            count = conn.execute(select(func.count()).where(mine, t.c.seq.between(first, last))).scalar()
-            head = conn.execute(select(t.c.hash).where(mine, t.c.seq == last)).scalar()
-        return (count or 0, head)
-
-    def stamped_after(self, seq: int, since: datetime, until: datetime) -> int:
-        """How many records after `seq` are stamped in [since, until): an index range over the newer records only."""
-        t = self._t
-        q = select(func.count()).where(t.c.hall_id == self.store.hall_id, t.c.seq > seq)
-        with self.store.engine.connect() as conn:
-            return conn.execute(q.where(t.c.at >= since, t.c.at < until)).scalar() or 0
 
     def _select(
         self,
@@ -125,7 +130,7 @@ class LogReader:
         seqs: Sequence[tuple[int, int | None]] | None,
         stamped: tuple[datetime, datetime] | None,
     ) -> Select | None:
-        """`q` narrowed to the records `pages` and `extent` read; None when no record can match."""
+        """`q` narrowed to the records `pages` and `digest` read; None when no record can match."""
         t = self._t
         q = q.where(t.c.hall_id == self.store.hall_id)
         if since is not None:
@@ -140,14 +145,6 @@ class LogReader:
                 return None
             q = q.where(or_(*wanted))
         return q
-
-    def draw_extent(self, day: str) -> tuple[int, int | None]:
-        """How many draws the day's table holds and the last draw number (a draw row added or removed shows)."""
-        t = DrawRow.__table__  # type: ignore[attr-defined]
-        q = select(func.count(), func.max(t.c.draw_no)).where(t.c.hall_id == self.store.hall_id, t.c.day == day)
-        with self.store.engine.connect() as conn:
-            count, last = conn.execute(q).one()
-        return (count, last)
 
     def draws(self, day: str) -> list[Draw]:
         """The day's draw table in draw order (what `Store.draws` gives, read as plain rows)."""
