@@ -108,8 +108,8 @@ class Keeper:
         """Build the last closed day's report once the log held still for one call, unless it is kept already.
 
         Called every half minute or so: a day just closed still gets its logouts and warnings, and a report
-        built between them would be built again at once. Returns the day whose report is ready, if this call
-        made or found it; a quiet log is looked at with one indexed read.
+        built between them would be built again at once. Returns the day whose report this call built; a log
+        that held still since the report was made or found kept is looked at with one indexed read.
         """
         days = svc.closed_days()
         if not days:
@@ -120,9 +120,10 @@ class Keeper:
             return None
         if self._prepared.get(hall) == look:
             return None
+        builds = self.builds
         self.text(svc, days[-1], thresholds or Thresholds())
         self._prepared[hall] = look
-        return days[-1]
+        return days[-1] if self.builds > builds else None
 
     def _files(self, svc: HallService) -> ReportFiles | None:
         return ReportFiles(self.data_dir, svc.store.hall_id) if self.data_dir is not None else None

@@ -99,8 +99,10 @@ class LogReader:
                         starts.append(seq)
                     h.update(f"{seq}\0{kind}\0{at}\0{data}\0{prev_hash}\0{hash_}\n".encode())
                     last = seq
-            before = select(t.c.seq, t.c.hash).where(t.c.hall_id == self.store.hall_id)
-            linked = dict(conn.execute(before.where(t.c.seq.in_([s - 1 for s in starts]))).all()) if starts else {}
+            linked: dict[int, str] = {}
+            if starts:  # the hash each run links to (the day's anchor among them)
+                before = select(t.c.seq, t.c.hash).where(t.c.hall_id == self.store.hall_id)
+                linked = dict(conn.execute(before.where(t.c.seq.in_([s - 1 for s in starts]))).tuples().all())
         h.update(repr(sorted(linked.items())).encode())
         return h.hexdigest()
 
