@@ -220,7 +220,8 @@ def _day_slice(store: Store, day: str, timezone: str) -> tuple[LogReader, list[t
 
 def day_digest(store: Store, day: str, timezone: str) -> str:
     """SHA-256 of everything of the store a day's report is read from, as stored: the records it reads (a few
-    more near its midnights) and the hashes they link to, its draw rows, its seed and commitment.
+    more near its midnights) and the hashes they link to, its draw rows, its seed and commitment, and the
+    archived days' checkpoints.
 
     One read of the rows without parsing them: a fraction of the time a build takes. Any record added,
     removed or edited (its hash fixed or not), a draw row changed or the day reopened changes it.
@@ -231,6 +232,7 @@ def day_digest(store: Store, day: str, timezone: str) -> str:
         reader.digest(since, until, seqs=mine, stamped=stamped),
         reader.draws_digest(day),
         repr((row.is_open, row.commitment, row.seed) if row else None),
+        repr([(a.last_seq, a.last_hash) for a in store.archived_days()]),  # an anchor may be a checkpoint's
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
