@@ -1,10 +1,15 @@
-"""A big day's report: wall time and peak memory of `day_report` (with its HTML), before and after, on one store.
+"""A big day's report: wall time and peak memory of building it, and of the read after a restart, before and after.
 
 The day (≥ 11,500 tickets on 160 counters, with a withholding officer, a no-show marker and a colluder, so
 every section has rows) is written once through the service's hall and store. Each tree then builds the
 report in a fresh process of its own code (PYTHONPATH=TREE): the cold build a supervisor waits for, the same
 build twice more, and a fourth under tracemalloc for the peak of Python allocations. Both trees' reports are
 hashed, so the line also says whether the content is the same.
+
+The read after a restart: a tree that keeps closed days' reports (dispatcher.day_reports) builds and keeps
+the day's once in that process, and a second fresh process reads it as the API, console and `fairq audit
+report` do (timed, and under tracemalloc). A tree without kept reports builds it again on that read, so its
+restart read is its cold build.
 
     .venv/bin/python -m bench.day_report [--before TREE] [--tickets N] [--keep DIR]
 
@@ -48,8 +53,28 @@ from dispatcher.integrity import day_report, render_html
 from dispatcher.settings import Settings
 from dispatcher.wiring import build_service
 
-data, config, day = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+data, config, day, kept = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4])
 svc = build_service(Settings(data_dir=data, config=config, zeroconf=False))
+try:
+    from dispatcher.day_reports import Keeper
+except ImportError:
+    Keeper = None
+
+def sha(report):
+    return hashlib.sha256(json.dumps(report, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+if sys.argv[5] == "served":  # a restarted process's read of the report kept by the last one
+    t0 = time.perf_counter()
+    served = Keeper(kept).report(svc, day)
+    served_s = time.perf_counter() - t0
+    tracemalloc.start()
+    keeper = Keeper(kept)
+    keeper.report(svc, day)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(json.dumps({"served_s": served_s, "served_peak_mb": peak / 2**20, "served_builds": keeper.builds,
+                      "served_sha256": sha(served)}))
+    sys.exit(0)
 
 def rss_mb():
     with open("/proc/self/statm") as f:
@@ -73,6 +98,8 @@ report, page = build()
 _, peak = tracemalloc.get_traced_memory()
 tracemalloc.stop()
 text = json.dumps(report, ensure_ascii=False, sort_keys=True)
+if Keeper is not None:  # build and keep it, for the restarted process to read
+    Keeper(kept).report(svc, day)
 print(json.dumps({
     "cold_s": walls[0], "warm_s": min(walls[1:]), "peak_mb": peak / 2**20, "rss_growth_mb": peak_rss - rss0,
     "tickets": sum(c["issued"] for c in report["categories"]), "records": report["verification"]["records"],
@@ -151,15 +178,29 @@ def build_day(root: Path, tickets: int, seed: int = 7) -> tuple[Path, Path, str]
 
 
 def measure(tree: Path, data: Path, config: Path, day: str) -> dict[str, Any]:
-    """The report of `day` built by the code of `tree`, in a process of its own."""
+    """The report of `day` built by the code of `tree` in a process of its own, and read after a restart."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    cmd = [sys.executable, "-c", MEASURE, str(data), str(config), day]
-    out = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
-    if out.returncode != 0:
-        raise RuntimeError(f"{tree}: {out.stderr[-2000:]}")
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryDirectory(prefix="fairq-bench-kept-") as kept:
+
+        def run(mode: str) -> dict[str, Any]:
+            cmd = [sys.executable, "-c", MEASURE, str(data), str(config), day, kept, mode]
+            out = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
+            if out.returncode != 0:
+                raise RuntimeError(f"{tree}: {out.stderr[-2000:]}")
+            return json.loads(out.stdout.strip().splitlines()[-1])
+
+        result = run("build")
+        keeps = (tree / "dispatcher" / "day_reports.py").exists()
+        if keeps:
+            result.update(run("served"))
+        else:  # no kept reports: a restarted dispatcher builds the report again
+            result.update(served_s=result["cold_s"], served_peak_mb=result["peak_mb"], served_builds=1)
+            result["served_sha256"] = result["json_sha256"]
     commit = subprocess.run(["git", "-C", str(tree), "log", "-1", "--format=%h"], capture_output=True, text=True)
     return {"tree": str(tree), "commit": commit.stdout.strip(), **result}
+
+
+FIGURES = ("cold_s", "warm_s", "peak_mb", "rss_growth_mb", "served_s", "served_peak_mb")
 
 
 def main() -> None:
@@ -188,11 +229,12 @@ def main() -> None:
         "tickets": after["tickets"],
         "records": after["records"],
         "day_built_s": round(built_s, 1),
-        **{f"{k}_after": round(after[k], 3) for k in ("cold_s", "warm_s", "peak_mb", "rss_growth_mb")},
+        **{f"{k}_after": round(after[k], 3) for k in FIGURES},
+        "served_is_built_after": after["served_sha256"] == after["json_sha256"],
     }
     if "before" in columns:
         before = columns["before"]
-        result.update({f"{k}_before": round(before[k], 3) for k in ("cold_s", "warm_s", "peak_mb", "rss_growth_mb")})
+        result.update({f"{k}_before": round(before[k], 3) for k in FIGURES})
         result["same_json"] = before["json_sha256"] == after["json_sha256"]
         result["same_html"] = before["html_sha256"] == after["html_sha256"]
     result["columns"] = columns

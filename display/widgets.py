@@ -364,7 +364,8 @@ class QueueStrip(Panel):
             p.setBrush(color("surface"))
             p.drawRoundedRect(box, box.height() * 0.12, box.height() * 0.12)
             wide = box.width() > box.height() * 4
-            code_r, names_r, count_r = cols(inset(box, 0.08), *((0.8, 2.8, 1.6) if wide else (0.5, 2.4, 1.4)))
+            weights = (0.8, 0.15, 2.8, 0.15, 1.6) if wide else (0.5, 0.12, 2.3, 0.12, 1.4)  # gaps between the three
+            code_r, _, names_r, _, count_r = cols(inset(box, 0.08), *weights)
             draw_text(p, code_r, q.code, bold=True, fg="accent", fill=0.8)
             n1, n2 = self.names(q.name_zh, q.name_en)
             a, b = rows(names_r, 1.2, 1)

@@ -19,17 +19,19 @@ from PySide6.QtWidgets import QApplication, QWidget
 from .config import DeviceConfig
 from .discovery import DiscoveryBrowser, browser_for
 from .enrol import EnrolmentView
+from .gui_gc import collect_on_gui_thread
 from .i18n import Translator
 from .link import DispatcherLink
 from .theme import apply_theme
 
 
 def qt_application(verbose: bool = False) -> QApplication:
-    """The process's QApplication, themed, with logging at INFO (verbose) or WARNING."""
+    """The process's QApplication, themed, logging at INFO (verbose) or WARNING, its garbage collected on its thread."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, force=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     apply_theme(app)
+    collect_on_gui_thread(app)
     return app
 
 

@@ -83,7 +83,8 @@ class DiscoveryBrowser(QObject):
         self.services: dict[str, Found] = {}
         self._zc: Zeroconf | None = None
         self._browser: ServiceBrowser | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards services and _signals between zeroconf's thread and the GUI's
+        self._signals = False  # False once stopped: zeroconf's thread must not emit on a browser being torn down
 
     @property
     def running(self) -> bool:
@@ -98,10 +99,14 @@ class DiscoveryBrowser(QObject):
         except OSError as err:
             log.warning("zeroconf unavailable: %s", err)
             return
+        with self._lock:
+            self._signals = True
         self._browser = ServiceBrowser(self._zc, SERVICE_TYPE, handlers=[self._changed])
 
     def stop(self) -> None:
-        """Stop browsing and release the sockets."""
+        """Stop browsing and release the sockets; no signal comes after this returns."""
+        with self._lock:
+            self._signals = False
         zc, self._zc = self._zc, None
         browser, self._browser = self._browser, None
         if browser is not None:
@@ -116,18 +121,20 @@ class DiscoveryBrowser(QObject):
         if state_change is ServiceStateChange.Removed:
             with self._lock:
                 gone = self.services.pop(name, None)
-            if gone is not None:
-                self.lost.emit(gone.url)
+                if gone is not None and self._signals:
+                    self.lost.emit(gone.url)  # queued to the GUI thread: quick, and never after stop()
             return
         info = zeroconf.get_service_info(service_type, name, timeout=3000)
         found = found_from_info(info) if info is not None else None
         if found is None or (self.hall_id and found.hall_id != self.hall_id):
             return
         with self._lock:
+            if not self._signals:
+                return
             self.services[name] = found
-        log.info("found dispatcher %s at %s", found.hall_name, found.url)
-        self.foundService.emit(found)
-        self.found.emit(found.url)
+            log.info("found dispatcher %s at %s", found.hall_name, found.url)
+            self.foundService.emit(found)
+            self.found.emit(found.url)
 
 
 def discover(timeout: float = 3.0, *, interfaces: list[str] | None = None, hall_id: str | None = None) -> Found | None:

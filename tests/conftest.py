@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 import pytest
@@ -14,6 +15,18 @@ os.environ.setdefault("FAIRQ_ISSUE_PER_MINUTE", "0")
 
 from devtools.live import LiveDispatcher as QtLiveDispatcher
 from tests.support.live import LiveDispatcher
+
+
+@pytest.fixture(autouse=True)
+def qt_garbage_freed_on_the_gui_thread(request):
+    """After a Qt test, its garbage cycles are collected here, on the GUI thread, as the apps do (qtclient.gui_gc).
+
+    Left to the automatic collector they die on whichever thread allocates next (a dispatcher's in a
+    later test), and a Qt timer destroyed off its thread crashes the worker.
+    """
+    yield
+    if "qapp" in request.fixturenames:
+        gc.collect()
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from dispatcher.console import install as install_console
+from dispatcher.day_reports import PREPARE_S, Keeper
+from dispatcher.integrity import load_thresholds
 from dispatcher.leader import Leadership
 from dispatcher.service import ACTIVE, HallService, utc_now
 from dispatcher.settings import Settings
@@ -25,7 +27,6 @@ from . import routes_admin, routes_counters, routes_read, routes_reports, routes
 from .errors import BodyLimit, install_error_handlers
 from .headers import SecurityHeaders
 from .metrics import install_metrics
-from .report_cache import ReportCache
 from .standby import StandbyGate
 
 log = logging.getLogger("fairq.dispatcher")
@@ -49,6 +50,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         tasks = [asyncio.create_task(_tick_forever(svc, settings.tick_s))]
+        tasks.append(asyncio.create_task(_prepare_reports_forever(app.state.reports, svc, settings, PREPARE_S)))
         if leadership:
             tasks.append(asyncio.create_task(_lead_forever(leadership, settings.leader_poll_s)))
         async with advertise(svc) if advertise else contextlib.nullcontext():
@@ -72,7 +74,7 @@ def create_app(
     app.state.service = svc
     app.state.settings = settings
     app.state.leadership = leadership
-    app.state.reports = ReportCache()
+    app.state.reports = Keeper(settings.data_dir)  # closed days' reports, kept on disk
     install_error_handlers(app)
     for module in (routes_read, routes_tickets, routes_counters, routes_admin, routes_reports, routes_warnings, stream):
         app.include_router(module.router, prefix=API_PREFIX)
@@ -95,6 +97,21 @@ async def _lead_forever(leadership: Leadership, every_s: float) -> None:
                 await run_in_threadpool(leadership.svc.tick)
         except Exception:
             log.exception("leadership step failed")
+
+
+async def _prepare_reports_forever(keeper: Keeper, svc: HallService, settings: Settings, every_s: float) -> None:
+    """Build the last closed day's report once its log is quiet, so the morning's read finds it ready."""
+    while True:
+        await asyncio.sleep(every_s)
+        if svc.role != ACTIVE:
+            continue
+        try:
+            thresholds = load_thresholds(settings.data_dir / "integrity.toml")
+            day = await run_in_threadpool(keeper.prepare, svc, thresholds)
+            if day:
+                log.info("the report of %s is built and kept", day)
+        except Exception:  # the report is built on its first read instead
+            log.exception("could not build the last closed day's report")
 
 
 async def _tick_forever(svc: HallService, every_s: float) -> None:

@@ -7,9 +7,8 @@ import re
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from dispatcher import dispositions
 from dispatcher.auth import Principal
-from dispatcher.integrity import day_report, load_thresholds, render_html, report_csv
+from dispatcher.integrity import load_thresholds, render_html, report_csv
 from dispatcher.integrity.html import CSS
 from dispatcher.service import HallService
 from protocol import Role
@@ -27,16 +26,10 @@ REPORT_POLICY = content_security_policy([CSS])
 def _report(request: Request, svc: HallService, day: str) -> dict:
     if not DAY.match(day):
         raise ApiError(422, "bad_day", f"{day!r} is not a day (YYYY-MM-DD).")
-    day_open = svc.day_is_open(day)
-    if day_open is None:
+    if svc.day_is_open(day) is None:
         raise ApiError(404, "day_not_found", f"No business day {day}.")
-    path = request.app.state.settings.data_dir / "integrity.toml"
-    stamp = path.stat().st_mtime_ns if path.exists() else None
-    return request.app.state.reports.get(
-        (day, stamp, dispositions.state_digest(svc, day)),
-        lambda: day_report(svc, day, load_thresholds(path)),
-        final=not day_open,
-    )
+    thresholds = load_thresholds(request.app.state.settings.data_dir / "integrity.toml")
+    return request.app.state.reports.report(svc, day, thresholds)  # a closed day's is kept (dispatcher.day_reports)
 
 
 @router.get("/{day}.html", response_class=HTMLResponse)

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from dispatcher.integrity import day_report, load_thresholds, render_html, report_csv
+from dispatcher.integrity import Thresholds, load_thresholds, render_html, report_csv
 from dispatcher.service import HallService
 
 from . import accounts
@@ -36,9 +36,13 @@ def _check_day(svc: HallService, day: str) -> str:
     return day
 
 
+def _thresholds(request: Request) -> Thresholds:
+    return load_thresholds(request.app.state.settings.data_dir / "integrity.toml")
+
+
 def _report(request: Request, svc: HallService, day: str) -> dict:
-    thresholds = load_thresholds(request.app.state.settings.data_dir / "integrity.toml")
-    return day_report(svc, _check_day(svc, day), thresholds)
+    """The day's report: a closed day's kept one (dispatcher.day_reports), built only when its inputs moved."""
+    return request.app.state.reports.report(svc, _check_day(svc, day), _thresholds(request))
 
 
 @router.get("/reports", include_in_schema=False)
@@ -52,7 +56,8 @@ def reports_page(
     if chosen is not None:
         try:
             _check_day(svc, chosen)
-            context["verdict"] = svc.verdict(chosen).as_dict()
+            kept = request.app.state.reports.verification(svc, chosen, _thresholds(request))
+            context["verdict"] = kept or svc.verdict(chosen).as_dict()  # the kept report's verdict: the same
         except NoDay:
             context["error"] = t("no_such_day")
     return render(request, "reports.html", viewer=viewer, title=t("reports"), **context)

@@ -11,6 +11,7 @@ from pathlib import Path
 from dispatcher import dispositions, district
 from dispatcher.cli_args import Parser, fail, open_service, settings_from, store_options_parent
 from dispatcher.core import DomainError
+from dispatcher.day_reports import Keeper
 from dispatcher.filemodes import private_umask
 from dispatcher.wiring import READ
 
@@ -18,7 +19,7 @@ from . import warnings_cli
 from .district_html import render_district
 from .html import render_html
 from .records import closed_days, load_day
-from .report import day_report, load_thresholds, report_csv
+from .report import load_thresholds, report_csv
 from .verify import verify_store
 
 PROG = "fairq audit"
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             fail(PROG, f"{args.thresholds or settings.data_dir / 'integrity.toml'}: {err}")
         if args.district:
             return _district(svc, args, day, thresholds)
-        report = day_report(svc, day, thresholds)
+        report = Keeper(settings.data_dir, write=False).report(svc, day, thresholds)  # the dispatcher's kept one
         text = {
             "html": render_html,
             "csv": report_csv,
