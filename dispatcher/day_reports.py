@@ -80,6 +80,7 @@ class Keeper:
 
     def report(self, svc: HallService, day: str, thresholds: Thresholds | None = None) -> dict[str, Any]:
         """The day's report with each warning's disposition: the kept one if its inputs still hold, else built."""
+        svc.settle()  # a day just closed: its warnings' cases are stored after the close's reply
         report = json.loads(self.text(svc, day, thresholds or Thresholds()))
         return annotate(report, svc.store.hall_id, CaseStore(svc.store).cases(days=[day]))
 

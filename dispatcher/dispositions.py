@@ -297,7 +297,7 @@ def unrecorded_days(svc: HallService) -> list[str]:
     warnings are days closed before warnings were records (before 0004_warning_cases): `fairq audit warnings record
     --day` records one of them on purpose, start-up does not replay a whole history.
     """
-    closed = svc.store.closed_days()
+    closed = svc.closed_days()
     recorded = CaseStore(svc.store).recorded_days()  # not cases_of: this runs under the lock, at the first tick
     if not recorded:
         return closed[-1:]
