@@ -102,7 +102,7 @@ class LogReader:
             linked: dict[int, str] = {}
             if starts:  # the hash each run links to (the day's anchor among them)
                 before = select(t.c.seq, t.c.hash).where(t.c.hall_id == self.store.hall_id)
-                linked = dict(conn.execute(before.where(t.c.seq.in_([s - 1 for s in starts]))).tuples().all())
+                linked = {seq: hash_ for seq, hash_ in conn.execute(before.where(t.c.seq.in_([s - 1 for s in starts])))}
         h.update(repr(sorted(linked.items())).encode())
         return h.hexdigest()
 
