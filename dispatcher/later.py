@@ -50,5 +50,5 @@ class Later:
 def _run(work: Callable[[], object]) -> None:
     try:
         work()
-    except Exception:  # committed already: the work can be done again (e.g. `fairq warnings run`)
+    except Exception:  # committed already: redone by `fairq audit warnings record --day` or at the next start
         log.exception("follow-up work of a commit failed")
