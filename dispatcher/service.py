@@ -748,6 +748,18 @@ class HallService:
 
         return self.run(command)
 
+    async def counter_action_async(
+        self, number: int, action: Callable[[Hall], object], *, caller: Principal
+    ) -> ActionResult:
+        """`counter_action` for the API: joins the group commit without a worker thread; the officer let in
+        from memory is confirmed against the store when the batch commits (401 if the session ended meanwhile)."""
+
+        def command(hall: Hall) -> ActionResult:
+            action(hall)
+            return self.counter_result(number)
+
+        return await self.run_async(command, caller=caller)
+
     def logout(self, number: int, *, forced_by: str | None = None) -> ActionResult:
         """Close the counter and end its sessions; `forced_by` names the admin who forced it (audited)."""
         audit = [AdminForceLogout(counter=number, by=forced_by)] if forced_by else []

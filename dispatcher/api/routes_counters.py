@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import APIRouter, Depends
-from fastapi.concurrency import run_in_threadpool
 
 from dispatcher import projection
 from dispatcher.auth import Principal, hash_pin
@@ -25,7 +24,7 @@ from protocol.models import (
     TransferRequest,
 )
 
-from .deps import READERS, Id, allow, at_own_counter, principal, service
+from .deps import READERS, Id, allow, at_own_counter, commander, principal, service
 from .errors import ApiError
 
 router = APIRouter(tags=["counters"])
@@ -64,27 +63,28 @@ def change_pin(
 
 
 async def _act(svc: HallService, who: Principal, number: int, action: Callable[[Hall], object]) -> ActionResult:
-    """A button on the serialised path in one worker-thread hop; the checks and the reply's cut stay on the loop."""
+    """A button on the serialised path, no worker-thread hop: the caller came from memory (`commander`) and is
+    confirmed when the command commits; the checks and the reply's cut stay on the loop."""
     at_own_counter(who, number, Role.OFFICER)
-    return projection.action(projection.of(who), await run_in_threadpool(svc.counter_action, number, action))
+    return projection.action(projection.of(who), await svc.counter_action_async(number, action, caller=who))
 
 
 @router.post("/counters/{number}/next", response_model=ActionResult)
 async def next_ticket(
-    number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)
+    number: Id, who: Principal = Depends(commander), svc: HallService = Depends(service)
 ) -> ActionResult:
     """Close the current ticket (if any) and make the counter ready; the draw decides what comes."""
     return await _act(svc, who, number, lambda hall: hall.next(number))
 
 
 @router.post("/counters/{number}/recall", response_model=ActionResult)
-async def recall(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
+async def recall(number: Id, who: Principal = Depends(commander), svc: HallService = Depends(service)) -> ActionResult:
     """Call the current ticket again."""
     return await _act(svc, who, number, lambda hall: hall.recall(number))
 
 
 @router.post("/counters/{number}/start", response_model=ActionResult)
-async def start(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
+async def start(number: Id, who: Principal = Depends(commander), svc: HallService = Depends(service)) -> ActionResult:
     """The trader is at the counter: service starts."""
     return await _act(svc, who, number, lambda hall: hall.start(number))
 
@@ -93,7 +93,7 @@ async def start(number: Id, who: Principal = Depends(principal), svc: HallServic
 async def complete(
     number: Id,
     body: CompleteRequest | None = None,
-    who: Principal = Depends(principal),
+    who: Principal = Depends(commander),
     svc: HallService = Depends(service),
 ) -> ActionResult:
     """Service done, with an optional outcome; the counter idles until Next."""
@@ -102,7 +102,7 @@ async def complete(
 
 
 @router.post("/counters/{number}/no-show", response_model=ActionResult)
-async def no_show(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
+async def no_show(number: Id, who: Principal = Depends(commander), svc: HallService = Depends(service)) -> ActionResult:
     """The called trader did not come."""
     return await _act(svc, who, number, lambda hall: hall.no_show(number))
 
@@ -111,7 +111,7 @@ async def no_show(number: Id, who: Principal = Depends(principal), svc: HallServ
 async def transfer(
     number: Id,
     body: TransferRequest,
-    who: Principal = Depends(principal),
+    who: Principal = Depends(commander),
     svc: HallService = Depends(service),
 ) -> ActionResult:
     """Send the current ticket to another category's queue (reason required); it keeps its place."""
@@ -133,7 +133,7 @@ async def transfer(
 async def arrived_late(
     number: Id,
     body: ArrivedLateRequest,
-    who: Principal = Depends(principal),
+    who: Principal = Depends(commander),
     svc: HallService = Depends(service),
 ) -> ActionResult:
     """A no-show trader came after all: their ticket waits again, label and place kept (no new ticket)."""
@@ -141,13 +141,13 @@ async def arrived_late(
 
 
 @router.post("/counters/{number}/pause", response_model=ActionResult)
-async def pause(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
+async def pause(number: Id, who: Principal = Depends(commander), svc: HallService = Depends(service)) -> ActionResult:
     """A break: no tickets come until Resume or Next."""
     return await _act(svc, who, number, lambda hall: hall.pause(number))
 
 
 @router.post("/counters/{number}/resume", response_model=ActionResult)
-async def resume(number: Id, who: Principal = Depends(principal), svc: HallService = Depends(service)) -> ActionResult:
+async def resume(number: Id, who: Principal = Depends(commander), svc: HallService = Depends(service)) -> ActionResult:
     """Back from a break."""
     return await _act(svc, who, number, lambda hall: hall.resume(number))
 

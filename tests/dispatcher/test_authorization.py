@@ -141,3 +141,29 @@ def test_a_kiosk_revoked_by_another_process_issues_no_more_tickets(live):
     r = kiosk.post("/tickets", json={"category": "C"})
     assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
     assert len(live.svc.hall.tickets) == before  # refused before it ran: no ticket, no event
+
+
+def test_an_officer_whose_counter_pc_another_process_revoked_draws_nothing(live):
+    """Next knows the officer from memory; its commit asks the store, so a revoke by the admin CLI holds."""
+    from dispatcher import admin as admin_ops
+    from dispatcher.settings import Settings
+    from dispatcher.wiring import ADMIN, build_service
+
+    live.officer("O1")
+    officer = live.login(1, "O1")
+    assert officer.post("/counters/1/next").status_code == 200
+    assert officer.post("/counters/1/pause").status_code == 200
+    kiosk = live.client(live.device("kiosk", "kiosk-r"))
+    assert kiosk.post("/tickets", json={"category": "C"}).status_code == 200  # waits: the counter is paused
+    assert officer.get("/counters/1/stats").status_code == 200  # a read: the session is remembered, nothing written
+    pc = next(d for d in admin_ops.list_devices(live.svc) if d.name == "counter-pc-1-O1")
+    other = build_service(Settings(data_dir=live.data_dir, zeroconf=False), purpose=ADMIN)  # as `fairq admin` does
+    try:
+        admin_ops.revoke_device(other, pc.id, by="cli")  # the PC's officer sessions end with it
+    finally:
+        other.close()
+    waiting = [t.id for t in live.svc.hall.tickets.values() if t.state == "waiting"]
+    assert waiting
+    r = officer.post("/counters/1/next")
+    assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized", r.text
+    assert [t.id for t in live.svc.hall.tickets.values() if t.state == "waiting"] == waiting  # nothing was drawn
