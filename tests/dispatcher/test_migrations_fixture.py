@@ -160,6 +160,7 @@ def test_the_old_hall_is_upgraded_on_start_and_its_open_day_goes_on(old_hall):
         assert svc.seq > seq_before and svc.hall.day.day == OPEN_DAY and svc.hall.day.draws > 8
         clock.now = datetime(2026, 11, 26, 18, 30, tzinfo=TZ)
         svc.tick()  # the open day closes: its seed is revealed and its draws, old and new, are re-run
+        svc.settle()  # and its warnings, worked out after the close (a serving dispatcher), are written
         assert not svc.hall.day.is_open
         verdict = verify_store(svc.store, "Asia/Shanghai")
         assert verdict.ok, verdict.as_dict()
