@@ -47,8 +47,11 @@ def screen_size() -> tuple[int, int]:
 def start_xvfb(procs: Processes) -> str:
     """A virtual 4K screen when there is no display; returns its DISPLAY."""
     read, write = os.pipe()
+    # -noreset: by default Xvfb resets when its last client leaves (the screen-size query before the apps start),
+    # and an app connecting during that reset fails "could not connect to display"
+    screen = f"{SCREEN[0]}x{SCREEN[1]}x24"
     proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", screen, "-nolisten", "tcp", "-noreset"],
         pass_fds=(write,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

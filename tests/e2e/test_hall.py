@@ -68,7 +68,12 @@ def test_a_trader_takes_a_ticket_and_an_officer_calls_it(hall):
         kiosk = window_of(procs["kiosk"].pid)
         wait_for("the kiosk to link up and report its printer", lambda: _printer_reported(admin, "kiosk-1"))
         # the hall screen is on and linked before anyone is called (one started later shows calls in its list only)
-        wait_for("the display to link up", lambda: "link up:" in log_text(hall, "display"), 120)
+        wait_for(
+            "the display to link up",
+            lambda: "link up:" in log_text(hall, "display"),
+            120,
+            log=lambda: log_text(hall, "display") or "(the display wrote no log)",
+        )
         time.sleep(1)  # let the start screen settle
         x, y, w, h = window_geometry(kiosk)
         click(x + w // 2, y + int(h * 0.8))
