@@ -183,6 +183,7 @@ class Settings(BaseSettings):
     log_file: Path | None = None  # log here too, rotated by size
     log_max_bytes: int = 10 * 1024 * 1024
     log_backups: int = 5
+    access_log: bool = False  # a log line per HTTP request; /metrics counts requests by route and status anyway
 
     def is_postgres(self) -> bool:
         return self.db_url().startswith("postgresql")

@@ -26,6 +26,7 @@ from protocol import API_PREFIX
 from . import routes_admin, routes_counters, routes_read, routes_reports, routes_tickets, routes_warnings, stream
 from .errors import BodyLimit, install_error_handlers
 from .headers import SecurityHeaders
+from .issue_shortcut import IssueShortcut
 from .metrics import install_metrics
 from .standby import StandbyGate
 
@@ -70,6 +71,7 @@ def create_app(
         version=VERSION,
         description="Pooled, random, verifiable dispatch of a customs declaration hall.",
         lifespan=lifespan,
+        telemetry={"tracing": False, "metrics": False, "logs": False},  # fairq's /metrics is its own (prometheus)
     )
     app.state.service = svc
     app.state.settings = settings
@@ -79,6 +81,7 @@ def create_app(
     for module in (routes_read, routes_tickets, routes_counters, routes_admin, routes_reports, routes_warnings, stream):
         app.include_router(module.router, prefix=API_PREFIX)
     install_console(app)
+    app.add_middleware(IssueShortcut, api=app)  # innermost: the limits, gate, headers and metrics apply
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(StandbyGate, service=svc)
     app.add_middleware(SecurityHeaders)

@@ -117,6 +117,8 @@ def server_options(settings: Any) -> dict[str, Any]:
         "ws_per_message_deflate": False,  # small events on a LAN: a zlib context per stream costs CPU and memory
         "timeout_keep_alive": max(1, int(settings.keep_alive_s)),
         "log_level": "info",
+        "access_log": settings.access_log,  # a line per request: off unless asked (FAIRQ_ACCESS_LOG=1)
+        "proxy_headers": False,  # nothing stands in front of it: the client address is the socket's
     }
 
 

@@ -266,19 +266,20 @@ class Store:
         if touches_rows:  # devices and sessions change only as rows of a command
             self._forget_tokens()
         with self.write_session() as s:
+            c = s.connection()  # statements go straight to the connection: the ORM session's path costs more
             for w in writes:
                 if w.config:
                     self._write_config(s, w.config)
             for w in writes:  # before the whole rows: a ticket changed again later in the batch is written whole
                 for at, ids in w.changes.expired.items():
-                    self._expire_tickets(s, at, ids)
-            self._upsert(s, TicketRow, [codec.ticket_values(self.hall_id, t) for t in tickets.values()])
+                    self._expire_tickets(c, at, ids)
+            self._upsert(c, TicketRow, [codec.ticket_values(self.hall_id, t) for t in tickets.values()])
             for counter in counters.values():
-                self._write_counter_state(s, counter)
+                self._write_counter_state(c, counter)
             if day:
-                self._upsert(s, DayRow, [codec.day_values(self.hall_id, day, self._stored_seed(day))])
+                self._upsert(c, DayRow, [codec.day_values(self.hall_id, day, self._stored_seed(day))])
             draws = [codec.draw_values(self.hall_id, d) for w in writes for d in w.changes.draws]
-            self._upsert(s, DrawRow, draws)
+            self._upsert(c, DrawRow, draws)
             for w in writes:
                 for row in w.rows:
                     s.merge(row)
@@ -290,19 +291,19 @@ class Store:
                 events.append(mine)
                 event_rows += rows
             if event_rows:
-                s.execute(self._statement("insert:event", lambda: EventRow.__table__.insert()), event_rows)
+                c.execute(self._statement("insert:event", lambda: EventRow.__table__.insert()), event_rows)
             s.commit()
         self.last_seq, self.last_hash = seq, prev
         if touches_rows:
             self._forget_tokens()
         return events
 
-    def _upsert(self, s: Session, model: Any, values: list[dict[str, Any]]) -> None:
+    def _upsert(self, c: Connection, model: Any, values: list[dict[str, Any]]) -> None:
         """Insert or update rows by primary key, all in one statement: closing a big day writes thousands at once."""
         if values:
-            s.execute(self._statement(f"upsert:{model.__tablename__}", lambda: self._make_upsert(model)), values)
+            c.execute(self._statement(f"upsert:{model.__tablename__}", lambda: self._make_upsert(model)), values)
 
-    def _expire_tickets(self, s: Session, at: datetime, ids: list[int]) -> None:
+    def _expire_tickets(self, c: Connection, at: datetime, ids: list[int]) -> None:
         """A day's close: its open tickets expire at one time, a few statements for thousands of them."""
         table = TicketRow.__table__
         if self.engine.dialect.name == "postgresql":  # one array parameter: 900 of them cost psycopg most of 0.1 s
@@ -318,7 +319,7 @@ class Store:
             ),
         )
         for i in range(0, len(ids), chunk):
-            s.execute(stmt, {"hall": self.hall_id, "ids": ids[i : i + chunk], "at": at})
+            c.execute(stmt, {"hall": self.hall_id, "ids": ids[i : i + chunk], "at": at})
 
     def _make_upsert(self, model: Any) -> Any:
         table = model.__table__
@@ -375,18 +376,33 @@ class Store:
         checkpoint = archive.last_checkpoint(s, self.hall_id)
         return (checkpoint.last_seq, checkpoint.last_hash) if checkpoint else (0, GENESIS)
 
-    def _write_counter_state(self, s: Session, counter: Counter) -> None:
+    def _write_counter_state(self, c: Connection, counter: Counter) -> None:
         table = CounterRow.__table__
-        s.execute(
-            table.update()
-            .where(table.c.hall_id == self.hall_id, table.c.number == counter.number)
-            .values(
-                state=str(counter.state),
-                staff_id=counter.staff_id,
-                ticket_id=counter.ticket_id,
-                last_ticket_id=counter.last_ticket_id,
-                since=counter.since,
-            )
+        stmt = self._statement(
+            "update:counter:state",
+            lambda: (
+                table.update()
+                .where(table.c.hall_id == bindparam("h"), table.c.number == bindparam("n"))
+                .values(
+                    state=bindparam("v_state"),
+                    staff_id=bindparam("v_staff_id"),
+                    ticket_id=bindparam("v_ticket_id"),
+                    last_ticket_id=bindparam("v_last_ticket_id"),
+                    since=bindparam("v_since"),
+                )
+            ),
+        )
+        c.execute(
+            stmt,
+            {
+                "h": self.hall_id,
+                "n": counter.number,
+                "v_state": str(counter.state),
+                "v_staff_id": counter.staff_id,
+                "v_ticket_id": counter.ticket_id,
+                "v_last_ticket_id": counter.last_ticket_id,
+                "v_since": counter.since,
+            },
         )
 
     def _chain(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 import time
@@ -89,7 +90,8 @@ def test_a_real_servers_log_holds_no_token_and_no_pin(tmp_path):
     counter_token, display_token = _enrol(data)
     cmd = [sys.executable, "-m", "dispatcher.cli", "serve", "--data-dir", str(data), "--port", str(port)]
     cmd += ["--no-zeroconf", "--log-json", "--log-file", str(log_file)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {**os.environ, "FAIRQ_ACCESS_LOG": "1"}  # off by default; on here, so its lines are checked too
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     url = f"http://127.0.0.1:{port}/api/v1"
     try:
         end = time.monotonic() + 30

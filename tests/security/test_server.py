@@ -14,7 +14,8 @@ from devtools.procs import Enrolment, ServeProcess, login
 
 @pytest.fixture
 def server(tmp_path):
-    proc = ServeProcess(tmp_path / "data", env={"FAIRQ_HEADER_TIMEOUT_S": "1", "FAIRQ_KEEP_ALIVE_S": "1"})
+    env = {"FAIRQ_HEADER_TIMEOUT_S": "1", "FAIRQ_KEEP_ALIVE_S": "1", "FAIRQ_ACCESS_LOG": "1"}
+    proc = ServeProcess(tmp_path / "data", env=env)
     enrol = Enrolment(proc.settings())
     proc.tokens = {"display": enrol.device("display", "screen-1"), "counter": enrol.device("counter", "pc-1", 1)}
     enrol.officer("1001")
@@ -100,7 +101,7 @@ def test_the_access_log_never_prints_a_token(server):
     time.sleep(0.5)
     server.stop()
     log = server.log_path.read_text(errors="replace")
-    assert "GET /api/v1/snapshot" in log and "/api/v1/stream" in log  # the access log is on
+    assert "GET /api/v1/snapshot" in log and "/api/v1/stream" in log  # FAIRQ_ACCESS_LOG=1 turned it on
     for token in (display, session, server.tokens["counter"]):
         assert token not in log
     assert "token=[redacted]" in log
