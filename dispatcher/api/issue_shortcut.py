@@ -76,7 +76,9 @@ class IssueShortcut:
 
     def route(self) -> Any:
         if self._route is None:
-            self._route = next(r for r in tickets.router.routes if r.path == "/tickets" and "POST" in r.methods)
+            for r in tickets.router.routes:
+                if getattr(r, "path", "") == "/tickets" and "POST" in getattr(r, "methods", ()):
+                    self._route = r
         return self._route
 
     def _handler(self, exc: Exception) -> Any:
