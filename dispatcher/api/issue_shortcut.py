@@ -15,15 +15,15 @@ from fastapi import FastAPI, Request, Response
 from pydantic import ValidationError
 
 from dispatcher import issuing
-from protocol import API_PREFIX, Role
+from protocol import API_PREFIX
 from protocol.models import TicketCreate
 
 from . import routes_tickets as tickets
 from .deps import arrived, request_token
 
 PATH = f"{API_PREFIX}/tickets"
-ISSUERS = frozenset({Role.KIOSK, Role.ADMIN})
-KEY_MAX = 100  # the route's Header(max_length=100)
+ISSUERS = frozenset(tickets.ISSUERS)
+KEY_MAX = tickets.KEY_MAX
 
 
 def _json(headers: list[tuple[bytes, bytes]]) -> bool:

@@ -14,14 +14,16 @@ from .deps import READERS, Id, allow, allow_command, service
 from .errors import ApiError
 
 router = APIRouter(tags=["tickets"])
+ISSUERS = (Role.KIOSK, Role.ADMIN)  # who may issue (the route and dispatcher.api.issue_shortcut)
+KEY_MAX = 100  # the longest Idempotency-Key
 
 
 @router.post("/tickets", response_model=TicketPublic, status_code=200)
 async def issue_ticket(
     request: Request,
     body: TicketCreate,
-    who: Principal = Depends(allow_command(Role.KIOSK, Role.ADMIN)),
-    idempotency_key: str | None = Header(default=None, max_length=100),
+    who: Principal = Depends(allow_command(*ISSUERS)),
+    idempotency_key: str | None = Header(default=None, max_length=KEY_MAX),
 ) -> Response:
     """Issue a ticket; a retry with the same Idempotency-Key (and body), or an open declaration, returns the old one.
 
